@@ -1,0 +1,49 @@
+import type { TlsOptions } from "../transport/types.ts";
+
+/** Credentials to put on a request, as an auth provider currently sees them. */
+export interface Credentials {
+  /** Extra headers, typically Authorization. */
+  headers: Record<string, string>;
+  /** A client certificate and key in PEM, when the credential is a certificate. */
+  clientCertificate?: { cert: string; key: string };
+}
+
+/**
+ * One way of authenticating (client certificate, token, token file, exec plugin, OIDC...).
+ * Implementations cache what is expensive and never put secrets in `describe`.
+ */
+export interface AuthProvider {
+  /** Secret-free description, e.g. "token-file /var/run/token" or "exec aws-iam-authenticator". */
+  readonly description: string;
+  /** The credentials to use now (runs a plugin, refreshes a token or re-reads a file when needed). */
+  credentials(): Promise<Credentials>;
+  /**
+   * The server answered 401 with the last credentials. Drop them; resolve true when fresh
+   * ones may differ (so one retry makes sense), false when nothing would change.
+   */
+  invalidate(): Promise<boolean>;
+}
+
+export interface Impersonation {
+  user?: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** A kubeconfig context resolved to everything a Connection needs. */
+export interface ResolvedConfig {
+  contextName: string | undefined;
+  clusterName: string | undefined;
+  userName: string | undefined;
+  /** Server URL without a trailing slash. */
+  server: string;
+  /** The context's namespace, or "default". */
+  namespace: string;
+  /** Server verification; the client certificate comes from `auth`. */
+  tls: Omit<TlsOptions, "cert" | "key">;
+  proxyUrl?: string;
+  disableCompression: boolean;
+  auth: AuthProvider;
+  impersonate?: Impersonation;
+}

@@ -1,0 +1,63 @@
+/**
+ * The transport's contract: plain HTTP(S) with TLS material, nothing Kubernetes-specific.
+ * One Transport instance owns the connection pool for one cluster + credential.
+ */
+
+/** TLS material for one connection pool. PEM strings, never file paths. */
+export interface TlsOptions {
+  /** PEM bundle of trusted CAs. Absent: the runtime's default trust store. */
+  ca?: string;
+  /** PEM client certificate chain. */
+  cert?: string;
+  /** PEM client private key. */
+  key?: string;
+  /** False only when a kubeconfig sets insecure-skip-tls-verify. */
+  rejectUnauthorized: boolean;
+  /** Name to verify the server certificate against (kubeconfig tls-server-name). */
+  serverName?: string;
+}
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
+  /** Absolute URL. */
+  url: string;
+  headers: Record<string, string>;
+  /**
+   * Headers sent as one header line per value, on top of `headers` (e.g. Impersonate-Group:
+   * the API server does not split a comma-joined value). Names must not repeat a `headers` key.
+   */
+  repeatedHeaders?: Record<string, readonly string[]>;
+  body?: string | Uint8Array;
+  /** Cancels the request, and the body stream of its response. */
+  signal?: AbortSignal;
+  /**
+   * Total time allowed before the response headers arrive, in ms; 0 or absent: none.
+   * Long-lived streams (watch, log follow) pass 0 and rely on `signal`.
+   */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  /** The body, decompressed. Consume it once: either `text()`, `bytes()` or `stream`. */
+  text(): Promise<string>;
+  bytes(): Promise<Uint8Array>;
+  stream(): AsyncIterable<Uint8Array>;
+}
+
+/** Sends requests over one keep-alive pool. */
+export interface Transport {
+  send(request: HttpRequest): Promise<HttpResponse>;
+  /** Closes idle connections; pending requests are aborted. */
+  close(): void;
+}
+
+export interface TransportOptions {
+  tls: TlsOptions;
+  /** http:// or https:// CONNECT proxy (kubeconfig proxy-url). */
+  proxyUrl?: string;
+  /** Do not ask for gzip (kubeconfig disable-compression). */
+  disableCompression?: boolean;
+}

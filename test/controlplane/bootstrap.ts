@@ -1,0 +1,108 @@
+/**
+ * What the control plane needs after /readyz before tests run: RBAC for the restricted
+ * user, and the Flux CRDs. Uses the harness's own mini client, not the SDK under test.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import yaml from "js-yaml";
+import { miniRequest, type MiniTls } from "../support/mini-client.ts";
+import { repoRoot } from "./build.ts";
+import { sleep } from "./processes.ts";
+
+async function call(server: string, tls: MiniTls, method: string, path: string, body?: unknown): Promise<string> {
+  const res = await miniRequest(server + path, tls, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status >= 300 && res.status !== 409) {
+    throw new Error(`bootstrap ${method} ${path} failed: ${res.status} ${res.body.slice(0, 300)}`);
+  }
+  return res.body;
+}
+
+/** Creates `namespace` and lets `user` administer it, and nothing else. */
+export async function grantNamespaceAdmin(server: string, tls: MiniTls, namespace: string, user: string) {
+  await call(server, tls, "POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+  await call(server, tls, "POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: `${user}-admin` },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
+  });
+  // "admin" is an aggregated ClusterRole: its rules appear only once kube-controller-manager
+  // has aggregated them, so wait until RBAC really admits the user.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const review = await call(server, tls, "POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", {
+      apiVersion: "authorization.k8s.io/v1",
+      kind: "SubjectAccessReview",
+      spec: { user, resourceAttributes: { namespace, verb: "list", resource: "configmaps" } },
+    });
+    if ((JSON.parse(review) as { status?: { allowed?: boolean } }).status?.allowed) return;
+    if (Date.now() > deadline) throw new Error(`RBAC did not admit ${user} into ${namespace} within 60 s`);
+    await sleep(200);
+  }
+}
+
+/**
+ * Where the Flux CRDs come from: the pinned, checksummed specs cache (`npm run specs`)
+ * when it has been materialised, else the read-only fallback in ../shared/specs/flux.
+ */
+export function fluxCrdSource(): { dir: string; origin: "specs-cache" | "shared" } | undefined {
+  const cache = join(repoRoot, "specs", "cache", "flux");
+  if (existsSync(cache) && yamlFiles(cache).length > 0) return { dir: cache, origin: "specs-cache" };
+  const shared = join(repoRoot, "..", "shared", "specs", "flux");
+  if (existsSync(shared) && yamlFiles(shared).length > 0) return { dir: shared, origin: "shared" };
+  return undefined;
+}
+
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...yamlFiles(path));
+    else if (/\.ya?ml$/.test(entry.name)) out.push(path);
+  }
+  return out.sort();
+}
+
+interface Crd {
+  kind?: string;
+  metadata?: { name?: string };
+  spec?: { group?: string; names?: { plural?: string }; versions?: { name: string; served?: boolean }[] };
+}
+
+/** Installs every CRD found under `dir` and waits until all are Established. */
+export async function installCrds(server: string, tls: MiniTls, dir: string): Promise<string[]> {
+  const names: string[] = [];
+  const listPaths: string[] = [];
+  for (const file of yamlFiles(dir)) {
+    for (const doc of yaml.loadAll(readFileSync(file, "utf8")) as Crd[]) {
+      if (doc?.kind !== "CustomResourceDefinition" || !doc.metadata?.name) continue;
+      await call(server, tls, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", doc);
+      names.push(doc.metadata.name);
+      for (const v of doc.spec?.versions ?? []) {
+        if (v.served !== false) listPaths.push(`/apis/${doc.spec?.group}/${v.name}/${doc.spec?.names?.plural}`);
+      }
+    }
+  }
+  const deadline = Date.now() + 60_000;
+  for (const name of names) {
+    for (;;) {
+      const body = await call(server, tls, "GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+      const conditions = (JSON.parse(body).status?.conditions ?? []) as { type: string; status: string }[];
+      if (conditions.some((c) => c.type === "Established" && c.status === "True")) break;
+      if (Date.now() > deadline) throw new Error(`CRD ${name} not Established after 60 s`);
+      await sleep(100);
+    }
+  }
+  // Established is not yet serving: a new CRD's storage answers 429 for a moment.
+  for (const path of listPaths) {
+    while ((await miniRequest(server + path + "?limit=1", tls)).status !== 200) {
+      if (Date.now() > deadline) throw new Error(`${path} not served 60 s after its CRD was created`);
+      await sleep(100);
+    }
+  }
+  return names;
+}

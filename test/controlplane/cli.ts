@@ -1,0 +1,78 @@
+/**
+ * npm run controlplane:build | cluster:up | cluster:down | demo
+ *
+ *   build  builds (or finds cached) control-plane binaries and prints the timing
+ *   up     starts a control plane that outlives this command and prints its kubeconfigs
+ *   down   stops the control plane `up` started and removes its files
+ *   demo   starts a control plane, runs examples/demo.ts against it on Bun, stops it
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildControlPlane, repoRoot } from "./build.ts";
+import { ControlPlane } from "./launcher.ts";
+import { stopPid } from "./processes.ts";
+
+const stateFile = join(repoRoot, ".cache", "cluster", "state.json");
+const log = (line: string) => console.log(`[controlplane] ${line}`);
+
+async function up(): Promise<void> {
+  if (existsSync(stateFile)) {
+    console.error(`a control plane is already up (${stateFile}); run npm run cluster:down first`);
+    process.exit(1);
+  }
+  const cp = await ControlPlane.start({ detach: true, log });
+  mkdirSync(join(repoRoot, ".cache", "cluster"), { recursive: true });
+  writeFileSync(stateFile, JSON.stringify({ dir: cp.info.dir, pids: cp.pids(), info: cp.info }, null, 2));
+  console.log(`\nkube-apiserver ${cp.info.expectedVersion} at ${cp.info.server}`);
+  console.log("kubeconfigs:");
+  for (const [name, path] of Object.entries(cp.info.kubeconfigs)) console.log(`  ${name.padEnd(11)} ${path}`);
+  console.log(`\ntry: KUBECONFIG=${cp.info.kubeconfigs.admin} ${cp.info.kubectl} get namespaces`);
+  console.log("stop: npm run cluster:down");
+}
+
+async function down(): Promise<void> {
+  if (!existsSync(stateFile)) {
+    console.log("no control plane is up");
+    return;
+  }
+  const state = JSON.parse(readFileSync(stateFile, "utf8")) as { dir: string; pids: Record<string, number> };
+  for (const name of ["kube-controller-manager", "kube-apiserver", "etcd"]) {
+    const pid = state.pids[name];
+    if (pid) await stopPid(pid);
+  }
+  rmSync(state.dir, { recursive: true, force: true });
+  rmSync(stateFile, { force: true });
+  console.log("control plane stopped");
+}
+
+async function demo(): Promise<void> {
+  const cp = await ControlPlane.start({ log });
+  const stop = () => void cp.stop().then(() => process.exit(130));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  let status = 1;
+  try {
+    const bun = join(repoRoot, "node_modules", ".bin", "bun");
+    const result = spawnSync(bun, [join(repoRoot, "examples", "demo.ts")], {
+      stdio: "inherit",
+      env: { ...process.env, KUBECONFIG: cp.info.kubeconfigs.admin },
+    });
+    status = result.status ?? 1;
+  } finally {
+    await cp.stop();
+  }
+  process.exit(status);
+}
+
+const command = process.argv[2];
+if (command === "build") {
+  const result = buildControlPlane(log);
+  console.log(JSON.stringify({ version: result.version, built: result.built, seconds: Number(result.seconds.toFixed(1)) }));
+} else if (command === "up") await up();
+else if (command === "down") await down();
+else if (command === "demo") await demo();
+else {
+  console.error("usage: cli.ts build|up|down|demo");
+  process.exit(2);
+}

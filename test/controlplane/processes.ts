@@ -1,0 +1,107 @@
+/**
+ * Child processes of the control plane, each started under `cptool run` so that it dies
+ * with us even when we are killed without a chance to clean up.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+export interface Managed {
+  name: string;
+  /** PID of the supervising cptool process. */
+  pid: number;
+  exited: Promise<number | null>;
+  child: ChildProcess;
+  logFile: string;
+}
+
+export interface StartOptions {
+  cptool: string;
+  name: string;
+  command: string;
+  args: string[];
+  logFile: string;
+  /** Survive our exit (npm run cluster:up). */
+  detach?: boolean;
+  /** Folder cptool removes if we die first. */
+  orphanCleanup?: string;
+}
+
+export function startManaged(o: StartOptions): Managed {
+  const fd = openSync(o.logFile, "a");
+  const supervisorArgs = ["run"];
+  if (o.detach) supervisorArgs.push("-detach");
+  if (o.orphanCleanup) supervisorArgs.push("-orphan-cleanup", o.orphanCleanup);
+  supervisorArgs.push("--", o.command, ...o.args);
+  const child = spawn(o.cptool, supervisorArgs, { stdio: ["ignore", fd, fd], detached: o.detach ?? false });
+  closeSync(fd);
+  if (o.detach) child.unref();
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.once("error", () => resolve(-1));
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${o.name} (${o.command})`);
+  return { name: o.name, pid: child.pid, exited, child, logFile: o.logFile };
+}
+
+/** Sends SIGTERM and waits; SIGKILL after `graceMs`. */
+export async function stopManaged(m: Managed, graceMs = 15_000): Promise<void> {
+  if (m.child.exitCode !== null || m.child.signalCode !== null) return;
+  m.child.kill("SIGTERM");
+  const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
+  if ((await Promise.race([m.exited, timer])) === "timeout") {
+    m.child.kill("SIGKILL");
+    await m.exited;
+  }
+}
+
+/** Stops a process we only know by PID (the CLI's `down`). */
+export async function stopPid(pid: number, graceMs = 15_000): Promise<void> {
+  if (!alive(pid)) return;
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (alive(pid) && Date.now() < deadline) await sleep(100);
+  if (alive(pid)) process.kill(pid, "SIGKILL");
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resident memory in bytes of a supervisor's child (the real component), from /proc. */
+export function childRss(supervisorPid: number): number {
+  const childrenFile = `/proc/${supervisorPid}/task/${supervisorPid}/children`;
+  if (!existsSync(childrenFile)) return 0;
+  let total = 0;
+  for (const pid of readFileSync(childrenFile, "utf8").trim().split(/\s+/).filter(Boolean)) {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    if (kb) total += Number(kb) * 1024;
+  }
+  return total;
+}
+
+export function tail(file: string, lines = 30): string {
+  if (!existsSync(file)) return "(no log)";
+  return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/** A free TCP port on 127.0.0.1 (released before use: a small race we accept in tests). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

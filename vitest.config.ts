@@ -1,0 +1,26 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "contract",
+          include: ["test/contract/**/*.test.ts"],
+          globalSetup: ["test/contract/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // One control plane serves the whole run; files share it and run one at a time
+          // so that a 2-core machine is not oversubscribed.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
