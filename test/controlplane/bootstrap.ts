@@ -2,11 +2,11 @@
  * What the control plane needs after /readyz before tests run: RBAC for the restricted
  * user, and the Flux CRDs. Uses the harness's own mini client, not the SDK under test.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { miniRequest, type MiniTls } from "../support/mini-client.ts";
-import { repoRoot } from "./build.ts";
+import { materialise, readManifest } from "../../specs/materialise.ts";
 import { sleep } from "./processes.ts";
 
 async function call(server: string, tls: MiniTls, method: string, path: string, body?: unknown): Promise<string> {
@@ -46,25 +46,15 @@ export async function grantNamespaceAdmin(server: string, tls: MiniTls, namespac
 }
 
 /**
- * Where the Flux CRDs come from: the pinned, checksummed specs cache (`npm run specs`)
- * when it has been materialised, else the read-only fallback in ../shared/specs/flux.
+ * The Flux CRD files pinned in specs/manifest.json, verified against their sha256: from the
+ * controllers' Go modules (materialised into specs/cache/) or, where the manifest says the
+ * module could not be had, read in place from ../shared/specs/flux.
  */
-export function fluxCrdSource(): { dir: string; origin: "specs-cache" | "shared" } | undefined {
-  const cache = join(repoRoot, "specs", "cache", "flux");
-  if (existsSync(cache) && yamlFiles(cache).length > 0) return { dir: cache, origin: "specs-cache" };
-  const shared = join(repoRoot, "..", "shared", "specs", "flux");
-  if (existsSync(shared) && yamlFiles(shared).length > 0) return { dir: shared, origin: "shared" };
-  return undefined;
-}
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...yamlFiles(path));
-    else if (/\.ya?ml$/.test(entry.name)) out.push(path);
-  }
-  return out.sort();
+export async function fluxCrdFiles(log: (line: string) => void = () => {}): Promise<{ files: string[]; origins: string[] }> {
+  const inputs = await materialise(await readManifest(), { log });
+  const files = inputs.fluxDirs.flatMap((d) => d.files.map((f) => join(d.dir, f)));
+  const origins = inputs.fluxDirs.map((d) => `${d.controller}@${d.version} from ${d.dir.endsWith(join("shared", "specs", "flux")) ? "../shared" : "Go module"}`);
+  return { files, origins };
 }
 
 interface Crd {
@@ -73,11 +63,11 @@ interface Crd {
   spec?: { group?: string; names?: { plural?: string }; versions?: { name: string; served?: boolean }[] };
 }
 
-/** Installs every CRD found under `dir` and waits until all are Established. */
-export async function installCrds(server: string, tls: MiniTls, dir: string): Promise<string[]> {
+/** Installs every CRD in `files` and waits until each is Established and served. */
+export async function installCrds(server: string, tls: MiniTls, files: string[]): Promise<string[]> {
   const names: string[] = [];
   const listPaths: string[] = [];
-  for (const file of yamlFiles(dir)) {
+  for (const file of files) {
     for (const doc of yaml.loadAll(readFileSync(file, "utf8")) as Crd[]) {
       if (doc?.kind !== "CustomResourceDefinition" || !doc.metadata?.name) continue;
       await call(server, tls, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", doc);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import type { ClusterInfo } from "../support/cluster-info.ts";
 import { miniRequest, type MiniTls } from "../support/mini-client.ts";
-import { fluxCrdSource, grantNamespaceAdmin, installCrds } from "./bootstrap.ts";
+import { fluxCrdFiles, grantNamespaceAdmin, installCrds } from "./bootstrap.ts";
 import { buildControlPlane, type BuiltControlPlane } from "./build.ts";
 import { writeKubeconfig } from "./kubeconfigs.ts";
 import { childRss, freePort, sleep, startManaged, stopManaged, tail, type Managed } from "./processes.ts";
@@ -200,14 +200,10 @@ export class ControlPlane {
       const bootstrapStart = performance.now();
       await grantNamespaceAdmin(server, adminTls, RESTRICTED_NAMESPACE, "bun-k8s-restricted");
       if (options.installFluxCrds ?? true) {
-        const source = fluxCrdSource();
-        if (source) {
-          const names = await installCrds(server, adminTls, source.dir);
-          info.fluxCrds = names.length > 0;
-          log(`installed ${names.length} Flux CRDs from ${source.origin} (${source.dir})`);
-        } else {
-          log("no Flux CRDs found (neither specs/cache/flux nor ../shared/specs/flux)");
-        }
+        const flux = await fluxCrdFiles(log);
+        const names = await installCrds(server, adminTls, flux.files);
+        info.fluxCrds = names.length > 0;
+        log(`installed ${names.length} Flux CRDs: ${flux.origins.join(", ")}`);
       }
       plane.timings.bootstrapSeconds = (performance.now() - bootstrapStart) / 1000;
       writeFileSync(join(dir, "cluster.json"), JSON.stringify({ info, pids: plane.pids() }, null, 2));

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installCrds, fluxCrdSource } from "../controlplane/bootstrap.ts";
+import { fluxCrdFiles, installCrds } from "../controlplane/bootstrap.ts";
 import { buildControlPlane } from "../controlplane/build.ts";
 import { writeKubeconfig } from "../controlplane/kubeconfigs.ts";
 import type { ClusterInfo } from "./cluster-info.ts";
@@ -48,9 +48,7 @@ export async function prepareExternalCluster(kubeconfig: string): Promise<{ info
   };
   const restrictedToken = await tokenFor(NAMESPACE, "bun-k8s-restricted", { kind: "ClusterRole", name: "admin" }, false);
   const userToken = await tokenFor(TOKEN_NAMESPACE, "bun-k8s-token-user", { kind: "ClusterRole", name: "cluster-admin" }, true);
-  let fluxCrds = false;
-  const source = fluxCrdSource();
-  if (source) fluxCrds = (await installCrds(server, tls, source.dir)).length > 0;
+  const fluxCrds = (await installCrds(server, tls, (await fluxCrdFiles()).files)).length > 0;
 
   const info: ClusterInfo = {
     mode: "external",

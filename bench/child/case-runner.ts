@@ -1,0 +1,220 @@
+/**
+ * The child side: runs ONE case against ONE contender and prints one RESULT_MARK line.
+ * Each case warms up first, then times its repetitions; raw samples go back to the
+ * orchestrator, which summarises them. A failure is a result too (ok: false, message).
+ */
+import { readFileSync } from "node:fs";
+import type { BenchTarget, Contender } from "./contender.ts";
+import { NotApplicable } from "./contender.ts";
+import { RESULT_MARK, type CaseParams, type ChildResult, type MetricSamples } from "../harness/case-params.ts";
+
+type Metrics = Record<string, MetricSamples>;
+
+/** Entry point of every contender bundle. */
+export async function runChild(make: () => Contender): Promise<void> {
+  const params = JSON.parse(process.argv[2] ?? "null") as CaseParams | null;
+  const target = JSON.parse(process.env.BENCH_TARGET ?? "null") as BenchTarget | null;
+  let result: ChildResult;
+  if (!params || !target) {
+    result = { ok: false, error: "child started without case params (argv[2]) or BENCH_TARGET" };
+  } else {
+    let contender: Contender | undefined;
+    try {
+      contender = make();
+      await contender.setup(target);
+      result = { ok: true, metrics: await runCase(contender, params) };
+    } catch (error) {
+      result = { ok: false, error: describe(error), ...(error instanceof NotApplicable && { notApplicable: true }) };
+    } finally {
+      try {
+        contender?.close();
+      } catch {
+        // Closing after a failure may fail too; the first error is the one worth reporting.
+      }
+    }
+  }
+  process.stdout.write(RESULT_MARK + JSON.stringify(result) + "\n");
+  // Keep-alive sockets or a leftover watch must not keep the child (and the bench) waiting.
+  process.exit(0);
+}
+
+/** The message of an error and of its causes, one line, bounded. */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    if (e instanceof Error) {
+      const code = (e as { code?: unknown }).code;
+      parts.push(`${e.name}: ${e.message}${typeof code === "string" ? ` [${code}]` : ""}`);
+      e = e.cause;
+    } else {
+      parts.push(String(e));
+      break;
+    }
+  }
+  return parts.join(" <- ").replace(/\s+/g, " ").slice(0, 600);
+}
+
+async function runCase(c: Contender, p: CaseParams): Promise<Metrics> {
+  switch (p.case) {
+    case "sequential-get":
+      return sequentialGet(c, p);
+    case "concurrent-get":
+      return concurrentGet(c, p);
+    case "list":
+      return list(c, p);
+    case "create-delete":
+      return createDelete(c, p);
+    case "watch":
+      return watch(c, p);
+    case "informer":
+      return informer(c, p);
+  }
+}
+
+async function sequentialGet(c: Contender, p: Extract<CaseParams, { case: "sequential-get" }>): Promise<Metrics> {
+  for (let i = 0; i < p.warmup; i++) await c.getConfigMap(p.namespace, p.name);
+  const latency: number[] = [];
+  const rps: number[] = [];
+  for (let round = 0; round < p.rounds; round++) {
+    const start = performance.now();
+    for (let i = 0; i < p.requests; i++) {
+      const t = performance.now();
+      await c.getConfigMap(p.namespace, p.name);
+      latency.push(performance.now() - t);
+    }
+    rps.push(p.requests / ((performance.now() - start) / 1000));
+  }
+  return { latency: { unit: "ms", samples: latency }, rps: { unit: "req/s", samples: rps } };
+}
+
+async function concurrentGet(c: Contender, p: Extract<CaseParams, { case: "concurrent-get" }>): Promise<Metrics> {
+  await inPool(p.warmup, p.concurrency, () => c.getConfigMap(p.namespace, p.name));
+  const latency: number[] = [];
+  const rps: number[] = [];
+  for (let round = 0; round < p.rounds; round++) {
+    const start = performance.now();
+    await inPool(p.requests, p.concurrency, async () => {
+      const t = performance.now();
+      await c.getConfigMap(p.namespace, p.name);
+      latency.push(performance.now() - t);
+    });
+    rps.push(p.requests / ((performance.now() - start) / 1000));
+  }
+  return { latency: { unit: "ms", samples: latency }, rps: { unit: "req/s", samples: rps } };
+}
+
+async function list(c: Contender, p: Extract<CaseParams, { case: "list" }>): Promise<Metrics> {
+  collectGarbage();
+  const rssBefore = process.memoryUsage().rss;
+  for (let i = 0; i < p.warmup; i++) expectCount(await c.listConfigMaps(p.namespace), p.expected, "LIST");
+  const times: number[] = [];
+  for (let i = 0; i < p.reps; i++) {
+    const t = performance.now();
+    const n = await c.listConfigMaps(p.namespace);
+    times.push(performance.now() - t);
+    expectCount(n, p.expected, "LIST");
+  }
+  return {
+    time: { unit: "ms", samples: times },
+    peakRss: { unit: "MiB", samples: [peakRssMiB()] },
+    rssBefore: { unit: "MiB", samples: [rssBefore / 2 ** 20] },
+  };
+}
+
+async function createDelete(c: Contender, p: Extract<CaseParams, { case: "create-delete" }>): Promise<Metrics> {
+  const spec = (round: string, i: number) => ({
+    namespace: p.namespace,
+    name: `${p.prefix}-${round}-${i}`,
+    data: { index: String(i), payload: "x".repeat(64) },
+  });
+  await inPool(p.warmup, p.concurrency, (i) => c.createConfigMap(spec("w", i)));
+  await inPool(p.warmup, p.concurrency, (i) => c.deleteConfigMap(p.namespace, spec("w", i).name));
+  const createRate: number[] = [];
+  const deleteRate: number[] = [];
+  const opsRate: number[] = [];
+  for (let round = 0; round < p.rounds; round++) {
+    const start = performance.now();
+    await inPool(p.objects, p.concurrency, (i) => c.createConfigMap(spec(`r${round}`, i)));
+    const created = performance.now();
+    await inPool(p.objects, p.concurrency, (i) => c.deleteConfigMap(p.namespace, spec(`r${round}`, i).name));
+    const end = performance.now();
+    createRate.push(p.objects / ((created - start) / 1000));
+    deleteRate.push(p.objects / ((end - created) / 1000));
+    opsRate.push((2 * p.objects) / ((end - start) / 1000));
+  }
+  return {
+    ops: { unit: "ops/s", samples: opsRate },
+    creates: { unit: "obj/s", samples: createRate },
+    deletes: { unit: "obj/s", samples: deleteRate },
+  };
+}
+
+async function watch(c: Contender, p: Extract<CaseParams, { case: "watch" }>): Promise<Metrics> {
+  for (let i = 0; i < p.warmup; i++) await c.watchConfigMaps(p.namespace, p.events);
+  const rate: number[] = [];
+  const times: number[] = [];
+  for (let i = 0; i < p.reps; i++) {
+    const t = performance.now();
+    const run = await c.watchConfigMaps(p.namespace, p.events);
+    const ms = performance.now() - t;
+    expectCount(run.events, p.events, "watch");
+    times.push(ms);
+    rate.push(run.events / (ms / 1000));
+  }
+  return { rate: { unit: "events/s", samples: rate }, time: { unit: "ms", samples: times } };
+}
+
+async function informer(c: Contender, p: Extract<CaseParams, { case: "informer" }>): Promise<Metrics> {
+  if (!c.startInformer) throw new NotApplicable("no informer in this contender");
+  collectGarbage();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const rssBefore = process.memoryUsage().rss;
+  const t = performance.now();
+  const run = await c.startInformer(p.namespace);
+  const syncMs = performance.now() - t;
+  expectCount(run.size, p.expected, "informer cache");
+  collectGarbage();
+  const heapAfter = process.memoryUsage().heapUsed;
+  const rssAfter = process.memoryUsage().rss;
+  await run.stop();
+  return {
+    heap: { unit: "MiB", samples: [(heapAfter - heapBefore) / 2 ** 20] },
+    rss: { unit: "MiB", samples: [(rssAfter - rssBefore) / 2 ** 20] },
+    sync: { unit: "ms", samples: [syncMs] },
+  };
+}
+
+function expectCount(got: number, expected: number, what: string): void {
+  if (got !== expected) throw new Error(`${what} returned ${got} objects, expected ${expected}`);
+}
+
+/** Runs `count` tasks with at most `concurrency` in flight; the first failure rejects. */
+async function inPool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}
+
+function collectGarbage(): void {
+  const g = globalThis as { Bun?: { gc(force: boolean): void }; gc?: () => void };
+  if (g.Bun) g.Bun.gc(true);
+  else g.gc?.();
+}
+
+/**
+ * Peak resident set of this process so far. Linux: VmHWM of /proc/self/status, which starts
+ * afresh at exec; ru_maxrss would not do, as Linux carries it over from the forking parent
+ * (the orchestrator) across exec. Elsewhere ru_maxrss (KiB in Node and Bun alike).
+ */
+function peakRssMiB(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (hwm) return Number(hwm[1]) / 1024;
+  } catch {
+    // Not Linux.
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}

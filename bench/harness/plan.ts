@@ -1,0 +1,84 @@
+/**
+ * What one bench run does: the contenders, the cases in the order they run, and the
+ * iteration counts of the full and the smoke mode.
+ */
+import type { CaseParams } from "./case-params.ts";
+
+export type Mode = "full" | "smoke";
+export type Library = "bun-k8s" | "client-node" | "floor";
+export type Runtime = "bun" | "node";
+
+export interface ContenderRun {
+  /** "bun-k8s@bun" */
+  id: string;
+  library: Library;
+  runtime: Runtime;
+  label: string;
+}
+
+const LIBRARY_LABEL: Record<Library, string> = { "bun-k8s": "bun-k8s", "client-node": "client-node 1.4", floor: "floor" };
+const RUNTIME_LABEL: Record<Runtime, string> = { bun: "Bun", node: "Node" };
+
+function run(library: Library, runtime: Runtime): ContenderRun {
+  return { id: `${library}@${runtime}`, library, runtime, label: `${LIBRARY_LABEL[library]} (${RUNTIME_LABEL[runtime]})` };
+}
+
+/** Column order of every table and chart. */
+export const CONTENDERS: ContenderRun[] = [
+  run("bun-k8s", "bun"),
+  run("bun-k8s", "node"),
+  run("client-node", "node"),
+  run("client-node", "bun"),
+  run("floor", "bun"),
+  run("floor", "node"),
+];
+
+export const NAMESPACES = {
+  get: "bun-k8s-bench-get",
+  list: "bun-k8s-bench-list",
+  watch: "bun-k8s-bench-watch",
+  churn: "bun-k8s-bench-churn",
+} as const;
+
+export const GET_TARGET = "bench-target";
+
+export interface Plan {
+  mode: Mode;
+  listObjects: number;
+  watchObjects: number;
+  coldStart: { warmup: number; reps: number };
+  /** Child processes per informer measurement (one informer per process). */
+  informerProcesses: number;
+  /** Per-child time limit. */
+  childTimeoutMs: number;
+  cases: CaseParams[];
+}
+
+/** Iteration counts: the full run meets the issue's minimums; smoke proves the harness in about two minutes. */
+export function makePlan(mode: Mode): Plan {
+  const full = mode === "full";
+  const listObjects = full ? 5_000 : 200;
+  const watchObjects = full ? 10_000 : 300;
+  return {
+    mode,
+    listObjects,
+    watchObjects,
+    coldStart: full ? { warmup: 2, reps: 10 } : { warmup: 1, reps: 2 },
+    informerProcesses: full ? 3 : 1,
+    childTimeoutMs: full ? 600_000 : 60_000,
+    cases: [
+      full
+        ? { case: "sequential-get", namespace: NAMESPACES.get, name: GET_TARGET, warmup: 200, requests: 2_000, rounds: 3 }
+        : { case: "sequential-get", namespace: NAMESPACES.get, name: GET_TARGET, warmup: 5, requests: 30, rounds: 2 },
+      full
+        ? { case: "concurrent-get", namespace: NAMESPACES.get, name: GET_TARGET, warmup: 256, requests: 4_000, concurrency: 32, rounds: 3 }
+        : { case: "concurrent-get", namespace: NAMESPACES.get, name: GET_TARGET, warmup: 32, requests: 128, concurrency: 32, rounds: 2 },
+      { case: "list", namespace: NAMESPACES.list, expected: listObjects, warmup: full ? 2 : 1, reps: full ? 10 : 2 },
+      full
+        ? { case: "create-delete", namespace: NAMESPACES.churn, prefix: "", objects: 1_000, concurrency: 16, warmup: 50, rounds: 3 }
+        : { case: "create-delete", namespace: NAMESPACES.churn, prefix: "", objects: 20, concurrency: 8, warmup: 4, rounds: 1 },
+      { case: "watch", namespace: NAMESPACES.watch, events: watchObjects, warmup: full ? 1 : 0, reps: full ? 5 : 2 },
+      { case: "informer", namespace: NAMESPACES.watch, expected: watchObjects },
+    ],
+  };
+}

@@ -1,0 +1,129 @@
+/** The Markdown report: context, the side-by-side table, the ratios, footprint and failures. */
+import { HEADLINES, costRatio, headlineValue, type Headline } from "./headlines.ts";
+import type { BenchResults, FootprintEntry } from "./results-types.ts";
+import type { Summary } from "./stats.ts";
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return "–";
+  const a = Math.abs(x);
+  if (a >= 1000) return Math.round(x).toLocaleString("en-US");
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+function isSummary(v: unknown): v is Summary {
+  return typeof v === "object" && v !== null && "median" in v;
+}
+
+class Footnotes {
+  readonly notes: string[] = [];
+  ref(text: string): string {
+    let i = this.notes.indexOf(text);
+    if (i < 0) i = this.notes.push(text) - 1;
+    return `[^${i + 1}]`;
+  }
+}
+
+function cell(h: Headline, v: ReturnType<typeof headlineValue>, label: string, notes: Footnotes): string {
+  if (v === undefined) return "–";
+  if (!isSummary(v)) return v.notApplicable ? "n/a" : `failed${notes.ref(`${label}, ${h.case}: ${v.error}`)}`;
+  const spread =
+    v.n <= 1 ? "" : h.spread === "p99" ? ` (p99 ${fmt(v.p99)})` : ` (${fmt(v.min)}–${fmt(v.max)})`;
+  return `${fmt(v.median)}${spread}`;
+}
+
+function ratioCell(results: BenchResults, h: Headline, ours: string, theirs: string): string {
+  const a = headlineValue(results, h, ours);
+  const b = headlineValue(results, h, theirs);
+  if (!isSummary(a) || !isSummary(b)) return "–";
+  return `${costRatio(h, a.median, b.median).toFixed(2)}×`;
+}
+
+const RATIOS: [string, string, string][] = [
+  ["bun-k8s / floor, on Bun", "bun-k8s@bun", "floor@bun"],
+  ["bun-k8s / floor, on Node", "bun-k8s@node", "floor@node"],
+  ["bun-k8s / client-node, on Node", "bun-k8s@node", "client-node@node"],
+  ["bun-k8s / client-node, on Bun", "bun-k8s@bun", "client-node@bun"],
+  ["bun-k8s on Bun / client-node on Node", "bun-k8s@bun", "client-node@node"],
+];
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+}
+function kib(bytes: number | undefined): string {
+  return bytes === undefined ? "–" : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+function footprintTable(r: BenchResults, notes: Footnotes): string[] {
+  const ours = r.footprint["bun-k8s"];
+  const theirs = r.footprint["client-node"];
+  const get = (e: FootprintEntry | { error: string }, label: string, f: (x: FootprintEntry) => string): string =>
+    "error" in e && !("installedBytes" in e) ? `failed${notes.ref(`${label}, footprint: ${e.error}`)}` : f(e as FootprintEntry);
+  const ratio = (f: (x: FootprintEntry) => number | undefined): string => {
+    if ("installedBytes" in ours && "installedBytes" in theirs) {
+      const a = f(ours);
+      const b = f(theirs);
+      if (a !== undefined && b !== undefined && b > 0) return `${(a / b).toFixed(3)}×`;
+    }
+    return "–";
+  };
+  const bundle = (x: FootprintEntry, label: string): string =>
+    x.bundleBytes === undefined ? `failed${notes.ref(`${label}, bundle: ${x.bundleError ?? "unknown"}`)}` : `${kib(x.bundleBytes)} (${kib(x.bundleGzipBytes)} gzip)`;
+  const rows: [string, (x: FootprintEntry, label: string) => string, (x: FootprintEntry) => number | undefined][] = [
+    ["Installed node_modules", (x) => `${mib(x.installedBytes)} (${x.installedFiles} files)`, (x) => x.installedBytes],
+    ["Runtime dependencies (transitive)", (x) => String(x.runtimeDependencies), (x) => x.runtimeDependencies],
+    ["`bun build --minify` of \"list pods\"", bundle, (x) => x.bundleBytes],
+    ["npm pack tarball", (x) => (x.tarballBytes === undefined ? "–" : kib(x.tarballBytes)), () => undefined],
+  ];
+  return [
+    "| Footprint | bun-k8s | client-node | bun-k8s / client-node |",
+    "|---|---:|---:|---:|",
+    ...rows.map(([name, f, n]) => `| ${name} | ${get(ours, "bun-k8s", (x) => f(x, "bun-k8s"))} | ${get(theirs, "client-node", (x) => f(x, "client-node"))} | ${ratio(n)} |`),
+  ];
+}
+
+/** @example writeFileSync("latest.md", renderMarkdown(results)) */
+export function renderMarkdown(r: BenchResults): string {
+  const notes = new Footnotes();
+  const m = r.machine;
+  const out: string[] = [
+    `# bun-k8s benchmarks — ${r.date.slice(0, 16).replace("T", " ")} UTC${r.mode === "smoke" ? " (SMOKE: a few iterations, figures not meaningful)" : ""}`,
+    "",
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; 1-min load ${m.loadStart} at start, ${m.loadEnd} at end.  `,
+    `Runtimes: Bun ${r.runtimes.bun}, Node ${r.runtimes.node}. bun-k8s ${r.versions.bunK8s}, @kubernetes/client-node ${r.versions.clientNode}, ` +
+      `kube-apiserver ${r.versions.kubernetes} (local, etcd, client-certificate auth, all on loopback, same server for every contender).  `,
+    `Run took ${r.durationSeconds} s. Medians; spread in brackets: p99 for per-request latency, min–max of the repetitions otherwise.`,
+    "",
+    `| Case | unit | better | ${r.contenders.map((c) => c.label).join(" | ")} |`,
+    `|---|---|---|${r.contenders.map(() => "---:").join("|")}|`,
+  ];
+  for (const h of HEADLINES) {
+    if (!r.cases[h.case]) continue;
+    const unit = r.contenders.map((c) => headlineValue(r, h, c.id)).find(isSummary)?.unit ?? "";
+    const cells = r.contenders.map((c) => cell(h, headlineValue(r, h, c.id), c.label, notes));
+    out.push(`| ${h.label} | ${unit} | ${h.better} | ${cells.join(" | ")} |`);
+  }
+  out.push(
+    "",
+    "Cost ratios of medians: bun-k8s's time, memory or inverse throughput divided by the other's. Below 1.00× bun-k8s is faster or smaller.",
+    "",
+    `| Case | ${RATIOS.map(([l]) => l).join(" | ")} |`,
+    `|---|${RATIOS.map(() => "---:").join("|")}|`,
+  );
+  for (const h of HEADLINES) {
+    if (!r.cases[h.case]) continue;
+    out.push(`| ${h.label} | ${RATIOS.map(([, a, b]) => ratioCell(r, h, a, b)).join(" | ")} |`);
+  }
+  out.push("", ...footprintTable(r, notes), "");
+  const entry = "installedBytes" in r.footprint["bun-k8s"] ? (r.footprint["bun-k8s"] as FootprintEntry).entry : undefined;
+  if (entry === "dist-modules") {
+    out.push("bun-k8s has no main entry exporting loadConfig/createConnection/api yet: its consumer programs import the built modules by path.", "");
+  } else if (entry) {
+    out.push(`bun-k8s's cold-start and "list pods" programs use ${entry === "KubeClient" ? "`KubeClient.load()` and `kube.api(Kind)`" : "`loadConfig`, `createConnection` and `api`"} from the package's main entry, as installed from its npm tarball.`, "");
+  }
+  out.push("Parameters:", "", ...Object.entries(r.params).map(([k, v]) => `- ${k}: \`${JSON.stringify(v)}\``), "");
+  if (r.harnessErrors.length) out.push("Harness errors:", "", ...r.harnessErrors.map((e) => `- ${e.split("\n")[0]}`), "");
+  out.push(...notes.notes.map((n, i) => `[^${i + 1}]: ${n.replace(/\|/g, "\\|")}`), "");
+  return out.join("\n");
+}

@@ -1,0 +1,53 @@
+/** The shape of bench/results/<date>.json (schema 1). */
+import type { Summary } from "./stats.ts";
+import type { ContenderRun, Mode } from "./plan.ts";
+
+export type CaseResult =
+  | { ok: true; metrics: Record<string, Summary>; note?: string }
+  | { ok: false; error: string; notApplicable?: boolean };
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  os: string;
+  /** 1-minute load average at the start and the end of the run (other work on the machine skews figures). */
+  loadStart: number;
+  loadEnd: number;
+}
+
+export interface FootprintEntry {
+  /** Bytes of the consumer's node_modules after installing only this package. */
+  installedBytes: number;
+  installedFiles: number;
+  /** Packages installed besides the package itself. */
+  runtimeDependencies: number;
+  /** `bun build --minify` of a minimal "list pods" program. */
+  bundleBytes: number | undefined;
+  bundleGzipBytes: number | undefined;
+  bundleError?: string;
+  /** Minified bytes by package (by source folder for bun-k8s), the largest twelve. */
+  bundleComposition?: Record<string, number>;
+  /** npm pack size (bun-k8s only: client-node comes from the registry). */
+  tarballBytes?: number;
+  /** How the programs import the package. */
+  entry?: string;
+}
+
+export interface BenchResults {
+  schema: 1;
+  date: string;
+  mode: Mode;
+  durationSeconds: number;
+  machine: MachineInfo;
+  runtimes: { bun: string; node: string };
+  versions: { bunK8s: string; clientNode: string; kubernetes: string };
+  contenders: ContenderRun[];
+  /** Case name -> contender id -> result. */
+  cases: Record<string, Record<string, CaseResult>>;
+  /** Case name -> parameters used. */
+  params: Record<string, unknown>;
+  footprint: Record<"bun-k8s" | "client-node", FootprintEntry | { error: string }>;
+  /** Problems of the harness itself (any makes the run exit non-zero). */
+  harnessErrors: string[];
+}

@@ -1,0 +1,266 @@
+/**
+ * npm run bench | bench:smoke — bun-k8s side by side with @kubernetes/client-node and the
+ * raw floor, on Bun and on Node, against ONE local kube-apiserver in one session.
+ *
+ *   bun bench/run.ts [--smoke] [--cases=list,watch,...] [--contenders=bun-k8s@bun,...] [--out=DIR]
+ *
+ * Writes <out>/<date>.json, <out>/<date>.md, <out>/latest.md and <out>/latest.svg
+ * (out: bench/results, or bench/.build/smoke for --smoke). Figures are never asserted; the
+ * exit code is non-zero only when the harness itself breaks.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform, release, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ControlPlane } from "../test/controlplane/launcher.ts";
+import type { BenchTarget } from "./child/contender.ts";
+import type { CaseParams, ChildResult, MetricSamples } from "./harness/case-params.ts";
+import { buildBundles, runCaseInChild, type RuntimeBins } from "./harness/children.ts";
+import { coldStart } from "./harness/cold-start.ts";
+import { prepareConsumers } from "./harness/footprint.ts";
+import { CONTENDERS, GET_TARGET, NAMESPACES, makePlan, type ContenderRun } from "./harness/plan.ts";
+import { renderMarkdown } from "./harness/report-markdown.ts";
+import { renderSvg } from "./harness/report-svg.ts";
+import type { BenchResults, CaseResult } from "./harness/results-types.ts";
+import { deleteNamespace, ensureNamespace, seedConfigMaps, waitNamespacesGone, type SeedTarget } from "./harness/seed.ts";
+import { summarize } from "./harness/stats.ts";
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = dirname(benchDir);
+const buildDir = join(benchDir, ".build");
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, "").split("=", 2);
+    return [k!, v ?? "true"] as const;
+  }),
+);
+const mode = args.has("smoke") ? "smoke" : "full";
+const plan = makePlan(mode);
+const onlyCases = args.get("cases")?.split(",");
+const contenders = CONTENDERS.filter((c) => !args.has("contenders") || args.get("contenders")!.split(",").includes(c.id));
+const outDir = args.get("out") ?? (mode === "smoke" ? join(buildDir, "smoke") : join(benchDir, "results"));
+const wanted = (name: string) => !onlyCases || onlyCases.includes(name);
+
+const harnessErrors: string[] = [];
+const started = performance.now();
+const loadStart = loadavg()[0]!;
+
+function commandOutput(command: string, argv: string[], cwd = repoRoot): string {
+  const r = spawnSync(command, argv, { cwd, encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : "";
+}
+
+function which(name: string): string {
+  return commandOutput("sh", ["-c", `command -v ${name}`]) || name;
+}
+
+const bins: RuntimeBins = {
+  bun: join(repoRoot, "node_modules", ".bin", "bun"),
+  node: process.versions.bun ? (process.env.npm_node_execpath ?? which("node")) : process.execPath,
+};
+
+function clientNodeVersion(): string {
+  const manifest = join(benchDir, "node_modules", "@kubernetes", "client-node", "package.json");
+  if (!existsSync(manifest)) {
+    log("installing the bench's own dependencies (npm ci --prefix bench)");
+    const r = spawnSync("npm", ["ci", "--prefix", benchDir, "--no-audit", "--no-fund", "--loglevel=error"], { stdio: "inherit" });
+    if (r.status !== 0) throw new Error("npm ci --prefix bench failed");
+  }
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
+function bunK8sVersion(): string {
+  const { version } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
+  const sha = commandOutput("git", ["rev-parse", "--short", "HEAD"]);
+  const dirty = commandOutput("git", ["status", "--porcelain", "--", "src", "generated"]) ? "+uncommitted" : "";
+  return sha ? `${version} (${sha}${dirty})` : version;
+}
+
+function toCaseResult(r: ChildResult): CaseResult {
+  if (!r.ok) return r;
+  return { ok: true, metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, summarize(m.samples, m.unit)])) };
+}
+
+/** Concatenates the samples of several child runs of the same case (the informer runs once per process). */
+function mergeRuns(runs: ChildResult[]): ChildResult {
+  const failed = runs.find((r) => !r.ok);
+  if (failed) return failed;
+  const metrics: Record<string, MetricSamples> = {};
+  for (const r of runs) {
+    if (!r.ok) continue;
+    for (const [k, m] of Object.entries(r.metrics)) (metrics[k] ??= { unit: m.unit, samples: [] }).samples.push(...m.samples);
+  }
+  return { ok: true, metrics };
+}
+
+async function main(): Promise<number> {
+  const clientNode = clientNodeVersion();
+  const runtimes = { bun: commandOutput(bins.bun, ["--version"]), node: commandOutput(bins.node, ["--version"]).replace(/^v/, "") };
+  log(`mode ${mode}; Bun ${runtimes.bun}, Node ${runtimes.node}, client-node ${clientNode}; load ${loadStart.toFixed(2)} on ${cpus().length} cores`);
+
+  log("bundling the contenders");
+  const bundles = buildBundles(benchDir, join(buildDir, "child"), bins);
+  for (const [library, b] of Object.entries(bundles)) if ("error" in b) log(`${library}: ${b.error}`);
+
+  log("footprint: building, packing and installing bun-k8s; installing client-node");
+  const consumers = prepareConsumers(repoRoot, buildDir, bins, clientNode);
+  for (const [library, d] of Object.entries(consumers.dirs)) if ("error" in d) log(`${library} consumer: ${d.error}`);
+
+  log("starting the local control plane");
+  const cp = await ControlPlane.start({ installFluxCrds: false, log: (l) => log(`controlplane: ${l}`) });
+  const stopOnSignal = () => void cp.stop().finally(() => process.exit(130));
+  process.once("SIGINT", stopOnSignal);
+  process.once("SIGTERM", stopOnSignal);
+
+  const pki = cp.info.pkiDir!;
+  const target: BenchTarget = {
+    server: cp.info.server,
+    kubeconfig: cp.info.kubeconfigs.admin,
+    caFile: cp.info.caFile,
+    certFile: join(pki, "admin.crt"),
+    keyFile: join(pki, "admin.key"),
+  };
+  const seed: SeedTarget = {
+    server: target.server,
+    tls: { ca: readFileSync(target.caFile, "utf8"), cert: readFileSync(target.certFile, "utf8"), key: readFileSync(target.keyFile, "utf8") },
+  };
+  const namespaces = Object.values(NAMESPACES);
+  const cases: BenchResults["cases"] = {};
+  const params: BenchResults["params"] = {};
+  try {
+    log(`seeding: ${plan.listObjects} ConfigMaps to list, ${plan.watchObjects} to watch`);
+    const seedStart = performance.now();
+    for (const ns of namespaces) await ensureNamespace(seed, ns);
+    const getCount = await seedConfigMaps(seed, NAMESPACES.get, GET_TARGET, 1);
+    const listCount = await seedConfigMaps(seed, NAMESPACES.list, "list", plan.listObjects);
+    const watchCount = await seedConfigMaps(seed, NAMESPACES.watch, "watch", plan.watchObjects);
+    log(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s (namespaces hold ${getCount}, ${listCount}, ${watchCount} ConfigMaps)`);
+
+    const byContender = (c: ContenderRun) => c.id;
+    if (wanted("cold-start")) {
+      cases["cold-start"] = {};
+      params["cold-start"] = plan.coldStart;
+      for (const c of contenders) {
+        const d = consumers.dirs[c.library];
+        let result: CaseResult;
+        if ("error" in d) result = { ok: false, error: d.error };
+        else {
+          try {
+            result = toCaseResult({ ok: true, metrics: await coldStart(bins, c.runtime, d.dir, target, plan.coldStart) });
+          } catch (error) {
+            result = { ok: false, error: (error as Error).message };
+          }
+        }
+        cases["cold-start"][byContender(c)] = result;
+        logResult("cold-start", c, result);
+      }
+    }
+
+    for (const base of plan.cases) {
+      if (!wanted(base.case)) continue;
+      const expected: CaseParams =
+        base.case === "list"
+          ? { ...base, expected: listCount }
+          : base.case === "watch"
+            ? { ...base, events: watchCount }
+            : base.case === "informer"
+              ? { ...base, expected: watchCount }
+              : base.case === "sequential-get" || base.case === "concurrent-get"
+                ? { ...base, name: `${GET_TARGET}-0` }
+                : base;
+      params[base.case] = expected;
+      const byId: Record<string, CaseResult> = (cases[base.case] = {});
+      for (const c of contenders) {
+        const bundle = bundles[c.library];
+        let result: CaseResult;
+        if ("error" in bundle) result = { ok: false, error: bundle.error };
+        else {
+          const p: CaseParams = expected.case === "create-delete" ? { ...expected, prefix: c.id.replace("@", "-") } : expected;
+          const processes = p.case === "informer" ? plan.informerProcesses : 1;
+          const runs: ChildResult[] = [];
+          for (let i = 0; i < processes; i++) {
+            const r = await runCaseInChild(bins, c.runtime, bundle.file, p, target, plan.childTimeoutMs);
+            runs.push(r);
+            if (!r.ok) break;
+          }
+          result = toCaseResult(mergeRuns(runs));
+        }
+        byId[byContender(c)] = result;
+        logResult(base.case, c, result);
+      }
+    }
+  } catch (error) {
+    harnessErrors.push(`run: ${(error as Error).stack ?? String(error)}`);
+  } finally {
+    try {
+      for (const ns of namespaces) await deleteNamespace(seed, ns);
+      // The local control plane's data goes with it; wait only briefly so the deletion is visible in the log.
+      const gone = await waitNamespacesGone(seed, namespaces, mode === "smoke" ? 5_000 : 15_000);
+      log(gone ? "bench namespaces deleted" : "bench namespaces are terminating (the control plane's data is removed with it)");
+    } catch (error) {
+      harnessErrors.push(`cleanup: ${(error as Error).message}`);
+    }
+    await cp.stop();
+    log("control plane stopped");
+  }
+
+  // The floor is the harness's own code: its failure means the harness broke.
+  for (const [name, byId] of Object.entries(cases)) {
+    for (const [id, r] of Object.entries(byId)) {
+      if (id.startsWith("floor@") && !r.ok && !r.notApplicable) harnessErrors.push(`floor failed in ${name} (${id}): ${r.error}`);
+    }
+  }
+
+  const results: BenchResults = {
+    schema: 1,
+    date: new Date().toISOString(),
+    mode,
+    durationSeconds: Math.round((performance.now() - started) / 1000),
+    machine: {
+      cpuModel: cpus()[0]?.model ?? "unknown",
+      cores: cpus().length,
+      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      os: `${platform()} ${release()}`,
+      loadStart: Math.round(loadStart * 100) / 100,
+      loadEnd: Math.round(loadavg()[0]! * 100) / 100,
+    },
+    runtimes,
+    versions: { bunK8s: bunK8sVersion(), clientNode, kubernetes: cp.info.expectedVersion ?? "unknown" },
+    contenders,
+    cases,
+    params,
+    footprint: consumers.footprint,
+    harnessErrors,
+  };
+  mkdirSync(outDir, { recursive: true });
+  const day = results.date.slice(0, 10);
+  const markdown = renderMarkdown(results);
+  writeFileSync(join(outDir, `${day}.json`), JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(join(outDir, `${day}.md`), markdown);
+  writeFileSync(join(outDir, "latest.md"), markdown);
+  writeFileSync(join(outDir, "latest.svg"), renderSvg(results));
+  log(`wrote ${join(outDir, `${day}.json`)}, ${day}.md, latest.md and latest.svg in ${results.durationSeconds} s`);
+  process.stdout.write(markdown);
+  for (const e of harnessErrors) log(`HARNESS ERROR: ${e}`);
+  return harnessErrors.length ? 1 : 0;
+}
+
+function logResult(name: string, c: ContenderRun, r: CaseResult): void {
+  if (!r.ok) {
+    log(`${name} ${c.id}: ${r.notApplicable ? "n/a" : "FAILED"}: ${r.error}`);
+    return;
+  }
+  const parts = Object.entries(r.metrics).map(([k, s]) => `${k} ${s.median} ${s.unit}`);
+  log(`${name} ${c.id}: ${parts.join(", ")}`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`HARNESS ERROR: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,74 @@
+/**
+ * Emits `<set>/resources.ts`: the whole resource table of one family (k8s, flux, crds) as
+ * data, plus a type map keyed like "apps/v1/Deployment" → object type, for dynamic use
+ * (sweeps, discovery by kind) where the kind is only known at run time.
+ */
+import type { Layout, OutputSet } from "./layout.ts";
+import { compareStrings, gvkKey, type KindModel } from "./model.ts";
+import { generatedHeader, relativeSpecifier } from "./module-emitter.ts";
+
+/**
+ * Renders `<set>/resources.ts`.
+ *
+ * @example
+ * const text = emitResourceTable("k8s", kinds, layout, "../src/api/resource.ts", "Kubernetes v1.37.2");
+ */
+export function emitResourceTable(
+  set: OutputSet,
+  kinds: readonly KindModel[],
+  layout: Layout,
+  resourceModulePath: string,
+  sourceLine: string,
+): string {
+  const file = `${set}/resources.ts`;
+  const namespaceOf = new Map<string, string>(); // module → import alias
+  const rows: { key: string; kind: KindModel; typeRef: string }[] = [];
+  for (const kind of kinds) {
+    const placement = layout.placements.get(kind.schema);
+    if (!placement) continue;
+    const info = layout.modules.get(placement.module);
+    if (!info || info.set !== set) continue;
+    let alias = namespaceOf.get(placement.module);
+    if (!alias) {
+      alias = info.dir.replace(/[^A-Za-z0-9]+/g, "_");
+      namespaceOf.set(placement.module, alias);
+    }
+    rows.push({ key: gvkKey(kind), kind, typeRef: `${alias}.${placement.name}` });
+  }
+  rows.sort((a, b) => compareStrings(a.key, b.key));
+
+  const imports = [...namespaceOf.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([module, alias]) => `import type * as ${alias} from "${relativeSpecifier(file, module)}";`);
+  const typeMap = rows.map((r) => `  ${JSON.stringify(r.key)}: ${r.typeRef};`);
+  const table = rows.map((r) => {
+    const k = r.kind;
+    return [
+      `  ${JSON.stringify(r.key)}: {`,
+      `    group: ${JSON.stringify(k.group)}, version: ${JSON.stringify(k.version)}, kind: ${JSON.stringify(k.kind)}, listKind: ${JSON.stringify(k.listKind)},`,
+      `    plural: ${JSON.stringify(k.plural)}, namespaced: ${k.namespaced},`,
+      `    verbs: [${k.verbs.map((v) => JSON.stringify(v)).join(", ")}],`,
+      `    subresources: [${k.subresources.map((s) => JSON.stringify(s.name)).join(", ")}],`,
+      `  },`,
+    ].join("\n");
+  });
+  return [
+    generatedHeader(sourceLine),
+    `import type { ResourceType } from "${relativeSpecifier(file, resourceModulePath)}";`,
+    ...imports,
+    "",
+    `/** Object type of every kind in this table, keyed by "<apiVersion>/<kind>". */`,
+    "export interface ResourceTypeMap {",
+    ...typeMap,
+    "}",
+    "",
+    "/** A key of the table, e.g. \"apps/v1/Deployment\". */",
+    "export type ResourceKey = keyof ResourceTypeMap;",
+    "",
+    "/** Every kind of this family as data (the same entries the group/version modules export). */",
+    "export const resources: { readonly [K in ResourceKey]: ResourceType<ResourceTypeMap[K]> } = {",
+    ...table,
+    "};",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,228 @@
+/**
+ * The one generic typed client. `api(conn, Deployment, { namespace })` points it at a
+ * resource; each verb is a pure request builder (src/request/) plus one send and a JSON
+ * decode. Types come from the ResourceType's phantoms (see client-types.ts).
+ */
+import * as rq from "../request/index.ts";
+import type { Connection } from "../connection-types.ts";
+import { DecodeError, isNotFound, type Status } from "../errors.ts";
+import type { SendOptions } from "../request/types.ts";
+import { watch as watchStream, type WatchEvent } from "../runtime/watch.ts";
+import { decodeLines } from "../transport/line-decoder.ts";
+import { apiVersionOf, type ResourceType, type Verb } from "./resource.ts";
+import type { KubeList, TokenRequest } from "./object.ts";
+import type { AllNamespacesClient, CallOptions, ResourceClient } from "./client-types.ts";
+import {
+  ApprovalSubresource,
+  ObjectSubresource,
+  ScaleSubresource,
+  sendJson,
+  splitCall,
+  type ClientContext,
+} from "./subresource-clients.ts";
+import { siteOf } from "./decode.ts";
+
+/** Options of `api()` for a namespaced kind. */
+export interface NamespacedOptions {
+  /** The namespace to work in; leave out to list and watch across all namespaces. */
+  namespace?: string | undefined;
+}
+
+/** Cluster-scoped kinds live outside namespaces, so they take none. */
+export interface ClusterOptions {
+  namespace?: never;
+}
+
+/**
+ * A typed client for one resource type, in one namespace, across all namespaces (list and
+ * watch only) or, for cluster-scoped kinds, in the cluster.
+ *
+ * @example
+ * const deployments = api(conn, Deployment, { namespace: "prod" });
+ * const web = await deployments.get("web");
+ * await deployments.patch("web", { type: "merge", patch: { spec: { replicas: 2 } } });
+ */
+export function api<T, S extends string, V extends Verb>(
+  conn: Connection,
+  resource: ResourceType<T, true, S, V>,
+  options: NamespacedOptions & { namespace: string },
+): ResourceClient<T, S, V>;
+export function api<T, S extends string, V extends Verb>(
+  conn: Connection,
+  resource: ResourceType<T, true, S, V>,
+  options?: NamespacedOptions & { namespace?: undefined },
+): AllNamespacesClient<T, S, V>;
+export function api<T, S extends string, V extends Verb>(
+  conn: Connection,
+  resource: ResourceType<T, false, S, V>,
+  options?: ClusterOptions,
+): ResourceClient<T, S, V>;
+/** A resource whose scope is only known at run time (the dynamic client). */
+export function api<T, N extends boolean, S extends string, V extends Verb>(
+  conn: Connection,
+  resource: ResourceType<T, N, S, V>,
+  options?: boolean extends N ? NamespacedOptions : ClusterOptions,
+): ResourceClient<T, S, V>;
+export function api(conn: Connection, resource: ResourceType, options?: NamespacedOptions): unknown {
+  return new GenericClient<unknown>(conn, resource, options?.namespace);
+}
+
+/** Implements every verb and subresource; the public types hide what a kind does not serve. */
+export class GenericClient<T> implements ClientContext {
+  readonly status: ObjectSubresource<T>;
+  readonly scale: ScaleSubresource;
+  readonly ephemeralContainers: ObjectSubresource<T>;
+  readonly resize: ObjectSubresource<T>;
+  readonly approval: ApprovalSubresource<T>;
+
+  constructor(
+    readonly conn: Connection,
+    readonly resource: ResourceType<T>,
+    readonly namespace: string | undefined,
+  ) {
+    this.status = new ObjectSubresource<T>(this, "status");
+    this.scale = new ScaleSubresource(this);
+    this.ephemeralContainers = new ObjectSubresource<T>(this, "ephemeralcontainers");
+    this.resize = new ObjectSubresource<T>(this, "resize");
+    this.approval = new ApprovalSubresource<T>(this);
+  }
+
+  inNamespace(namespace: string): GenericClient<T> {
+    return new GenericClient<T>(this.conn, this.resource, namespace);
+  }
+
+  async get(name: string, options?: rq.GetParams & CallOptions): Promise<T> {
+    const { params, send } = splitCall(options);
+    return sendJson<T>(this, rq.getRequest(this.resource, this.namespace, name, params), send);
+  }
+
+  async getOpt(name: string, options?: rq.GetParams & CallOptions): Promise<T | undefined> {
+    try {
+      return await this.get(name, options);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async list(options?: rq.ListParams & CallOptions): Promise<KubeList<T>> {
+    const { params, send } = splitCall(options);
+    return this.listPage(params, send);
+  }
+
+  async *pages(options?: rq.ListParams & CallOptions): AsyncGenerator<KubeList<T>, void, undefined> {
+    const { params, send } = splitCall(options);
+    let page = await this.listPage(params, send);
+    yield page;
+    // The continue token pins the snapshot: later pages may not repeat resourceVersion(Match).
+    const { resourceVersion: _rv, resourceVersionMatch: _rvm, ...rest } = params ?? {};
+    while (page.metadata?.continue) {
+      page = await this.listPage({ ...rest, continue: page.metadata.continue }, send);
+      yield page;
+    }
+  }
+
+  async *items(options?: rq.ListParams & CallOptions): AsyncGenerator<T, void, undefined> {
+    for await (const page of this.pages(options)) yield* page.items;
+  }
+
+  watch(options?: rq.WatchParams & CallOptions): AsyncIterable<WatchEvent<T>> {
+    const { params, send } = splitCall(options);
+    return {
+      [Symbol.asyncIterator]: () => {
+        const request = rq.watchRequest(this.resource, this.namespace, params);
+        const events = watchStream<T>(this.conn, request, send.signal ? { signal: send.signal } : {});
+        return events[Symbol.asyncIterator]();
+      },
+    };
+  }
+
+  async create(object: T, options?: rq.CreateParams & CallOptions): Promise<T> {
+    const { params, send } = splitCall(options);
+    return sendJson<T>(this, rq.createRequest(this.resource, this.namespace, object, params), send);
+  }
+
+  async replace(object: T, options?: rq.ReplaceParams & CallOptions): Promise<T> {
+    const { params, send } = splitCall(options);
+    return sendJson<T>(this, rq.replaceRequest(this.resource, this.namespace, object, params), send);
+  }
+
+  async patch(name: string, patch: rq.Patch<T>, options?: rq.PatchParams & CallOptions): Promise<T> {
+    const { params, send } = splitCall(options);
+    return sendJson<T>(this, rq.patchRequest(this.resource, this.namespace, { name }, patch as rq.Patch, params), send);
+  }
+
+  async apply(config: rq.ApplyConfiguration<T>, options: rq.ApplyParams & CallOptions): Promise<T> {
+    const { params, send } = splitCall(options);
+    return sendJson<T>(this, rq.applyRequest(this.resource, this.namespace, config, params as rq.ApplyParams), send);
+  }
+
+  async delete(name: string, options?: rq.DeleteParams & CallOptions): Promise<T | Status> {
+    const { params, send } = splitCall(options);
+    return sendJson<T | Status>(this, rq.deleteRequest(this.resource, this.namespace, name, params), send);
+  }
+
+  async deleteCollection(options?: rq.DeleteCollectionParams & CallOptions): Promise<KubeList<T> | Status> {
+    const { params, send } = splitCall(options);
+    return sendJson<KubeList<T> | Status>(this, rq.deleteCollectionRequest(this.resource, this.namespace, params), send);
+  }
+
+  async logs(name: string, options?: rq.LogParams & CallOptions): Promise<string> {
+    const { params, send } = splitCall(options);
+    const response = await this.conn.send(rq.logRequest(this.resource, this.namespace, name, params), send);
+    return response.text();
+  }
+
+  async *logStream(name: string, options?: rq.LogStreamParams & CallOptions): AsyncGenerator<string, void, undefined> {
+    const { params, send } = splitCall(options);
+    const request = rq.logRequest(this.resource, this.namespace, name, params);
+    // A followed log is a long-lived stream: no time-to-headers default beyond what the caller set.
+    const response = await this.conn.send(request, { ...send, stream: params?.follow === true });
+    try {
+      yield* decodeLines(response.stream());
+    } catch (e) {
+      if (send.signal?.aborted) return;
+      throw e;
+    }
+  }
+
+  async evict(name: string, options?: rq.EvictionParams & CallOptions): Promise<Status> {
+    const { params, send } = splitCall(options);
+    return sendJson<Status>(this, rq.evictionRequest(this.resource, this.namespace, name, params), send);
+  }
+
+  async bind(name: string, target: rq.BindingTarget, options?: rq.WriteParams & CallOptions): Promise<Status> {
+    const { params, send } = splitCall(options);
+    return sendJson<Status>(this, rq.bindingRequest(this.resource, this.namespace, name, target, params), send);
+  }
+
+  async createToken(name: string, options?: rq.TokenRequestParams & CallOptions): Promise<TokenRequest> {
+    const { params, send } = splitCall(options);
+    return sendJson<TokenRequest>(this, rq.tokenRequest(this.resource, this.namespace, name, params), send);
+  }
+
+  private async listPage(params: rq.ListParams | undefined, send: SendOptions): Promise<KubeList<T>> {
+    const request = rq.listRequest(this.resource, this.namespace, params);
+    const list = await sendJson<KubeList<T>>(this, request, send);
+    if (list === null || typeof list !== "object" || !Array.isArray(list.items)) {
+      throw new DecodeError('list response has no "items" array', siteOf(this.conn, request));
+    }
+    fillIdentity(list, this.resource);
+    return list;
+  }
+}
+
+/**
+ * List items arrive without apiVersion and kind; fill them in so listed objects look like
+ * fetched ones (and can be fed back to replace or apply).
+ */
+function fillIdentity(list: KubeList<unknown>, resource: ResourceType): void {
+  if (resource.kind === "") return;
+  const apiVersion = apiVersionOf(resource);
+  for (const item of list.items) {
+    if (item === null || typeof item !== "object") continue;
+    const obj = item as { apiVersion?: string; kind?: string };
+    obj.apiVersion ??= apiVersion;
+    obj.kind ??= resource.kind;
+  }
+}

@@ -1,0 +1,60 @@
+import { AuthError, ConfigError } from "../../errors.ts";
+import type { ConfigEnvironment } from "../environment.ts";
+import { guardDescription } from "../redact.ts";
+import type { AuthProvider, Credentials } from "../types.ts";
+import { WatchedFile } from "./watched-file.ts";
+
+/** A PEM value given inline (already decoded from a `-data` field) or as a file to (re-)read. */
+export type PemSource = { pem: string } | { file: string };
+
+/**
+ * A TLS client certificate and key (kubeconfig client-certificate(-data) / client-key(-data)).
+ * Files are re-read when they change, so renewed certificates are picked up.
+ *
+ * @example
+ * const auth = new ClientCertificateAuth({ file: "/pki/admin.crt" }, { file: "/pki/admin.key" }, configEnvironment());
+ */
+export class ClientCertificateAuth implements AuthProvider {
+  readonly description: string;
+  readonly #cert: PemSource;
+  readonly #key: PemSource;
+  readonly #certFile: WatchedFile<string> | undefined;
+  readonly #keyFile: WatchedFile<string> | undefined;
+
+  constructor(cert: PemSource, key: PemSource, env: Pick<ConfigEnvironment, "readFile" | "stat" | "now">) {
+    this.#cert = cert;
+    this.#key = key;
+    this.description = `client-certificate ${"file" in cert ? cert.file : "(inline data)"}`;
+    if ("file" in cert) this.#certFile = new WatchedFile(cert.file, "client certificate", env, pemCheck(cert.file, "CERTIFICATE", AuthError));
+    if ("pem" in cert) pemCheck("client-certificate-data", "CERTIFICATE", ConfigError)(cert.pem);
+    if ("file" in key) this.#keyFile = new WatchedFile(key.file, "client key", env, pemCheck(key.file, "PRIVATE KEY", AuthError));
+    if ("pem" in key) pemCheck("client-key-data", "PRIVATE KEY", ConfigError)(key.pem);
+    guardDescription(this, "ClientCertificateAuth");
+  }
+
+  async credentials(): Promise<Credentials> {
+    const [cert, key] = await Promise.all([
+      this.#certFile ? this.#certFile.get() : (this.#cert as { pem: string }).pem,
+      this.#keyFile ? this.#keyFile.get() : (this.#key as { pem: string }).pem,
+    ]);
+    return { headers: {}, clientCertificate: { cert, key } };
+  }
+
+  async invalidate(): Promise<boolean> {
+    const results = await Promise.all([this.#certFile?.reload(), this.#keyFile?.reload()]);
+    return results.some((changed) => changed === true);
+  }
+}
+
+/** Rejects content that is not PEM of the expected kind, without echoing it. */
+function pemCheck(
+  where: string,
+  label: "CERTIFICATE" | "PRIVATE KEY",
+  ErrorClass: typeof AuthError | typeof ConfigError,
+): (text: string) => string {
+  return (text) => {
+    const ok = label === "CERTIFICATE" ? /-----BEGIN CERTIFICATE-----/.test(text) : /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text);
+    if (!ok) throw new ErrorClass(`${where} does not hold a PEM ${label.toLowerCase()}`);
+    return text;
+  };
+}

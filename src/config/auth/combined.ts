@@ -1,0 +1,40 @@
+import { guardDescription } from "../redact.ts";
+import type { AuthProvider, Credentials } from "../types.ts";
+
+/**
+ * Several providers used together, e.g. a client certificate plus a bearer token, as a
+ * kubeconfig user may set both. Headers merge in order; the last client certificate wins.
+ *
+ * @example
+ * const auth = new CombinedAuth([certAuth, tokenAuth]);
+ */
+export class CombinedAuth implements AuthProvider {
+  readonly description: string;
+  readonly #parts: readonly AuthProvider[];
+
+  constructor(parts: readonly AuthProvider[]) {
+    this.#parts = parts;
+    this.description = parts.map((p) => p.description).join(" + ");
+    guardDescription(this, "CombinedAuth");
+  }
+
+  /** The providers combined, in order. */
+  get parts(): readonly AuthProvider[] {
+    return this.#parts;
+  }
+
+  async credentials(): Promise<Credentials> {
+    const all = await Promise.all(this.#parts.map((p) => p.credentials()));
+    const out: Credentials = { headers: {} };
+    for (const c of all) {
+      Object.assign(out.headers, c.headers);
+      if (c.clientCertificate) out.clientCertificate = c.clientCertificate;
+    }
+    return out;
+  }
+
+  async invalidate(): Promise<boolean> {
+    const changed = await Promise.all(this.#parts.map((p) => p.invalidate()));
+    return changed.some(Boolean);
+  }
+}

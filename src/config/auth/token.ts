@@ -1,0 +1,44 @@
+import type { AuthProvider, Credentials } from "../types.ts";
+import { guardDescription } from "../redact.ts";
+
+/**
+ * A fixed bearer token (kubeconfig `token`). A 401 cannot be fixed by asking again.
+ *
+ * @example
+ * const auth = new TokenAuth(process.env.MY_TOKEN ?? "");
+ */
+export class TokenAuth implements AuthProvider {
+  readonly description = "token";
+  readonly #token: string;
+
+  constructor(token: string) {
+    this.#token = token;
+    guardDescription(this, "TokenAuth");
+  }
+
+  async credentials(): Promise<Credentials> {
+    return { headers: { authorization: `Bearer ${this.#token}` } };
+  }
+
+  async invalidate(): Promise<boolean> {
+    return false;
+  }
+}
+
+/**
+ * No credentials at all (a context without a user): requests go out anonymous.
+ *
+ * @example
+ * const auth = new AnonymousAuth();
+ */
+export class AnonymousAuth implements AuthProvider {
+  readonly description = "anonymous";
+
+  async credentials(): Promise<Credentials> {
+    return { headers: {} };
+  }
+
+  async invalidate(): Promise<boolean> {
+    return false;
+  }
+}

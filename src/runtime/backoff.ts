@@ -1,0 +1,129 @@
+/**
+ * Retry pacing, kept apart from the watcher so that the watcher stays a plain event source
+ * and tests can pace it by hand: `withBackoff` wraps any event stream and waits before
+ * asking it for more after each failure event.
+ */
+import { sleep, systemClock, type Clock } from "./clock.ts";
+
+/** A sequence of delays. `next` gives the delay before the next retry; `reset` starts over. */
+export interface Backoff {
+  next(): number;
+  reset(): void;
+}
+
+export interface ExponentialBackoffOptions {
+  /** First delay, ms. Default 800. */
+  initialMs?: number;
+  /** Largest delay, ms. Default 30 000. */
+  maxMs?: number;
+  /** Growth per retry. Default 2. */
+  factor?: number;
+  /** Fraction of each delay taken off at random, 0..1. Default 0.5. */
+  jitter?: number;
+  /** Source of randomness in [0, 1). Default Math.random. */
+  random?: () => number;
+}
+
+/**
+ * Delays that grow by `factor` up to `maxMs`, each shortened by a random part of up to
+ * `jitter`, so that many clients that failed together do not retry together.
+ *
+ * @example const b = new ExponentialBackoff({ initialMs: 100, random: () => 0 }); b.next(); // 100
+ */
+export class ExponentialBackoff implements Backoff {
+  private attempt = 0;
+  private readonly initialMs: number;
+  private readonly maxMs: number;
+  private readonly factor: number;
+  private readonly jitter: number;
+  private readonly random: () => number;
+
+  constructor(options: ExponentialBackoffOptions = {}) {
+    this.initialMs = options.initialMs ?? 800;
+    this.maxMs = options.maxMs ?? 30_000;
+    this.factor = options.factor ?? 2;
+    this.jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
+    this.random = options.random ?? Math.random;
+  }
+
+  next(): number {
+    const base = Math.min(this.maxMs, this.initialMs * this.factor ** this.attempt);
+    // Stop growing the exponent once the cap is reached, so it never overflows.
+    if (base < this.maxMs) this.attempt++;
+    return Math.round(base * (1 - this.jitter * this.random()));
+  }
+
+  reset(): void {
+    this.attempt = 0;
+  }
+}
+
+/**
+ * Resets the inner backoff when no retry was asked for during `resetAfterMs`: a watcher
+ * that has been healthy for a while starts again from the shortest delay.
+ *
+ * @example const b = new ResetTimerBackoff(new ExponentialBackoff(), 120_000);
+ */
+export class ResetTimerBackoff implements Backoff {
+  private lastAt: number | undefined;
+  private readonly inner: Backoff;
+  private readonly resetAfterMs: number;
+  private readonly clock: Clock;
+
+  constructor(inner: Backoff, resetAfterMs: number, clock: Clock = systemClock) {
+    this.inner = inner;
+    this.resetAfterMs = resetAfterMs;
+    this.clock = clock;
+  }
+
+  next(): number {
+    const now = this.clock.now();
+    if (this.lastAt !== undefined && now - this.lastAt >= this.resetAfterMs) this.inner.reset();
+    this.lastAt = now;
+    return this.inner.next();
+  }
+
+  reset(): void {
+    this.lastAt = undefined;
+    this.inner.reset();
+  }
+}
+
+/**
+ * The watcher's default: 0.8 s doubling to 30 s with jitter, reset after 2 quiet minutes.
+ *
+ * @example watcher(conn, { path, backoff: defaultBackoff() });
+ */
+export function defaultBackoff(clock: Clock = systemClock): Backoff {
+  return new ResetTimerBackoff(new ExponentialBackoff(), 120_000, clock);
+}
+
+export interface WithBackoffOptions<E> {
+  clock?: Clock;
+  /** A floor for the delay after a given failure, e.g. the server's Retry-After. */
+  minDelayMs?: (item: E) => number;
+  /** Ends the stream (cleanly) while it waits. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Passes `source` through; after each item for which `isFailure` is true, waits the
+ * backoff's next delay before pulling the next item (which is when the source retries).
+ *
+ * @example
+ * for await (const ev of withBackoff(events, (e) => e.type === "ERROR", defaultBackoff())) { ... }
+ */
+export async function* withBackoff<E>(
+  source: AsyncIterable<E>,
+  isFailure: (item: E) => boolean,
+  backoff: Backoff,
+  options: WithBackoffOptions<E> = {},
+): AsyncGenerator<E, void, undefined> {
+  const clock = options.clock ?? systemClock;
+  for await (const item of source) {
+    yield item;
+    if (!isFailure(item)) continue;
+    const delay = Math.max(backoff.next(), options.minDelayMs?.(item) ?? 0);
+    if (!(await sleep(delay, clock, options.signal))) return;
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The watcher: list (or streaming list) + watch that survives disconnects, server timeouts,
+ * API server restarts and 410 Gone. The decisions live in the pure state machine
+ * (watcher-state.ts); this file only performs its commands and reports its effects.
+ */
+import type { Connection } from "../connection-types.ts";
+import { isGone, type ErrorSite } from "../errors.ts";
+import { asKubeError, EventSource, type EventSourceOptions } from "./event-source.ts";
+import type { KubeObject } from "./kube-object.ts";
+import { IdleWatchdog, nextWithin } from "./idle-watchdog.ts";
+import { fetchListPage } from "./list-page.ts";
+import { PollingSource } from "./polling.ts";
+import { ResyncTracker } from "./resync-tracker.ts";
+import { watch } from "./watch.ts";
+import { buildWatchRequest, selectorsOf, type SelectorOptions, type WatchQuery } from "./watch-request.ts";
+import type { Watcher, WatcherEvent } from "./watcher-events.ts";
+import {
+  initialWatcherState,
+  nextCommand,
+  step,
+  type WatcherCommand,
+  type WatcherEffect,
+  type WatcherInput,
+  type WatcherState,
+} from "./watcher-state.ts";
+
+export interface WatcherOptions extends SelectorOptions, EventSourceOptions {
+  /** Collection path, e.g. "/api/v1/namespaces/ns/configmaps" or "/apis/apps/v1/deployments". */
+  path: string;
+  /** "watch" (default) or "poll": list every `pollIntervalMs` instead of watching. */
+  mode?: "watch" | "poll";
+  /** Try a streaming list first, falling back to list + watch if the server rejects it. Default true. */
+  streamingList?: boolean;
+  /** Page size of list requests. Default 500. */
+  pageSize?: number;
+  /** Server-side lifetime of each watch request. Default 290 s. */
+  timeoutSeconds?: number;
+  /**
+   * Reconnect when nothing, not even a bookmark, arrives for this long (a half-open
+   * connection otherwise hangs forever). Default: timeoutSeconds + 30 s. 0: never.
+   */
+  idleTimeoutMs?: number;
+  /** Poll mode: time between lists. Default 30 s. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * Watches a collection for as long as it is iterated: first the whole state (ADDED events
+ * then SYNCED), then changes. Errors come out as ERROR events and the watcher retries with
+ * backoff. After a 410 Gone it relists and reports only the differences, `resync: true`,
+ * including DELETED events for objects that vanished meanwhile. `mode: "poll"` gives the
+ * same events from periodic lists.
+ *
+ * @example
+ * const w = watcher<ConfigMap>(conn, { path: "/api/v1/namespaces/ns/configmaps", labelSelector: "app=web", signal });
+ * for await (const ev of w) {
+ *   if (ev.type === "SYNCED") console.log(`synced ${ev.size} objects via ${ev.mode}`);
+ *   else if (ev.type !== "ERROR") console.log(ev.type, ev.object.metadata?.name);
+ * }
+ */
+export function watcher<T extends KubeObject>(conn: Connection, options: WatcherOptions): Watcher<T> {
+  return options.mode === "poll" ? new PollingSource<T>(conn, options) : new ListWatchSource<T>(conn, options);
+}
+
+/** Two 410s in a row with no event between them means relisting is not helping: back off. */
+const GONE_STREAK_LIMIT = 2;
+
+export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
+  private state: WatcherState;
+  private readonly tracker = new ResyncTracker<T>();
+  private readonly site: ErrorSite;
+  private readonly pageSize: number;
+  private readonly timeoutSeconds: number;
+  private readonly idleTimeoutMs: number;
+  /** A watch from a known resourceVersion has run since the last list: the next is a reconnect. */
+  private watchedSinceList = false;
+  private goneStreak = 0;
+  private readonly conn: Connection;
+  private readonly options: WatcherOptions;
+
+  constructor(conn: Connection, options: WatcherOptions) {
+    super(options);
+    this.conn = conn;
+    this.options = options;
+    this.state = initialWatcherState(options.streamingList ?? true);
+    this.site = { server: conn.server, context: conn.contextName, method: "GET", path: options.path };
+    this.pageSize = options.pageSize ?? 500;
+    this.timeoutSeconds = options.timeoutSeconds ?? 290;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? (this.timeoutSeconds || 290) * 1000 + 30_000;
+    // Bad options fail here, at the call, rather than on the first iteration.
+    buildWatchRequest(options.path, { timeoutSeconds: this.timeoutSeconds, ...selectorsOf(this.options) });
+  }
+
+  /** The state machine's current phase, for tests and diagnostics. */
+  get phase(): WatcherState["phase"] {
+    return this.state.phase;
+  }
+
+  protected async *run(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>, void, undefined> {
+    while (!signal.aborted) {
+      const command = nextCommand(this.state);
+      if (command.kind === "start") {
+        yield* this.feed({ type: "start" });
+      } else if (command.kind === "list") {
+        const input = await this.listPage(command.continueToken, signal);
+        if (signal.aborted) return;
+        yield* this.feed(input);
+      } else {
+        yield* this.watchOnce(command, signal);
+      }
+    }
+  }
+
+  private async listPage(continueToken: string | undefined, signal: AbortSignal): Promise<WatcherInput<T>> {
+    this.stats.listRequests++;
+    try {
+      const page = await fetchListPage<T>(
+        this.conn,
+        this.options.path,
+        {
+          limit: this.pageSize,
+          ...(continueToken ? { continueToken } : {}),
+          ...selectorsOf(this.options),
+        },
+        signal,
+      );
+      return { type: "listPage", ...page };
+    } catch (error) {
+      return { type: "failed", error: asKubeError(error, this.site) };
+    }
+  }
+
+  /** Runs one watch request until it ends, feeding every outcome to the state machine. */
+  private async *watchOnce(
+    command: Extract<WatcherCommand, { kind: "watch" }>,
+    signal: AbortSignal,
+  ): AsyncGenerator<WatcherEvent<T>, void, undefined> {
+    this.stats.watchRequests++;
+    if (!command.sendInitialEvents) {
+      if (this.watchedSinceList) this.stats.reconnects++;
+      this.watchedSinceList = true;
+    }
+
+    const request = new AbortController();
+    const onAbort = (): void => request.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    const query: WatchQuery = {
+      allowWatchBookmarks: true,
+      timeoutSeconds: this.timeoutSeconds,
+      ...selectorsOf(this.options),
+      ...(command.resourceVersion !== undefined ? { resourceVersion: command.resourceVersion } : {}),
+      ...(command.sendInitialEvents ? { sendInitialEvents: true, resourceVersionMatch: "NotOlderThan" as const } : {}),
+    };
+    const events = watch<T>(this.conn, this.options.path, { ...query, signal: request.signal })[Symbol.asyncIterator]();
+    const watchdog = new IdleWatchdog(this.clock, this.idleTimeoutMs);
+    try {
+      for (;;) {
+        const next = await nextWithin(events, watchdog, signal);
+        if (next === "aborted") return;
+        if (next === "idle") {
+          this.stats.idleTimeouts++;
+          yield* this.feed({ type: "watchEnded", reason: "idle" });
+          return;
+        }
+        if (next.done) {
+          yield* this.feed({ type: "watchEnded", reason: "closed" });
+          return;
+        }
+        this.stats.events++;
+        if (next.value.type !== "BOOKMARK") this.goneStreak = 0;
+        yield* this.feed({ type: "watchEvent", event: next.value });
+        // A streaming list's watch goes on as the regular watch after its final bookmark.
+        if (this.state.phase !== "InitialStreaming" && this.state.phase !== "Watching") return;
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      yield* this.feed({ type: "failed", error: asKubeError(error, this.site) });
+    } finally {
+      watchdog.stop();
+      signal.removeEventListener("abort", onAbort);
+      request.abort();
+      // The generator may be mid-await on the network: do not wait for it to settle.
+      events.return?.().catch(() => undefined);
+    }
+  }
+
+  private *feed(input: WatcherInput<T>): Generator<WatcherEvent<T>, void, undefined> {
+    const { state, effects } = step(this.state, input);
+    this.state = state;
+    for (const effect of effects) yield* this.report(effect);
+  }
+
+  private *report(effect: WatcherEffect<T>): Generator<WatcherEvent<T>, void, undefined> {
+    switch (effect.type) {
+      case "listStarted":
+        this.tracker.begin();
+        this.mode = effect.mode;
+        if (effect.relist) this.stats.relists++;
+        return;
+      case "listed":
+        this.tracker.collect(effect.objects);
+        return;
+      case "unlisted":
+        this.tracker.uncollect(effect.object);
+        return;
+      case "listDone":
+        this.stats.syncs++;
+        this.resourceVersion = effect.resourceVersion;
+        // After a streaming list the same request goes on watching.
+        this.watchedSinceList = effect.mode === "streaming";
+        yield* this.tracker.finish(effect.resourceVersion, effect.mode);
+        return;
+      case "applied":
+      case "deleted":
+        this.resourceVersion = effect.object.metadata?.resourceVersion || this.resourceVersion;
+        yield effect.type === "applied" ? this.tracker.apply(effect.object) : this.tracker.delete(effect.object);
+        return;
+      case "bookmark":
+        this.stats.bookmarks++;
+        this.resourceVersion = effect.resourceVersion;
+        return;
+      case "streamingRejected":
+        this.stats.streamingFallbacks++;
+        return;
+      case "gone":
+        this.stats.gone++;
+        if (++this.goneStreak >= GONE_STREAK_LIMIT) yield this.errorEvent(effect.error);
+        return;
+      case "error":
+        if (isGone(effect.error)) this.stats.gone++;
+        yield this.errorEvent(effect.error);
+        return;
+    }
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Transport for Bun: Bun's own fetch, which takes TLS material per request (`tls`) and a
+ * proxy (`proxy`). Each transport owns a Bun.FetchSession, whose keep-alive pool is never
+ * shared with another session or with plain fetch(), so two client certificates for the
+ * same server never borrow each other's connections. Bun decompresses bodies itself.
+ */
+import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "./types.ts";
+import { RequestLifetime } from "./request-lifetime.ts";
+import { toTransportError } from "./transport-errors.ts";
+import { NodeHttp2Transport } from "./node-http2.ts";
+
+/** The slice of Bun's fetch API we use (no dependency on bun-types). */
+interface BunTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
+  serverName?: string;
+}
+interface BunFetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  signal: AbortSignal;
+  redirect: "manual";
+}
+interface BunFetchSession {
+  fetch(url: string, init: BunFetchInit): Promise<Response>;
+  close(): void;
+}
+interface BunFetchSessionConstructor {
+  new (init: { tls: BunTls; proxy: string | false; keepAlive: boolean }): BunFetchSession;
+}
+
+function fetchSessionClass(): BunFetchSessionConstructor {
+  const bun = (globalThis as { Bun?: { FetchSession?: BunFetchSessionConstructor } }).Bun;
+  if (!bun?.FetchSession) {
+    throw new Error("BunFetchTransport needs Bun 1.4 or later (Bun.FetchSession)");
+  }
+  return bun.FetchSession;
+}
+
+function bunTls(options: TransportOptions): BunTls {
+  const { ca, cert, key, rejectUnauthorized, serverName } = options.tls;
+  return {
+    ...(ca !== undefined && { ca }),
+    ...(cert !== undefined && { cert }),
+    ...(key !== undefined && { key }),
+    ...(serverName !== undefined && { serverName }),
+    rejectUnauthorized,
+  };
+}
+
+/**
+ * @example
+ * const t = new BunFetchTransport({ tls: { ca, cert, key, rejectUnauthorized: true } });
+ * const res = await t.send({ method: "GET", url: "https://127.0.0.1:6443/version", headers: {} });
+ */
+export class BunFetchTransport implements Transport {
+  readonly #options: TransportOptions;
+  readonly #session: BunFetchSession;
+  readonly #inflight = new Set<RequestLifetime>();
+  #nodeTransport: Transport | undefined;
+  #closed = false;
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+    const FetchSession = fetchSessionClass();
+    // proxy false: the kubeconfig is the only source of a proxy, as on Node.
+    this.#session = new FetchSession({ tls: bunTls(options), proxy: options.proxyUrl ?? false, keepAlive: true });
+  }
+
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const { method, url } = request;
+    if (this.#closed) throw toTransportError(new Error("closed"), method, url, "closed");
+    const repeated = Object.entries(request.repeatedHeaders ?? {});
+    // Bun's fetch joins repeated headers into one comma-separated line, which the API server
+    // reads as a single value (one group named "a, b"); node:http2 in Bun sends them apart.
+    if (repeated.some(([, values]) => values.length > 1)) return this.#separateHeaders().send(request);
+    const lifetime = new RequestLifetime(request.signal, request.timeoutMs, () => this.#inflight.delete(lifetime));
+    this.#inflight.add(lifetime);
+    const headers: Record<string, string> = { ...request.headers };
+    for (const [name, values] of repeated) if (values[0] !== undefined) headers[name] = values[0];
+    if (this.#options.disableCompression && !Object.keys(headers).some((h) => h.toLowerCase() === "accept-encoding")) {
+      headers["accept-encoding"] = "identity";
+    }
+    let res: Response;
+    try {
+      res = await this.#session.fetch(url, {
+        method,
+        headers,
+        ...(request.body !== undefined && { body: request.body }),
+        signal: lifetime.signal,
+        redirect: "manual",
+      });
+    } catch (err) {
+      lifetime.dispose();
+      throw toTransportError(err, method, url, lifetime.reason);
+    }
+    lifetime.headersReceived();
+    return bunResponse(res, lifetime, method, url);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const lifetime of [...this.#inflight]) lifetime.end("closed");
+    this.#session.close();
+    this.#nodeTransport?.close();
+  }
+
+  #separateHeaders(): Transport {
+    this.#nodeTransport ??= new NodeHttp2Transport(this.#options);
+    return this.#nodeTransport;
+  }
+}
+
+function bunResponse(res: Response, lifetime: RequestLifetime, method: string, url: string): HttpResponse {
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  // Bun already decoded the body; these described the encoded one.
+  if (headers["content-encoding"]) {
+    delete headers["content-encoding"];
+    delete headers["content-length"];
+  }
+  let used = false;
+
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    if (used) throw new TypeError("response body already consumed");
+    used = true;
+    const body = res.body;
+    if (!body) {
+      lifetime.dispose();
+      return;
+    }
+    const reader = body.getReader();
+    let done = false;
+    try {
+      for (;;) {
+        const step = await reader.read();
+        if (step.done) break;
+        yield step.value;
+      }
+      done = true;
+    } catch (err) {
+      throw toTransportError(err, method, url, lifetime.reason);
+    } finally {
+      // Leaving early cancels the request (ends a watch on the server).
+      if (!done) await reader.cancel().catch(() => {});
+      reader.releaseLock();
+      lifetime.dispose();
+    }
+  }
+
+  const collect = async (): Promise<Uint8Array> => {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for await (const c of chunks()) {
+      parts.push(c);
+      size += c.byteLength;
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.byteLength;
+    }
+    return out;
+  };
+
+  return {
+    status: res.status,
+    headers,
+    stream: () => chunks(),
+    bytes: collect,
+    text: async () => new TextDecoder().decode(await collect()),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * An HttpResponse over a Node Readable (an IncomingMessage or an Http2Stream): gunzips when
+ * the server compressed, maps stream failures to TransportError, and lets the request's
+ * lifetime cancel the body.
+ */
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { HttpResponse } from "./types.ts";
+import type { RequestLifetime } from "./request-lifetime.ts";
+import { toTransportError } from "./transport-errors.ts";
+
+/** Lower-cases names and joins repeated values the way fetch's Headers does. */
+export function flattenHeaders(raw: Record<string, string | string[] | undefined | number>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return out;
+}
+
+/**
+ * Wraps a response body. `source` is destroyed when the lifetime ends early, and the
+ * lifetime is disposed once the body is fully read, fails or is abandoned.
+ *
+ * @example
+ * resolve(nodeResponse(res.statusCode ?? 0, flattenHeaders(res.headers), res, lifetime, "GET", url));
+ */
+export function nodeResponse(
+  status: number,
+  headers: Record<string, string>,
+  source: Readable,
+  lifetime: RequestLifetime,
+  method: string,
+  url: string,
+): HttpResponse {
+  let body: Readable = source;
+  if (/^\s*(x-)?gzip\s*$/i.test(headers["content-encoding"] ?? "")) {
+    const gunzip = createGunzip();
+    source.on("error", (e) => gunzip.destroy(e));
+    body = source.pipe(gunzip);
+    // The decoded body no longer matches these.
+    delete headers["content-encoding"];
+    delete headers["content-length"];
+  }
+  const onAbort = (): void => {
+    source.destroy();
+    if (body !== source) body.destroy();
+  };
+  lifetime.signal.addEventListener("abort", onAbort, { once: true });
+  // A body nobody reads must not crash the process when it fails.
+  body.on("error", () => {});
+  source.on("error", () => {});
+  const finish = (): void => {
+    lifetime.signal.removeEventListener("abort", onAbort);
+    lifetime.dispose();
+  };
+  body.once("close", finish);
+  let used = false;
+
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    if (used) throw new TypeError("response body already consumed");
+    used = true;
+    try {
+      if (lifetime.signal.aborted) throw lifetime.signal.reason;
+      for await (const chunk of body) {
+        yield typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Uint8Array);
+      }
+      // A stream destroyed without an error (our own abort) just ends: make that visible.
+      if (lifetime.reason) throw new Error(lifetime.reason);
+    } catch (err) {
+      throw toTransportError(err, method, url, lifetime.reason);
+    } finally {
+      // Leaving early (break, return) cancels the request, which ends a watch server-side.
+      if (!body.readableEnded) {
+        source.destroy();
+        body.destroy();
+      }
+      finish();
+    }
+  }
+
+  const collect = async (): Promise<Buffer> => {
+    const parts: Uint8Array[] = [];
+    for await (const c of chunks()) parts.push(c);
+    return Buffer.concat(parts);
+  };
+
+  return {
+    status,
+    headers,
+    stream: () => chunks(),
+    bytes: collect,
+    text: async () => (await collect()).toString("utf8"),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * HTTP CONNECT tunnels for Node (kubeconfig proxy-url): connect to the proxy (plain TCP for
+ * http://, TLS for https://), ask it for a tunnel to the API server, and hand back the raw
+ * socket so TLS to the API server runs end to end over it.
+ */
+import { connect as netConnect, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+import { TransportError } from "../errors.ts";
+import { PROXY_CONNECT_FAILED } from "./transport-errors.ts";
+
+export interface TunnelTarget {
+  host: string;
+  port: number;
+}
+
+/** The proxy origin without credentials, for messages. */
+export function describeProxy(proxyUrl: string): string {
+  try {
+    const u = new URL(proxyUrl);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return "(invalid proxy URL)";
+  }
+}
+
+/** Proxy-Authorization from userinfo in the proxy URL, if any. */
+function proxyAuthorization(u: URL): string | undefined {
+  if (!u.username && !u.password) return undefined;
+  const user = decodeURIComponent(u.username);
+  const pass = decodeURIComponent(u.password);
+  return `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+}
+
+function defaultPort(u: URL): number {
+  if (u.port) return Number(u.port);
+  return u.protocol === "https:" ? 443 : 80;
+}
+
+/**
+ * Opens a CONNECT tunnel to `target` through `proxyUrl`; resolves with the socket once the
+ * proxy answered 2xx. `signal` aborts the attempt.
+ *
+ * @example
+ * const raw = await openTunnel("http://proxy:3128", { host: "10.0.0.1", port: 6443 });
+ * const tlsSocket = tls.connect({ socket: raw, host: "10.0.0.1", ca });
+ */
+export function openTunnel(proxyUrl: string, target: TunnelTarget, signal?: AbortSignal): Promise<Socket> {
+  const u = new URL(proxyUrl);
+  if (u.protocol !== "http:" && u.protocol !== "https:") {
+    return Promise.reject(
+      new TransportError(`unsupported proxy scheme ${u.protocol} (http: and https: are supported)`, {
+        server: describeProxy(proxyUrl),
+      }),
+    );
+  }
+  const where = describeProxy(proxyUrl);
+  const hostPort = `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`;
+  const socket: Socket =
+    u.protocol === "https:"
+      ? tlsConnect({ host: u.hostname, port: defaultPort(u), servername: u.hostname, ALPNProtocols: ["http/1.1"] })
+      : netConnect({ host: u.hostname, port: defaultPort(u) });
+
+  return new Promise<Socket>((resolve, reject) => {
+    let buffered = Buffer.alloc(0);
+    const fail = (err: unknown): void => {
+      cleanup();
+      socket.destroy();
+      reject(err);
+    };
+    const onAbort = (): void => fail(signal?.reason ?? new Error("aborted"));
+    const onError = (err: Error): void => fail(err);
+    const onData = (chunk: Buffer): void => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const end = buffered.indexOf("\r\n\r\n");
+      if (end < 0) {
+        if (buffered.length > 16_384) fail(new TransportError(`proxy ${where} sent an oversized CONNECT answer`, { server: where }, { code: PROXY_CONNECT_FAILED }));
+        return;
+      }
+      const statusLine = buffered.subarray(0, buffered.indexOf("\r\n")).toString("latin1");
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
+      if (status < 200 || status > 299) {
+        fail(
+          new TransportError(`proxy ${where} refused CONNECT to ${hostPort}: ${statusLine.slice(0, 80)}`, { server: where }, {
+            code: PROXY_CONNECT_FAILED,
+          }),
+        );
+        return;
+      }
+      cleanup();
+      socket.pause();
+      const rest = buffered.subarray(end + 4);
+      if (rest.length > 0) socket.unshift(rest);
+      resolve(socket);
+    };
+    const cleanup = (): void => {
+      socket.off("data", onData);
+      socket.off("error", onError);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    socket.on("error", onError);
+    socket.on("data", onData);
+    const auth = proxyAuthorization(u);
+    socket.write(
+      `CONNECT ${hostPort} HTTP/1.1\r\nHost: ${hostPort}\r\n` +
+        (auth ? `Proxy-Authorization: ${auth}\r\n` : "") +
+        "\r\n",
+    );
+  });
+}

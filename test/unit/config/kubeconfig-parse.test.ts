@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../src/errors.ts";
+import { parseKubeconfig } from "../../../src/config/kubeconfig-parse.ts";
+
+const FILE = "/cfg/kube.yaml";
+const SECRET = "s3cr3t-VALUE-never-printed";
+
+describe("parseKubeconfig", () => {
+  it("reads every field kubectl writes", () => {
+    const text = `
+apiVersion: v1
+kind: Config
+current-context: dev
+preferences: { colors: true }
+clusters:
+- name: c1
+  cluster:
+    server: https://k8s.example:6443/prefix
+    tls-server-name: api.example
+    insecure-skip-tls-verify: false
+    certificate-authority: ca.pem
+    certificate-authority-data: ${Buffer.from("pem").toString("base64")}
+    proxy-url: http://proxy:3128
+    disable-compression: true
+    extensions:
+    - name: client.authentication.k8s.io/exec
+      extension: { audience: demo }
+users:
+- name: u1
+  user:
+    client-certificate: c.pem
+    client-key-data: ${Buffer.from("key").toString("base64")}
+    token: ${SECRET}
+    tokenFile: /t
+    as: jane
+    as-uid: "42"
+    as-groups: [g1, g2]
+    as-user-extra: { scopes: [a, b] }
+    auth-provider: { name: oidc, config: { client-id: k, id-token: x } }
+    exec:
+      command: plugin
+      args: [a, b]
+      env: [{ name: A, value: "1" }]
+      apiVersion: client.authentication.k8s.io/v1
+      installHint: brew install plugin
+      provideClusterInfo: true
+      interactiveMode: Never
+contexts:
+- name: dev
+  context: { cluster: c1, user: u1, namespace: apps }
+`;
+    const c = parseKubeconfig(text, FILE);
+    expect(c["current-context"]).toBe("dev");
+    expect(c.preferences).toEqual({ colors: true });
+    expect(c.clusters).toEqual([
+      {
+        name: "c1",
+        cluster: {
+          server: "https://k8s.example:6443/prefix",
+          "tls-server-name": "api.example",
+          "insecure-skip-tls-verify": false,
+          "certificate-authority": "ca.pem",
+          "certificate-authority-data": Buffer.from("pem").toString("base64"),
+          "proxy-url": "http://proxy:3128",
+          "disable-compression": true,
+          extensions: [{ name: "client.authentication.k8s.io/exec", extension: { audience: "demo" } }],
+        },
+      },
+    ]);
+    const u = c.users[0]?.user;
+    expect(u?.token).toBe(SECRET);
+    expect(u?.["as-groups"]).toEqual(["g1", "g2"]);
+    expect(u?.["as-user-extra"]).toEqual({ scopes: ["a", "b"] });
+    expect(u?.["auth-provider"]).toEqual({ name: "oidc", config: { "client-id": "k", "id-token": "x" } });
+    expect(u?.exec).toEqual({
+      command: "plugin",
+      args: ["a", "b"],
+      env: [{ name: "A", value: "1" }],
+      apiVersion: "client.authentication.k8s.io/v1",
+      installHint: "brew install plugin",
+      provideClusterInfo: true,
+      interactiveMode: "Never",
+    });
+    expect(c.contexts).toEqual([{ name: "dev", context: { cluster: "c1", user: "u1", namespace: "apps" } }]);
+  });
+
+  it.each([
+    ["an empty file", ""],
+    ["a null document", "~\n"],
+    ["JSON", '{"apiVersion":"v1","kind":"Config","clusters":[],"users":[],"contexts":[]}'],
+    ["nulls as kubectl writes them", "clusters: null\nusers:\n- name: u\n  user:\n    exec: {command: x, apiVersion: v, args: null, env: null}\n"],
+  ])("accepts %s", (_name, text) => {
+    expect(() => parseKubeconfig(text, FILE)).not.toThrow();
+  });
+
+  const failures: [string, string, RegExp][] = [
+    ["wrong kind", "kind: Pod\n", /kind must be "Config"/],
+    ["wrong apiVersion", "apiVersion: v2\n", /apiVersion must be "v1"/],
+    ["a list document", "- a\n", /document must be a mapping/],
+    ["clusters not a list", "clusters: {}\n", /clusters must be a list/],
+    ["entry without a name", "clusters:\n- cluster: {server: x}\n", /clusters\[0\]\.name is required/],
+    ["server a number", "clusters:\n- name: c\n  cluster: {server: 42}\n", /clusters\[name=c\]\.cluster\.server must be a string, not a number/],
+    ["insecure as a string", "clusters:\n- name: c\n  cluster: {insecure-skip-tls-verify: 'yes'}\n", /insecure-skip-tls-verify must be true or false/],
+    ["token a number", "users:\n- name: u\n  user: {token: 12345}\n", /users\[name=u\]\.user\.token must be a string/],
+    ["bad base64", `users:\n- name: u\n  user: {client-key-data: "${SECRET}!"}\n`, /users\[name=u\]\.user\.client-key-data is not valid base64/],
+    ["duplicate cluster", "clusters:\n- name: c\n- name: c\n", /clusters lists the name "c" twice/],
+    ["duplicate user", "users:\n- name: u\n- name: u\n", /users lists the name "u" twice/],
+    ["as-groups not a list", "users:\n- name: u\n  user: {as-groups: admins}\n", /as-groups must be a list of strings/],
+    ["exec args with a number", "users:\n- name: u\n  user:\n    exec: {command: x, apiVersion: v, args: [1]}\n", /exec\.args\[0\] must be a string/],
+    ["exec env without name", "users:\n- name: u\n  user:\n    exec: {command: x, apiVersion: v, env: [{value: x}]}\n", /exec\.env\[0\]\.name is required/],
+    ["bad interactiveMode", "users:\n- name: u\n  user:\n    exec: {command: x, apiVersion: v, interactiveMode: Sometimes}\n", /interactiveMode must be one of Never, IfAvailable, Always/],
+    ["auth-provider config not a map", "users:\n- name: u\n  user:\n    auth-provider: {name: oidc, config: [a]}\n", /auth-provider\.config must be a mapping/],
+  ];
+  it.each(failures)("rejects %s, naming file and field", (_name, text, message) => {
+    let error: unknown;
+    try {
+      parseKubeconfig(text, FILE);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(FILE);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain(SECRET);
+  });
+
+  it("reports YAML syntax errors by position without quoting the file", () => {
+    const text = `users:\n- name: u\n  user:\n    token: ${SECRET}\n   bad: [\n`;
+    expect(() => parseKubeconfig(text, FILE)).toThrow(ConfigError);
+    try {
+      parseKubeconfig(text, FILE);
+    } catch (e) {
+      expect((e as Error).message).toMatch(/^kubeconfig \/cfg\/kube.yaml: not valid YAML at line \d+, column \d+/);
+      expect((e as Error).message).not.toContain(SECRET);
+    }
+  });
+
+  it("does not turn YAML timestamps or 'yes' into other types", () => {
+    const c = parseKubeconfig("contexts:\n- name: yes\n  context: {cluster: 2024-01-01, namespace: on}\n", FILE);
+    expect(c.contexts[0]).toEqual({ name: "yes", context: { cluster: "2024-01-01", namespace: "on" } });
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { ApiError, DecodeError, isGone } from "../../../src/errors.ts";
+import { parseWatchLine, watch, type WatchEvent } from "../../../src/runtime/watch.ts";
+import { InMemoryApi, type TestObject } from "./in-memory-api.ts";
+
+async function take<T>(source: AsyncIterable<T>, n: number): Promise<T[]> {
+  const out: T[] = [];
+  if (n === 0) return out;
+  for await (const item of source) {
+    out.push(item);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+describe("watch", () => {
+  it("sends a streaming GET with watch=true and yields typed events", async () => {
+    const api = new InMemoryApi();
+    const a = api.create("a", { v: "naïve €" });
+    const events = watch<TestObject>(api, api.path, { resourceVersion: String(Number(a.metadata!.resourceVersion) - 1) });
+    const first = take(events, 3);
+    await new Promise((r) => setTimeout(r, 5));
+    api.update("a", { v: "2" });
+    api.remove("a");
+    const got = await first;
+    expect(got.map((e) => e.type)).toEqual(["ADDED", "MODIFIED", "DELETED"]);
+    const added = got[0] as Extract<WatchEvent<TestObject>, { type: "ADDED" | "MODIFIED" | "DELETED" }>;
+    expect(added.object.data?.v).toBe("naïve €");
+    expect(api.requests[0]!.query).toMatchObject({ watch: true, resourceVersion: "100" });
+  });
+
+  it("throws an ERROR event as ApiError with its Status; 410 is recognisable", async () => {
+    const api = new InMemoryApi();
+    api.create("a");
+    api.compact();
+    const error = await take(watch(api, api.path, { resourceVersion: "1" }), 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(isGone(error)).toBe(true);
+    expect((error as ApiError).status.reason).toBe("Expired");
+    expect((error as ApiError).message).toContain(api.path);
+  });
+
+  it("throws DecodeError on a line that is not JSON, without quoting it", async () => {
+    const api = new InMemoryApi();
+    const events = take(watch(api, api.path), 1).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 5));
+    api.sendRaw('{"type":"ADDED","object":{"data":{"password":"hunter2"');
+    const error = await events;
+    expect(error).toBeInstanceOf(DecodeError);
+    expect(String((error as Error).message)).not.toContain("hunter2");
+  });
+
+  it("ends cleanly, without error, when the signal aborts", async () => {
+    const api = new InMemoryApi();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const ev of watch<TestObject>(api, api.path, { signal: controller.signal })) seen.push(ev.type);
+    })();
+    await new Promise((r) => setTimeout(r, 5));
+    api.create("a");
+    await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    await expect(done).resolves.toBeUndefined();
+    expect(seen).toEqual(["ADDED"]);
+    expect(api.activeWatches).toBe(0);
+  });
+
+  it("adds option parameters to a prebuilt request", async () => {
+    const api = new InMemoryApi();
+    const request = { method: "GET" as const, path: api.path, query: { watch: true, labelSelector: "a=b" } };
+    const controller = new AbortController();
+    const it = watch(api, request, { allowWatchBookmarks: true, signal: controller.signal })[Symbol.asyncIterator]();
+    const pending = it.next();
+    await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(api.requests[0]!.query).toEqual({ watch: true, labelSelector: "a=b", allowWatchBookmarks: true });
+  });
+});
+
+describe("parseWatchLine", () => {
+  it.each([
+    { name: "blank line", line: "  ", result: undefined },
+    { name: "ADDED", line: '{"type":"ADDED","object":{"kind":"Pod"}}', result: { type: "ADDED", object: { kind: "Pod" } } },
+    {
+      name: "BOOKMARK",
+      line: '{"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"9"}}}',
+      result: { type: "BOOKMARK", object: { metadata: { resourceVersion: "9" } } },
+    },
+  ])("parses $name", ({ line, result }) => {
+    expect(parseWatchLine(line, {})).toEqual(result);
+  });
+
+  it.each([
+    { name: "not JSON", line: "nope" },
+    { name: "no object", line: '{"type":"ADDED"}' },
+    { name: "array", line: "[1]" },
+    { name: "unknown type", line: '{"type":"UPSERTED","object":{}}' },
+    { name: "bookmark without version", line: '{"type":"BOOKMARK","object":{"metadata":{}}}' },
+  ])("rejects $name with DecodeError", ({ line }) => {
+    expect(() => parseWatchLine(line, {})).toThrow(DecodeError);
+  });
+
+  it("throws ERROR as ApiError", () => {
+    const line = '{"type":"ERROR","object":{"kind":"Status","code":500,"reason":"InternalError","message":"x"}}';
+    expect(() => parseWatchLine(line, { path: "/p", method: "GET" })).toThrow(ApiError);
+  });
+});
