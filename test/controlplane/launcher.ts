@@ -12,6 +12,7 @@ import type { ClusterInfo } from "../support/cluster-info.ts";
 import { miniRequest, type MiniTls } from "../support/mini-client.ts";
 import { fluxCrdFiles, grantNamespaceAdmin, installCrds } from "./bootstrap.ts";
 import { buildControlPlane, type BuiltControlPlane } from "./build.ts";
+import { apiserverArgsFor, controllerManagerArgs, etcdArgs } from "./component-args.ts";
 import { writeKubeconfig } from "./kubeconfigs.ts";
 import { childRss, freePort, sleep, startManaged, stopManaged, tail, type Managed } from "./processes.ts";
 
@@ -79,18 +80,7 @@ export class ControlPlane {
           logFile: join(dir, "logs", "etcd.log"),
           detach: options.detach,
           orphanCleanup: dir,
-          args: [
-            "--name=bun-k8s",
-            `--data-dir=${join(dir, "etcd")}`,
-            `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
-            `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
-            `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-            `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-            `--initial-cluster=bun-k8s=http://127.0.0.1:${etcdPeer}`,
-            "--log-level=warn",
-            // Throwaway data: durability buys nothing and fsync costs seconds on slow disks.
-            "--unsafe-no-fsync=true",
-          ],
+          args: etcdArgs(dir, etcdClient, etcdPeer),
         }),
       );
       await waitFor("etcd /health", 30_000, async () => {
@@ -99,27 +89,7 @@ export class ControlPlane {
       }, () => tail(join(dir, "logs", "etcd.log")));
 
       const server = `https://127.0.0.1:${securePort}`;
-      const apiserverArgs = [
-        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        `--secure-port=${securePort}`,
-        `--tls-cert-file=${join(pki, "apiserver.crt")}`,
-        `--tls-private-key-file=${join(pki, "apiserver.key")}`,
-        `--client-ca-file=${join(pki, "ca.crt")}`,
-        `--token-auth-file=${join(dir, "tokens.csv")}`,
-        "--anonymous-auth=false",
-        "--authorization-mode=Node,RBAC",
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        `--service-account-key-file=${join(pki, "sa.pub")}`,
-        `--service-account-signing-key-file=${join(pki, "sa.key")}`,
-        "--service-cluster-ip-range=10.0.0.0/24",
-        "--allow-privileged=true",
-        // The loopback address may not back the "kubernetes" Service's endpoints.
-        "--endpoint-reconciler-type=none",
-        `--cert-dir=${join(dir, "apiserver-certs")}`,
-        "--profiling=false",
-      ];
+      const apiserverArgs = apiserverArgsFor(dir, pki, etcdClient, securePort);
       if (options.etcdCompactionInterval) apiserverArgs.push(`--etcd-compaction-interval=${options.etcdCompactionInterval}`);
 
       const ca = readFileSync(join(pki, "ca.crt"), "utf8");
@@ -180,20 +150,7 @@ export class ControlPlane {
           command: cp.bin["kube-controller-manager"],
           logFile: join(dir, "logs", "kube-controller-manager.log"),
           detach: options.detach,
-          args: [
-            `--kubeconfig=${kcmKubeconfig}`,
-            `--authentication-kubeconfig=${kcmKubeconfig}`,
-            `--authorization-kubeconfig=${kcmKubeconfig}`,
-            "--bind-address=127.0.0.1",
-            `--secure-port=${kcmPort}`,
-            `--cert-dir=${join(dir, "kcm-certs")}`,
-            `--service-account-private-key-file=${join(pki, "sa.key")}`,
-            `--root-ca-file=${join(pki, "ca.crt")}`,
-            "--use-service-account-credentials=true",
-            "--leader-elect=false",
-            `--cluster-signing-cert-file=${join(pki, "ca.crt")}`,
-            `--cluster-signing-key-file=${join(pki, "ca.key")}`,
-          ],
+          args: controllerManagerArgs(dir, pki, kcmKubeconfig, kcmPort),
         }),
       );
 
