@@ -3,6 +3,7 @@
  * raw floor, on Bun and on Node, against ONE local kube-apiserver in one session.
  *
  *   bun bench/run.ts [--smoke] [--cases=list,watch,...] [--contenders=bun-k8s@bun,...] [--out=DIR]
+ *   bun bench/run.ts --render=bench/results/<date>.json   (redraw the table and chart only)
  *
  * Writes <out>/<date>.json, <out>/<date>.md, <out>/latest.md and <out>/latest.svg
  * (out: bench/results, or bench/.build/smoke for --smoke). Figures are never asserted; the
@@ -257,7 +258,20 @@ function logResult(name: string, c: ContenderRun, r: CaseResult): void {
   log(`${name} ${c.id}: ${parts.join(", ")}`);
 }
 
-main().then(
+/** --render=FILE.json: redraws the Markdown and the chart of an earlier run, starting nothing. */
+function renderOnly(file: string): number {
+  const results = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  const dir = dirname(file);
+  const markdown = renderMarkdown(results);
+  writeFileSync(file.replace(/\.json$/, ".md"), markdown);
+  writeFileSync(join(dir, "latest.md"), markdown);
+  writeFileSync(join(dir, "latest.svg"), renderSvg(results));
+  log(`redrew ${file.replace(/\.json$/, ".md")}, latest.md and latest.svg`);
+  return 0;
+}
+
+const render = args.get("render");
+(render ? Promise.resolve().then(() => renderOnly(render)) : main()).then(
   (code) => process.exit(code),
   (error: unknown) => {
     log(`HARNESS ERROR: ${(error as Error).stack ?? String(error)}`);

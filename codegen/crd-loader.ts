@@ -112,6 +112,7 @@ export function loadCrdObjects(crds: readonly { name: string; crd: Record<string
         subresources,
         schema: schemaName,
         listSchema: listSchemaName,
+        custom: true,
       });
     }
   }

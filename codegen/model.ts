@@ -38,6 +38,12 @@ export interface KindModel extends Gvk {
   readonly schema: string;
   /** Name of the list schema, when the spec has one. */
   readonly listSchema?: string;
+  /**
+   * Served by a CustomResourceDefinition (or an aggregated server) that rejects strategic
+   * merge patches: true for CRDs, false when the spec shows strategic merge on the kind's
+   * patch. Undefined when the spec cannot tell (the kind has no patch verb).
+   */
+  readonly custom?: boolean;
 }
 
 /** Everything one generation run knows: kinds plus every schema they (transitively) use. */

@@ -17,57 +17,7 @@ import {
   type SubresourceVerb,
   sortKinds,
 } from "./model.ts";
-
-/** One `paths` entry, classified by where it points. */
-export interface ParsedPath {
-  readonly group: string;
-  readonly version: string;
-  readonly plural: string;
-  readonly namespaced: boolean;
-  /** True for `/{plural}/{name}` and its subresources. */
-  readonly named: boolean;
-  readonly subresource?: string;
-  /** Deprecated `/watch/` form. */
-  readonly watchPath: boolean;
-}
-
-/**
- * Classifies an API path; undefined for discovery and non-resource paths.
- *
- * @example
- * parseResourcePath("/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale");
- * // { group: "apps", version: "v1", plural: "deployments", namespaced: true, named: true, subresource: "scale", watchPath: false }
- */
-export function parseResourcePath(path: string): ParsedPath | undefined {
-  const segments = path.split("/").filter((s) => s !== "");
-  let group: string;
-  let version: string;
-  let rest: string[];
-  if (segments[0] === "api" && segments.length >= 2) {
-    group = "";
-    version = segments[1] as string;
-    rest = segments.slice(2);
-  } else if (segments[0] === "apis" && segments.length >= 3) {
-    group = segments[1] as string;
-    version = segments[2] as string;
-    rest = segments.slice(3);
-  } else {
-    return undefined;
-  }
-  const watchPath = rest[0] === "watch";
-  if (watchPath) rest = rest.slice(1);
-  let namespaced = false;
-  // "namespaces/{namespace}/x" is a namespaced resource; "namespaces/{name}" is the Namespace itself.
-  if (rest[0] === "namespaces" && rest[1] === "{namespace}" && rest.length >= 3) {
-    namespaced = true;
-    rest = rest.slice(2);
-  }
-  const [plural, name, subresource] = rest;
-  if (!plural || plural.startsWith("{")) return undefined;
-  if (name !== undefined && !name.startsWith("{")) return undefined;
-  const parsed: ParsedPath = { group, version, plural, namespaced, named: name !== undefined, watchPath };
-  return subresource === undefined ? parsed : { ...parsed, subresource };
-}
+import { type ParsedPath, parseResourcePath } from "./resource-path.ts";
 
 const httpMethods = ["get", "put", "post", "patch", "delete"] as const;
 
@@ -134,6 +84,17 @@ interface KindDraft {
   namespaced: boolean;
   verbs: Set<Verb>;
   subresources: Map<string, { verbs: Set<SubresourceVerb>; kind?: Gvk }>;
+  /** Whether the kind's own patch accepts strategic merge; undefined until a patch is seen. */
+  strategicMerge?: boolean;
+}
+
+const strategicMergeType = "application/strategic-merge-patch+json";
+
+/** The request content types an operation accepts (`requestBody.content` keys). */
+function requestContentTypes(op: Record<string, unknown>): string[] {
+  const body = op.requestBody;
+  const content = body && typeof body === "object" ? (body as { content?: unknown }).content : undefined;
+  return content && typeof content === "object" ? Object.keys(content) : [];
 }
 
 /** Looks up a document's paths and schemas; rejects anything that is not an OpenAPI 3 object. */
@@ -193,6 +154,12 @@ export function loadOpenApiDocuments(docs: readonly { name: string; document: un
         const action = op["x-kubernetes-action"];
         const gvk = readGvk(op["x-kubernetes-group-version-kind"]);
         collectOperation(drafts, parsed, action, gvk);
+        // Only a Go type can be strategically merged: the content types a kind's own patch
+        // accepts tell a compiled-in kind from a CRD (or an aggregated server without it).
+        if (action === "patch" && parsed.subresource === undefined) {
+          const draft = drafts.get(draftKey(parsed)) as KindDraft;
+          draft.strategicMerge = (draft.strategicMerge ?? false) || requestContentTypes(op).includes(strategicMergeType);
+        }
         if (inferWatch && action === "list" && takesWatchParameter(op, item as Record<string, unknown>, parts.parameters)) {
           collectOperation(drafts, parsed, "watchlist", gvk);
         }
@@ -224,13 +191,18 @@ export function loadOpenApiDocuments(docs: readonly { name: string; document: un
       subresources,
       schema,
       ...(listSchema ? { listSchema } : {}),
+      ...(d.strategicMerge === undefined ? {} : { custom: !d.strategicMerge }),
     });
   }
   return { kinds: sortKinds(kinds), schemas };
 }
 
+function draftKey(parsed: ParsedPath): string {
+  return `${parsed.group}/${parsed.version}/${parsed.plural}`;
+}
+
 function collectOperation(drafts: Map<string, KindDraft>, parsed: ParsedPath, action: string, gvk: Gvk | undefined): void {
-  const key = `${parsed.group}/${parsed.version}/${parsed.plural}`;
+  const key = draftKey(parsed);
   let draft = drafts.get(key);
   if (!draft) {
     draft = {

@@ -5,7 +5,7 @@
  */
 import type { Layout, OutputSet } from "./layout.ts";
 import { compareStrings, gvkKey, type KindModel } from "./model.ts";
-import { generatedHeader, relativeSpecifier } from "./module-emitter.ts";
+import { customProperty, generatedHeader, relativeSpecifier } from "./module-emitter.ts";
 
 /**
  * Renders `<set>/resources.ts`.
@@ -43,12 +43,14 @@ export function emitResourceTable(
   const typeMap = rows.map((r) => `  ${JSON.stringify(r.key)}: ${r.typeRef};`);
   const table = rows.map((r) => {
     const k = r.kind;
+    const custom = customProperty(k);
     return [
       `  ${JSON.stringify(r.key)}: {`,
       `    group: ${JSON.stringify(k.group)}, version: ${JSON.stringify(k.version)}, kind: ${JSON.stringify(k.kind)}, listKind: ${JSON.stringify(k.listKind)},`,
       `    plural: ${JSON.stringify(k.plural)}, namespaced: ${k.namespaced},`,
       `    verbs: [${k.verbs.map((v) => JSON.stringify(v)).join(", ")}],`,
       `    subresources: [${k.subresources.map((s) => JSON.stringify(s.name)).join(", ")}],`,
+      ...(custom === undefined ? [] : [`    ${custom},`]),
       `  },`,
     ].join("\n");
   });

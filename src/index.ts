@@ -49,3 +49,4 @@ export type { KubeRequest, SendOptions } from "./request/types.ts";
 export { formatFieldSelector, formatLabelSelector } from "./request/index.ts";
 export type { HttpResponse, TlsOptions, Transport, TransportOptions } from "./transport/types.ts";
 export { createTransport } from "./transport/index.ts";
+export * from "./flux/index.ts";

@@ -132,7 +132,7 @@ function prepareBunK8s(repoRoot: string, buildDir: string, bins: RuntimeBins): {
   // --noCheck: the emitted JavaScript is the same (isolatedModules); a type error that another
   // engineer is fixing right now must not stop the bench.
   sh(join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json", "--outDir", join(stage, "dist"), "--noCheck"], repoRoot, "tsc build");
-  const packed = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", buildDir, "--loglevel=error"], stage, "npm pack")) as { filename: string; size: number }[];
+  const packed = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", buildDir, "--loglevel=error", "--ignore-scripts"], stage, "npm pack")) as { filename: string; size: number }[];
   const tarball = join(buildDir, packed[0]!.filename);
   const dir = join(buildDir, "consumers", "bun-k8s");
   freshConsumer(dir);

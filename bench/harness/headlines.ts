@@ -23,7 +23,7 @@ export const HEADLINES: Headline[] = [
   { case: "list", metric: "time", label: "LIST ConfigMaps: time", better: "lower", spread: "range" },
   { case: "list", metric: "peakRss", label: "LIST ConfigMaps: peak RSS of the process", better: "lower", spread: "range" },
   { case: "list", metric: "rssBefore", label: "LIST ConfigMaps: RSS before the first LIST", better: "lower", spread: "range" },
-  { case: "create-delete", metric: "ops", label: "Create + delete", better: "higher", spread: "range" },
+  { case: "create-delete", metric: "ops", label: "Create + delete (16 in flight)", better: "higher", spread: "range" },
   { case: "watch", metric: "rate", label: "Watch: events per second", better: "higher", spread: "range" },
   { case: "informer", metric: "heap", label: "Informer: heap for the cache", better: "lower", spread: "range" },
   { case: "informer", metric: "sync", label: "Informer: time to synced", better: "lower", spread: "range" },

@@ -116,6 +116,12 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(`| ${h.label} | ${RATIOS.map(([, a, b]) => ratioCell(r, h, a, b)).join(" | ")} |`);
   }
   out.push("", ...footprintTable(r, notes), "");
+  for (const lib of ["bun-k8s", "client-node"] as const) {
+    const e = r.footprint[lib];
+    const parts = "installedBytes" in e && e.bundleComposition ? Object.entries(e.bundleComposition) : [];
+    if (parts.length) out.push(`${lib} "list pods" bundle by source: ${parts.slice(0, 8).map(([k, b]) => `${k.replace(/^bun-k8s\/dist\//, "")} ${kib(b)}`).join(", ")}.  `);
+  }
+  out.push("");
   const entry = "installedBytes" in r.footprint["bun-k8s"] ? (r.footprint["bun-k8s"] as FootprintEntry).entry : undefined;
   if (entry === "dist-modules") {
     out.push("bun-k8s has no main entry exporting loadConfig/createConnection/api yet: its consumer programs import the built modules by path.", "");

@@ -39,10 +39,10 @@ export function portOf(u: URL): number {
 type ConnectCallback = (err: Error | null, stream: Duplex) => void;
 
 /** Opens every socket through the CONNECT proxy, then (for https) TLS over the tunnel. */
-function tunnelingConnection(proxyUrl: string, secure: boolean) {
+function tunnelingConnection(proxyUrl: string, secure: boolean, tls: TransportOptions["tls"]) {
   return (options: https.RequestOptions, callback?: ConnectCallback): undefined => {
     const target = { host: options.host ?? options.hostname ?? "localhost", port: Number(options.port) };
-    openTunnel(proxyUrl, target).then(
+    openTunnel(proxyUrl, target, undefined, tls).then(
       (raw) => {
         if (!secure) return callback?.(null, raw);
         const socket = tlsConnect({ ...(options as ConnectionOptions), socket: raw, host: target.host });
@@ -73,8 +73,8 @@ export class NodeHttp1Transport implements Transport {
     this.#httpsAgent = new https.Agent({ ...common, ...nodeTlsOptions(options) });
     this.#httpAgent = new http.Agent(common);
     if (options.proxyUrl) {
-      this.#httpsAgent.createConnection = tunnelingConnection(options.proxyUrl, true);
-      (this.#httpAgent as https.Agent).createConnection = tunnelingConnection(options.proxyUrl, false);
+      this.#httpsAgent.createConnection = tunnelingConnection(options.proxyUrl, true, options.tls);
+      (this.#httpAgent as https.Agent).createConnection = tunnelingConnection(options.proxyUrl, false, options.tls);
     }
   }
 

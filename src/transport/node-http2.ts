@@ -139,7 +139,7 @@ export class NodeHttp2Transport implements Transport {
   async #connect(u: URL): Promise<PooledSession | "http1"> {
     const host = hostOf(u);
     const port = portOf(u);
-    const raw = this.#options.proxyUrl ? await openTunnel(this.#options.proxyUrl, { host, port }) : undefined;
+    const raw = this.#options.proxyUrl ? await openTunnel(this.#options.proxyUrl, { host, port }, undefined, this.#options.tls) : undefined;
     const socket: TLSSocket = tlsConnect({
       ...nodeTlsOptions(this.#options),
       host,

@@ -3,9 +3,10 @@
  * http://, TLS for https://), ask it for a tunnel to the API server, and hand back the raw
  * socket so TLS to the API server runs end to end over it.
  */
-import { connect as netConnect, type Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
-import { TransportError } from "../errors.ts";
+import { isIP, connect as netConnect, type Socket } from "node:net";
+import { connect as tlsConnect, rootCertificates } from "node:tls";
+import { TlsError, TransportError } from "../errors.ts";
+import type { TlsOptions } from "./types.ts";
 import { PROXY_CONNECT_FAILED } from "./transport-errors.ts";
 
 export interface TunnelTarget {
@@ -21,6 +22,23 @@ export function describeProxy(proxyUrl: string): string {
   } catch {
     return "(invalid proxy URL)";
   }
+}
+
+const TLS_CODE = /CERT|SSL|TLS|UNABLE_TO_(GET|VERIFY)|SIGNATURE|ALTNAME|HOSTNAME_MISMATCH|EPROTO/;
+
+/**
+ * How an https proxy is verified. client-go verifies it with the cluster's TLS settings
+ * (Go's transport reuses its TLS config for the proxy hop): so insecure-skip-tls-verify
+ * covers the proxy too, and a proxy certificate signed by the cluster CA is trusted. We
+ * trust the runtime's public roots as well, so a publicly certified proxy keeps working
+ * next to a private cluster CA.
+ */
+function proxyTrust(clusterTls: Pick<TlsOptions, "ca" | "rejectUnauthorized"> | undefined): { ca?: string[]; rejectUnauthorized: boolean } {
+  if (!clusterTls) return { rejectUnauthorized: true };
+  return {
+    rejectUnauthorized: clusterTls.rejectUnauthorized,
+    ...(clusterTls.ca !== undefined && { ca: [...rootCertificates, clusterTls.ca] }),
+  };
 }
 
 /** Proxy-Authorization from userinfo in the proxy URL, if any. */
@@ -44,7 +62,12 @@ function defaultPort(u: URL): number {
  * const raw = await openTunnel("http://proxy:3128", { host: "10.0.0.1", port: 6443 });
  * const tlsSocket = tls.connect({ socket: raw, host: "10.0.0.1", ca });
  */
-export function openTunnel(proxyUrl: string, target: TunnelTarget, signal?: AbortSignal): Promise<Socket> {
+export function openTunnel(
+  proxyUrl: string,
+  target: TunnelTarget,
+  signal?: AbortSignal,
+  clusterTls?: Pick<TlsOptions, "ca" | "rejectUnauthorized">,
+): Promise<Socket> {
   const u = new URL(proxyUrl);
   if (u.protocol !== "http:" && u.protocol !== "https:") {
     return Promise.reject(
@@ -55,10 +78,18 @@ export function openTunnel(proxyUrl: string, target: TunnelTarget, signal?: Abor
   }
   const where = describeProxy(proxyUrl);
   const hostPort = `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`;
-  const socket: Socket =
-    u.protocol === "https:"
-      ? tlsConnect({ host: u.hostname, port: defaultPort(u), servername: u.hostname, ALPNProtocols: ["http/1.1"] })
-      : netConnect({ host: u.hostname, port: defaultPort(u) });
+  const secure = u.protocol === "https:";
+  const proxyHost = u.hostname.replace(/^\[(.*)\]$/, "$1");
+  const socket: Socket = secure
+    ? tlsConnect({
+        host: proxyHost,
+        port: defaultPort(u),
+        // SNI carries host names only.
+        ...(isIP(proxyHost) ? {} : { servername: proxyHost }),
+        ALPNProtocols: ["http/1.1"],
+        ...proxyTrust(clusterTls),
+      })
+    : netConnect({ host: proxyHost, port: defaultPort(u) });
 
   return new Promise<Socket>((resolve, reject) => {
     let buffered = Buffer.alloc(0);
@@ -68,7 +99,19 @@ export function openTunnel(proxyUrl: string, target: TunnelTarget, signal?: Abor
       reject(err);
     };
     const onAbort = (): void => fail(signal?.reason ?? new Error("aborted"));
-    const onError = (err: Error): void => fail(err);
+    const onError = (err: Error): void => {
+      const code = (err as { code?: unknown }).code;
+      // Say that the proxy's certificate failed, not the API server's.
+      if (secure && typeof code === "string" && TLS_CODE.test(code)) {
+        fail(new TlsError(`TLS to proxy ${where} failed: ${code}`, { server: where }, { code, cause: err }));
+      } else {
+        fail(err);
+      }
+    };
+    // A proxy that hangs up without answering would otherwise leave the request (and a
+    // watch, which has no deadline) waiting forever.
+    const onClose = (): void =>
+      fail(new TransportError(`proxy ${where} closed the connection before answering CONNECT to ${hostPort}`, { server: where }, { code: PROXY_CONNECT_FAILED }));
     const onData = (chunk: Buffer): void => {
       buffered = Buffer.concat([buffered, chunk]);
       const end = buffered.indexOf("\r\n\r\n");
@@ -95,11 +138,13 @@ export function openTunnel(proxyUrl: string, target: TunnelTarget, signal?: Abor
     const cleanup = (): void => {
       socket.off("data", onData);
       socket.off("error", onError);
+      socket.off("close", onClose);
       signal?.removeEventListener("abort", onAbort);
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
     socket.on("error", onError);
+    socket.on("close", onClose);
     socket.on("data", onData);
     const auth = proxyAuthorization(u);
     socket.write(

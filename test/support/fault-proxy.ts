@@ -22,7 +22,17 @@ export type FaultAction =
       /** After this many body bytes: stop forwarding for stallMs (the upstream keeps flowing into a buffer). */
       stallAfterBytes?: number;
       stallMs?: number;
+      /**
+       * After this many complete lines: send about half of the next line, then cut the
+       * response there. A watch stream then ends (or breaks) inside a JSON object.
+       */
+      cutAfterLines?: number;
+      /** "reset" (default): destroy the socket. "end": finish the response cleanly, so the client sees a partial last line. */
+      cutMode?: "reset" | "end";
     };
+
+/** What the proxy actually did to a request (a planned fault that the response never reached is absent). */
+export type FaultDone = "responded" | "dropped" | "reset" | "stalled" | "cut-reset" | "cut-end";
 
 export interface SeenRequest {
   method: string;
@@ -30,6 +40,8 @@ export interface SeenRequest {
   /** Index of this request, from 0. */
   n: number;
   at: number;
+  /** Set once the planned fault has happened. */
+  fault?: FaultDone;
 }
 
 export interface FaultProxyOptions {
@@ -49,8 +61,10 @@ export interface FaultProxy {
   requests: SeenRequest[];
   /** Sockets currently open to clients. */
   openSockets(): number;
-  /** Destroys every client connection now (a network blip). */
-  resetAll(): void;
+  /** Destroys every client connection now (a network blip). Returns how many it destroyed. */
+  resetAll(): number;
+  /** Requests whose fault happened, by kind. */
+  faults(): Partial<Record<FaultDone, number>>;
   close(): Promise<void>;
 }
 
@@ -63,15 +77,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     requests.push(seen);
     const action = options.plan?.(seen) ?? { kind: "forward" };
     if (action.kind === "respond") {
+      seen.fault = "responded";
       res.writeHead(action.status, { "content-type": "application/json", ...action.headers });
       res.end(action.body ?? JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", code: action.status, reason: "InjectedFault", message: "injected by the test's fault proxy" }));
       return;
     }
     if (action.kind === "drop") {
+      seen.fault = "dropped";
       req.socket.destroy();
       return;
     }
-    forward(options, req, res, action);
+    forward(options, req, res, action, seen);
   });
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -86,7 +102,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     requests,
     openSockets: () => sockets.size,
     resetAll: () => {
+      const n = sockets.size;
       for (const s of sockets) s.destroy();
+      return n;
+    },
+    faults: () => {
+      const counts: Partial<Record<FaultDone, number>> = {};
+      for (const r of requests) if (r.fault) counts[r.fault] = (counts[r.fault] ?? 0) + 1;
+      return counts;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -96,58 +119,140 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
 }
 
-function forward(
-  options: FaultProxyOptions,
-  req: IncomingMessage,
-  res: ServerResponse,
-  action: Extract<FaultAction, { kind: "forward" }>,
-): void {
+type ForwardAction = Extract<FaultAction, { kind: "forward" }>;
+
+function forward(options: FaultProxyOptions, req: IncomingMessage, res: ServerResponse, action: ForwardAction, seen: SeenRequest): void {
   const target = new URL(req.url ?? "/", options.upstream);
   const headers = { ...req.headers, host: target.host };
   const upstream = httpsRequest(target, { method: req.method, headers, ca: options.ca, agent: false }, (up) => {
     res.writeHead(up.statusCode ?? 502, up.headers);
-    let sent = 0;
-    let stalled = false;
-    const queue: Buffer[] = [];
-    const flush = () => {
-      while (queue.length && !stalled) write(queue.shift()!);
-    };
-    const write = (chunk: Buffer) => {
-      if (action.resetAfterBytes !== undefined && sent + chunk.length > action.resetAfterBytes) {
-        res.write(chunk.subarray(0, Math.max(0, action.resetAfterBytes - sent)));
-        sent = action.resetAfterBytes;
+    const body = new BodyGate(action, seen, {
+      write: (chunk) => {
+        if (!res.destroyed && !res.writableEnded) res.write(chunk);
+      },
+      reset: () => {
         up.destroy();
         res.socket?.destroy();
-        return;
-      }
-      if (!stalled && action.stallAfterBytes !== undefined && sent + chunk.length > action.stallAfterBytes && action.stallMs) {
-        const head = Math.max(0, action.stallAfterBytes - sent);
-        res.write(chunk.subarray(0, head));
-        sent += head;
-        stalled = true;
-        queue.unshift(chunk.subarray(head));
-        const ms = action.stallMs;
-        action.stallMs = 0;
-        setTimeout(() => {
-          stalled = false;
-          flush();
-        }, ms);
-        return;
-      }
-      sent += chunk.length;
-      res.write(chunk);
-    };
-    up.on("data", (chunk: Buffer) => {
-      if (stalled || queue.length) queue.push(chunk);
-      else write(chunk);
+      },
+      end: () => {
+        up.destroy();
+        if (!res.writableEnded) res.end();
+      },
     });
-    up.on("end", () => {
-      const finish = () => (queue.length || stalled ? setTimeout(finish, 20) : res.end());
-      finish();
-    });
+    up.on("data", (chunk: Buffer) => body.push(chunk));
+    up.on("end", () => body.finish(() => res.end()));
     up.on("error", () => res.socket?.destroy());
   });
   upstream.on("error", () => res.socket?.destroy());
   res.on("close", () => upstream.destroy());
   req.pipe(upstream);
+}
+
+interface BodySink {
+  write(chunk: Buffer): void;
+  /** Break the connection (the client sees a reset). */
+  reset(): void;
+  /** Finish the response early but cleanly. */
+  end(): void;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * Passes response body chunks to the client and applies the action's faults at exact byte
+ * or line positions. Chunks that arrive during a stall queue up and flush in order after it.
+ */
+class BodyGate {
+  private sent = 0;
+  private lines = 0;
+  private stalled = false;
+  private closed = false;
+  private readonly queue: Buffer[] = [];
+  private readonly action: ForwardAction;
+  private readonly seen: SeenRequest;
+  private readonly sink: BodySink;
+
+  constructor(action: ForwardAction, seen: SeenRequest, sink: BodySink) {
+    this.action = action;
+    this.seen = seen;
+    this.sink = sink;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.closed) return;
+    if (this.stalled || this.queue.length > 0) this.queue.push(chunk);
+    else this.pass(chunk);
+  }
+
+  /** Upstream ended: end the response once anything queued has been written. */
+  finish(end: () => void): void {
+    const attempt = (): void => {
+      if (this.closed) return;
+      if (this.stalled || this.queue.length > 0) setTimeout(attempt, 20);
+      else end();
+    };
+    attempt();
+  }
+
+  private pass(chunk: Buffer): void {
+    const { resetAfterBytes, stallAfterBytes, stallMs, cutAfterLines } = this.action;
+    if (resetAfterBytes !== undefined && this.sent + chunk.length > resetAfterBytes) {
+      this.emit(chunk.subarray(0, Math.max(0, resetAfterBytes - this.sent)));
+      return this.close("reset", () => this.sink.reset());
+    }
+    if (stallAfterBytes !== undefined && stallMs && this.seen.fault === undefined && this.sent + chunk.length > stallAfterBytes) {
+      const head = Math.max(0, stallAfterBytes - this.sent);
+      this.emit(chunk.subarray(0, head));
+      this.queue.unshift(chunk.subarray(head));
+      this.stalled = true;
+      this.seen.fault = "stalled";
+      setTimeout(() => {
+        this.stalled = false;
+        while (this.queue.length > 0 && !this.stalled && !this.closed) this.pass(this.queue.shift()!);
+      }, stallMs);
+      return;
+    }
+    if (cutAfterLines !== undefined) {
+      const cut = this.midLineCut(chunk, cutAfterLines);
+      if (cut !== undefined) {
+        this.emit(chunk.subarray(0, cut));
+        const mode = this.action.cutMode ?? "reset";
+        return this.close(mode === "end" ? "cut-end" : "cut-reset", () => (mode === "end" ? this.sink.end() : this.sink.reset()));
+      }
+    }
+    this.emit(chunk);
+  }
+
+  /**
+   * Where to cut this chunk so that line number `after` (0-based) is sent only in part:
+   * at least one byte of it goes out and its newline does not. Undefined: not in this chunk.
+   */
+  private midLineCut(chunk: Buffer, after: number): number | undefined {
+    let start = 0;
+    for (let seen = this.lines; seen < after; seen++) {
+      const newline = chunk.indexOf(NEWLINE, start);
+      if (newline === -1) return undefined;
+      start = newline + 1;
+    }
+    if (start >= chunk.length) return undefined;
+    const newline = chunk.indexOf(NEWLINE, start);
+    const end = newline === -1 ? chunk.length : newline;
+    // A line already begun in an earlier chunk is cut at this chunk's start plus a little.
+    if (end - start < 2) return start === 0 && this.lines >= after && end > 0 ? 1 : undefined;
+    return start + Math.floor((end - start) / 2);
+  }
+
+  private emit(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.sent += chunk.length;
+    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) this.lines++;
+    this.sink.write(chunk);
+  }
+
+  private close(fault: FaultDone, act: () => void): void {
+    this.closed = true;
+    this.queue.length = 0;
+    this.seen.fault = fault;
+    act();
+  }
 }

@@ -73,15 +73,24 @@ export async function refreshIdToken(client: IssuerClient, discovery: Discovery,
     throw e;
   }
   if (res.status !== 200) {
-    // error and error_description are the issuer's words, not secrets.
-    const code = typeof doc.error === "string" ? doc.error : "unknown error";
-    const text = typeof doc.error_description === "string" ? `: ${doc.error_description.slice(0, 300)}` : "";
+    // error and error_description are the issuer's words, but some issuers quote the
+    // refresh token (or the client secret) back in them.
+    const scrub = (words: string): string => withoutSecrets(words, [grant.refreshToken, grant.clientSecret]);
+    const code = typeof doc.error === "string" ? scrub(doc.error.slice(0, 100)) : "unknown error";
+    const text = typeof doc.error_description === "string" ? `: ${scrub(doc.error_description).slice(0, 300)}` : "";
     throw new AuthError(`${where} refused the refresh token (HTTP ${res.status}, ${code}${text})`);
   }
   const idToken = doc.id_token;
   if (typeof idToken !== "string" || !idToken) throw new AuthError(`${where} answered without an id_token`);
   const out: RefreshedTokens = { idToken };
   if (typeof doc.refresh_token === "string" && doc.refresh_token) out.refreshToken = doc.refresh_token;
+  return out;
+}
+
+/** `text` with every occurrence of each non-empty secret replaced by REDACTED. */
+function withoutSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join("REDACTED");
   return out;
 }
 

@@ -26,11 +26,12 @@ describe("loadCrdYaml", () => {
   it.each([
     ["Gadget", { plural: "gadgets", listKind: "GadgetList", namespaced: true, subresources: ["status"] }],
     ["Gizmo", { plural: "gizmos", listKind: "GizmoList", namespaced: false, subresources: ["scale", "status"] }],
-  ])("%s: names, scope, subresources and all standard verbs", (kindName, expected) => {
+  ])("%s: names, scope, subresources, all standard verbs, custom", (kindName, expected) => {
     const kind = model.kinds.find((k) => k.kind === kindName);
     expect(kind).toMatchObject({ plural: expected.plural, listKind: expected.listKind, namespaced: expected.namespaced });
     expect(kind?.subresources.map((s) => s.name)).toEqual(expected.subresources);
     expect(kind?.verbs).toEqual(crdVerbs);
+    expect(kind?.custom).toBe(true);
   });
 
   it("says what each subresource carries, as the API server publishes it", () => {

@@ -65,8 +65,30 @@ describe("generateFiles on fixtures", () => {
     ["multi-line TSDoc, comment end escaped", "k8s/core/v1/index.ts", "/**\n * Pod spec.\n *\n * Second paragraph with *\\/ inside.\n */\n"],
     ["property TSDoc", "k8s/core/v1/index.ts", "  /** One of Always, Never. */\n  restartPolicy?: \"Always\" | \"Never\";\n"],
     ["resource value with scope and subresources", "k8s/core/v1/index.ts", 'export const Pod: ResourceType<Pod, true, "eviction" | "exec" | "log" | "proxy"> = {\n'],
-    ["cluster-scoped value", "k8s/widgets/v1/index.ts", 'export const Widget: ResourceType<Widget, false, "scale"> = {\n'],
-    ["no subresources", "k8s/widgets/v1/index.ts", "export const WidgetReview: ResourceType<WidgetReview, false, never> = {\n"],
+    [
+      "cluster-scoped value, verbs narrowed",
+      "k8s/widgets/v1/index.ts",
+      'export const Widget: ResourceType<Widget, false, "scale", "create" | "delete" | "get" | "list" | "watch"> = {\n',
+    ],
+    ["no subresources, create only", "k8s/widgets/v1/index.ts", 'export const WidgetReview: ResourceType<WidgetReview, false, never, "create"> = {\n'],
+    [
+      "verbs narrowed, built-in: custom left to the group",
+      "k8s/core/v1/index.ts",
+      '  verbs: ["create", "delete", "get", "list", "patch", "update"],\n  subresources: ["finalize", "status"],\n};\n',
+    ],
+    ["a CRD kind is custom", "crds/demo.example.io/v1/index.ts", '  subresources: ["status"],\n  custom: true,\n};\n'],
+    ["a CRD table entry is custom", "crds/resources.ts", '    subresources: ["status"],\n    custom: true,\n  },\n'],
+    ["stub imports: the generic client and the Connection type", "k8s/core/v1/index.ts", 'import { api } from "'],
+    ["stub factory", "k8s/core/v1/index.ts", "export const coreV1 = (conn: Connection) => ({\n"],
+    [
+      "namespaced stub, with .all() across namespaces",
+      "k8s/core/v1/index.ts",
+      "  pods: Object.assign((namespace: string) => api(conn, Pod, { namespace }), { all: () => api(conn, Pod) }),\n",
+    ],
+    ["cluster-scoped stub", "k8s/core/v1/index.ts", "  namespaces: () => api(conn, Namespace),\n"],
+    ["create-only namespaced stub: no .all()", "k8s/core/v1/index.ts", "  bindings: (namespace: string) => api(conn, Binding, { namespace }),\n"],
+    ["stub names camel-cased from the kind", "k8s/core/v1/index.ts", "  componentStatuses: () => api(conn, ComponentStatus),\n"],
+    ["CRD stub factory", "crds/demo.example.io/v1/index.ts", "export const demoExampleIoV1 = (conn: Connection) => ({\n"],
     ["inline CRD spec hoisted to a named type", "crds/demo.example.io/v1/index.ts", "  spec?: GadgetSpec;\n"],
     ["CRD int-or-string", "crds/demo.example.io/v1/index.ts", "  timeout?: number | string;\n"],
     ["CRD preserve-unknown without type", "crds/demo.example.io/v1/index.ts", "  values?: {\n    [key: string]: unknown;\n  };\n"],
@@ -98,9 +120,30 @@ export const podIsNamespaced: true = Pod.namespaced;
 export const widgetIsCluster: false = Widget.namespaced;
 export const fromMap: ResourceTypeMap["v1/Pod"] = { kind: "Pod" };
 export const plural: string = resources["v1/Pod"].plural;
+
+// The stubs are typed by the generic client.
+import { coreV1, type Namespace } from "./k8s/core/v1/index.ts";
+import { widgetsV1 } from "./k8s/widgets/v1/index.ts";
+declare const conn: Parameters<typeof coreV1>[0];
+const core = coreV1(conn);
+export const one: Promise<Pod> = core.pods("default").get("web");
+export const across: Promise<{ items: Pod[] }> = core.pods.all().list();
+export const ns: Promise<Namespace> = core.namespaces().get("default");
+// @ts-expect-error cluster-scoped kinds take no namespace
+core.namespaces("default");
+// @ts-expect-error a namespaced stub needs its namespace
+core.pods();
+// @ts-expect-error Binding cannot be listed, so it has no across-namespaces form
+core.bindings.all();
+// @ts-expect-error Binding is create-only
+core.bindings("default").get("b");
+// @ts-expect-error Namespace serves no deletecollection
+core.namespaces().deleteCollection();
+// @ts-expect-error WidgetReview is create-only
+widgetsV1(conn).widgetReviews().list();
 `;
     expect(await typecheck(out.dir, files, { "probe.ts": probe })).toEqual([]);
-  });
+  }, 60_000); // the stubs pull src/api/ into the checked program
 });
 
 describe("determinism", () => {

@@ -3,13 +3,18 @@
  * real ones but invented here (no upstream text).
  */
 
-type Op = { action: string; gvk?: [string, string, string] };
+type Op = { action: string; gvk?: [string, string, string]; content?: string[] };
 
-function op({ action, gvk }: Op): Record<string, unknown> {
+function op({ action, gvk, content }: Op): Record<string, unknown> {
   const o: Record<string, unknown> = { "x-kubernetes-action": action, responses: {} };
   if (gvk) o["x-kubernetes-group-version-kind"] = { group: gvk[0], version: gvk[1], kind: gvk[2] };
+  if (content) o.requestBody = { content: Object.fromEntries(content.map((c) => [c, { schema: {} }])) };
   return o;
 }
+
+/** Patch content types of a compiled-in kind, and of a custom resource (no strategic merge). */
+const builtInPatch = ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"];
+const customPatch = ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json"];
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const wrapped = (name: string, description: string) => ({ allOf: [ref(name)], default: {}, description });
@@ -58,7 +63,7 @@ export const coreDocument = {
     "/api/v1/namespaces/{name}": {
       get: op({ action: "get", gvk: ["", "v1", "Namespace"] }),
       put: op({ action: "put", gvk: ["", "v1", "Namespace"] }),
-      patch: op({ action: "patch", gvk: ["", "v1", "Namespace"] }),
+      patch: op({ action: "patch", gvk: ["", "v1", "Namespace"], content: builtInPatch }),
       delete: op({ action: "delete", gvk: ["", "v1", "Namespace"] }),
     },
     "/api/v1/namespaces/{name}/status": { get: op({ action: "get", gvk: ["", "v1", "Namespace"] }), put: op({ action: "put", gvk: ["", "v1", "Namespace"] }) },
@@ -71,7 +76,7 @@ export const coreDocument = {
     "/api/v1/namespaces/{namespace}/pods/{name}": {
       get: op({ action: "get", gvk: ["", "v1", "Pod"] }),
       put: op({ action: "put", gvk: ["", "v1", "Pod"] }),
-      patch: op({ action: "patch", gvk: ["", "v1", "Pod"] }),
+      patch: op({ action: "patch", gvk: ["", "v1", "Pod"], content: builtInPatch }),
       delete: op({ action: "delete", gvk: ["", "v1", "Pod"] }),
     },
     "/api/v1/namespaces/{namespace}/pods/{name}/eviction": { post: op({ action: "post", gvk: ["policy", "v1", "Eviction"] }) },
@@ -214,6 +219,9 @@ export const crdStyleDocument = {
     "/apis/demo.example.io/v1/namespaces/{namespace}/gadgets": {
       get: { ...op({ action: "list", gvk: ["demo.example.io", "v1", "Gadget"] }), parameters: [{ $ref: "#/components/parameters/watch-Xy1" }] },
       post: op({ action: "post", gvk: ["demo.example.io", "v1", "Gadget"] }),
+    },
+    "/apis/demo.example.io/v1/namespaces/{namespace}/gadgets/{name}": {
+      patch: op({ action: "patch", gvk: ["demo.example.io", "v1", "Gadget"], content: customPatch }),
     },
     "/apis/demo.example.io/v1/gizmos": {
       parameters: [{ in: "query", name: "watch", schema: { type: "boolean" } }],

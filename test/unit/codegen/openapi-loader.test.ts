@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadOpenApiDocuments, parseResourcePath } from "../../../codegen/openapi-loader.ts";
+import { loadOpenApiDocuments } from "../../../codegen/openapi-loader.ts";
+import { parseResourcePath } from "../../../codegen/resource-path.ts";
 import { coreDocument, crdStyleDocument, widgetsDocument } from "./openapi-fixtures.ts";
 
 describe("parseResourcePath", () => {
@@ -100,8 +101,26 @@ describe("loadOpenApiDocuments", () => {
   it("takes a list's watch parameter as the watch verb where a document has no /watch/ paths (custom resources)", () => {
     const crds = loadOpenApiDocuments([{ name: "apis/demo.example.io/v1", document: crdStyleDocument }]);
     expect(crds.kinds.map((k) => [k.kind, k.verbs])).toEqual([
-      ["Gadget", ["create", "list", "watch"]],
+      ["Gadget", ["create", "list", "patch", "watch"]],
       ["Gizmo", ["list", "watch"]],
+    ]);
+  });
+
+  it.each([
+    ["/Namespace", false],
+    ["/Pod", false],
+    ["/Binding", undefined],
+    ["/ComponentStatus", undefined],
+    ["widgets.example.k8s.io/Widget", undefined],
+  ])("%s: custom %s, from the content types its own patch accepts (none: no patch)", (key, custom) => {
+    expect(byKind.get(key)?.custom).toBe(custom);
+  });
+
+  it("marks a kind whose patch takes no strategic merge as custom (how a CRD publishes itself)", () => {
+    const crds = loadOpenApiDocuments([{ name: "apis/demo.example.io/v1", document: crdStyleDocument }]);
+    expect(crds.kinds.map((k) => [k.kind, k.custom])).toEqual([
+      ["Gadget", true],
+      ["Gizmo", undefined],
     ]);
   });
 

@@ -9,12 +9,12 @@ import ts from "typescript";
 import { type GeneratedFile, resourceModulePathFor } from "../../../codegen/generate.ts";
 import { repoRoot } from "../../../specs/materialise.ts";
 
-/** The project's strict settings (tsconfig.json), without lib "DOM" and node types: generated code needs neither. */
+/** The project's strict settings (tsconfig.json), without node types: the stubs reach src/api/, which needs lib "DOM" only. */
 export const strictOptions: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.NodeNext,
   moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  lib: ["lib.es2023.d.ts"],
+  lib: ["lib.es2023.d.ts", "lib.dom.d.ts"],
   strict: true,
   noUncheckedIndexedAccess: true,
   isolatedModules: true,

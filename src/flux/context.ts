@@ -1,0 +1,26 @@
+/**
+ * What every Flux operation needs: the connection, the field managers it writes as, and
+ * the clock that hands out reconcile-request timestamps. FluxClient holds one.
+ */
+import { GenericClient } from "../api/client.ts";
+import type { Connection } from "../connection-types.ts";
+import { FLUX_RESOURCES, type FluxKind, type FluxObjectMap, type FluxRef } from "./kinds.ts";
+import type { RequestClock } from "./reconcile-request.ts";
+
+export interface FluxContext {
+  readonly conn: Connection;
+  /** Manager of objects this toolkit creates or updates by server-side apply. */
+  readonly fieldManager: string;
+  /**
+   * Manager of `spec.suspend` alone. It must differ from `fieldManager`: an apply states a
+   * manager's whole intent, so applying only `spec.suspend` as the manager that applied the
+   * full spec would delete the rest of it.
+   */
+  readonly suspendFieldManager: string;
+  readonly requestClock: RequestClock;
+}
+
+/** The generic client for the kind of `ref`, in its namespace. */
+export function clientFor<K extends FluxKind>(ctx: FluxContext, ref: FluxRef<K>): GenericClient<FluxObjectMap[K]> {
+  return new GenericClient<FluxObjectMap[K]>(ctx.conn, FLUX_RESOURCES[ref.kind], ref.namespace);
+}

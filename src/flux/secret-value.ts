@@ -1,0 +1,43 @@
+/**
+ * A string that refuses to be printed. Credentials read from a Secret are wrapped in it,
+ * so logging, inspecting, string-interpolating or JSON-encoding a credentials object shows
+ * "REDACTED"; only `reveal()` gives the value, at the one place that needs it.
+ */
+import { REDACTED } from "../config/redact.ts";
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+export class SecretValue {
+  // A private field: invisible to console.log, util.inspect, Object.keys, spreads and structuredClone.
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  /** The secret itself. Call it where the value is used, never where it is logged. */
+  reveal(): string {
+    return this.#value;
+  }
+
+  /** Its length, which is not secret and helps to spot an empty or truncated value. */
+  get length(): number {
+    return this.#value.length;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [Symbol.toPrimitive](): string {
+    return REDACTED;
+  }
+
+  [INSPECT](): string {
+    return `SecretValue(${REDACTED})`;
+  }
+}

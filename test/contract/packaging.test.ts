@@ -1,0 +1,212 @@
+/**
+ * Packaging: `npm pack` (whose prepack builds dist/ with tsc) gives a package that carries the
+ * compiled runtime and the compiled generated SDK. A temp consumer project installs the
+ * tarball, type-checks a small strict program against the package's own .d.ts files, and
+ * runs it against the control plane on Node (the tsc output) and on Bun (the .ts source).
+ *
+ * The package is packed from a staging copy (package.json, tsconfigs, src/, generated/), so
+ * the checkout's dist/ is never touched while other work runs there.
+ */
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { repoRoot } from "../../specs/materialise.ts";
+import { envWithRealNode, realNodePath } from "../support/node-runtime.ts";
+
+const cluster = inject("cluster");
+const bun = join(repoRoot, "node_modules", ".bin", "bun");
+const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string, env: Record<string, string | undefined> = envWithRealNode()): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function ok(what: string, command: string, args: readonly string[], cwd: string, env?: Record<string, string | undefined>): Promise<string> {
+  const r = await run(command, args, cwd, env);
+  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-3000)}`);
+  return r.stdout;
+}
+
+/** The consumer: a strict program using the root entry and three generated subpaths. */
+const consumerProgram = `import { KubeClient, api, createConnection, loadConfig, type Connection } from "bun-k8s";
+import { Namespace, coreV1 } from "bun-k8s/core/v1";
+import type { Deployment } from "bun-k8s/apps/v1";
+import { GitRepository } from "bun-k8s/flux/source/v1";
+import { resources } from "bun-k8s/resources";
+
+const kube = await KubeClient.load();
+const namespaces = await kube.api(Namespace).list();
+const conn: Connection = createConnection(await loadConfig());
+const system: Namespace = await api(conn, Namespace).get("kube-system");
+const viaStub: Namespace = await coreV1(conn).namespaces().get("default");
+const missing = await coreV1(conn).configMaps("default").getOpt("bun-k8s-packaging-absent");
+
+// These must stay compile errors: if the package's types were lost (any), tsc would fail here.
+// @ts-expect-error cluster-scoped kinds take no namespace
+kube.api(Namespace, { namespace: "default" });
+// @ts-expect-error spec.template is required in a Deployment
+export const broken: Deployment = { spec: { selector: {} } };
+
+console.log(JSON.stringify({
+  runtime: process.versions.bun ? "bun" : "node",
+  namespaces: namespaces.items.map((n) => n.metadata?.name),
+  system: { kind: system.kind, name: system.metadata?.name, phase: system.status?.phase },
+  viaStub: viaStub.metadata?.name,
+  missing: missing === undefined,
+  tables: { deployments: resources["apps/v1/Deployment"].plural, gitrepositories: GitRepository.plural },
+}));
+kube.close();
+conn.close();
+`;
+
+const consumerTsconfig = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    lib: ["ES2023"],
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    // Check the package's .d.ts files too, not only the program.
+    skipLibCheck: false,
+    types: ["node"],
+    // As if the consumer had installed @types/node: the repo's copy.
+    typeRoots: [join(repoRoot, "node_modules", "@types")],
+    outDir: "out",
+    rootDir: ".",
+  },
+  files: ["main.ts"],
+};
+
+let work: string;
+let stage: string;
+let consumer: string;
+let files: string[] = [];
+let tarball = "";
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "bun-k8s-pack-"));
+  stage = join(work, "stage");
+  consumer = join(work, "consumer");
+  for (const f of ["package.json", "README.md", "tsconfig.json", "tsconfig.build.json"]) cpSync(join(repoRoot, f), join(stage, f));
+  for (const d of ["src", "generated"]) cpSync(join(repoRoot, d), join(stage, d), { recursive: true });
+  // The build needs the dev tools (tsc, @types/node), not a copy of them.
+  symlinkSync(join(repoRoot, "node_modules"), join(stage, "node_modules"), "dir");
+  const packed = JSON.parse(
+    await ok("npm pack (prepack: npm run build)", "npm", ["pack", "--json", "--pack-destination", work, "--loglevel=error"], stage),
+  ) as { filename: string; files: { path: string }[] }[];
+  tarball = join(work, packed[0]?.filename ?? "");
+  files = (packed[0]?.files ?? []).map((f) => f.path).sort();
+}, 600_000);
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("npm pack", () => {
+  test("runs the build and carries compiled src and generated output, JavaScript and declarations", () => {
+    for (const f of [
+      "package.json",
+      "README.md",
+      "dist/src/index.js",
+      "dist/src/index.d.ts",
+      "dist/src/api/client.js",
+      "dist/generated/k8s/core/v1/index.js",
+      "dist/generated/k8s/core/v1/index.d.ts",
+      "dist/generated/k8s/apps/v1/index.js",
+      "dist/generated/k8s/meta/v1/index.d.ts",
+      "dist/generated/k8s/resources.js",
+      "dist/generated/k8s/resources.d.ts",
+      "dist/generated/flux/source/v1/index.js",
+      "dist/generated/flux/source/v1/index.d.ts",
+      "dist/generated/flux/resources.js",
+    ]) {
+      expect(files, f).toContain(f);
+    }
+    // Only build output: no TypeScript sources, tests, specs or codegen.
+    expect(files.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md"].includes(f))).toEqual([]);
+    expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+  });
+
+  test('every "exports" target of package.json exists in the tarball for the generated families', () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+      exports: Record<string, string | { types: string; import: string }>;
+      files: string[];
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.prepack).toContain("build");
+    const concrete: Record<string, string> = { "./*": "core/v1", "./flux/*": "source/v1" };
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      if (typeof target === "string" || subpath.startsWith("./crds")) continue; // crds/ exists only in a --from-cluster build
+      for (const path of [target.types, target.import]) {
+        const file = path.replace("*", concrete[subpath] ?? "").replace(/^\.\//, "");
+        expect(files, `${subpath} → ${file}`).toContain(file);
+      }
+    }
+  });
+});
+
+describe("a consumer project", () => {
+  beforeAll(async () => {
+    mkdirSync(consumer, { recursive: true });
+    writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2));
+    writeFileSync(join(consumer, "tsconfig.json"), JSON.stringify(consumerTsconfig, null, 2));
+    writeFileSync(join(consumer, "main.ts"), consumerProgram);
+    await ok("npm install of the tarball", "npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], consumer);
+  }, 300_000);
+
+  test("installs it with js-yaml as its only dependency", () => {
+    const lock = JSON.parse(readFileSync(join(consumer, "package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
+    expect(Object.keys(lock.packages).filter((p) => p !== "").sort()).toEqual(["node_modules/argparse", "node_modules/bun-k8s", "node_modules/js-yaml"]);
+  });
+
+  test("type-checks a strict program against the package's declarations", async () => {
+    const r = await run(realNodePath(), [tsc, "-p", "tsconfig.json"], consumer);
+    expect(`${r.stdout}${r.stderr}`).toBe("");
+    expect(r.code).toBe(0);
+  }, 120_000);
+
+  const expectOutput = (stdout: string, runtime: string) => {
+    const out = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as {
+      runtime: string;
+      namespaces: string[];
+      system: { kind: string; name: string; phase: string };
+      viaStub: string;
+      missing: boolean;
+      tables: { deployments: string; gitrepositories: string };
+    };
+    expect(out.runtime).toBe(runtime);
+    expect(out.namespaces).toEqual(expect.arrayContaining(["default", "kube-system"]));
+    expect(out.system).toEqual({ kind: "Namespace", name: "kube-system", phase: "Active" });
+    expect(out.viaStub).toBe("default");
+    expect(out.missing).toBe(true);
+    expect(out.tables).toEqual({ deployments: "deployments", gitrepositories: "gitrepositories" });
+  };
+
+  test("runs the compiled program on Node against the control plane", async () => {
+    const r = await run(realNodePath(), ["out/main.js"], consumer, envWithRealNode({ KUBECONFIG: cluster.kubeconfigs.admin }));
+    expect(r.code, r.stderr).toBe(0);
+    expectOutput(r.stdout, "node");
+  });
+
+  test("runs the TypeScript program on Bun against the control plane", async () => {
+    const r = await run(bun, ["main.ts"], consumer, envWithRealNode({ KUBECONFIG: cluster.kubeconfigs.admin }));
+    expect(r.code, r.stderr).toBe(0);
+    expectOutput(r.stdout, "bun");
+  });
+});
