@@ -78,6 +78,7 @@ describe("client certificates", () => {
     expect(kube.config?.auth.description).toBe("client-certificate (inline data)");
     expect((await whoAmI(kube)).username).toBe(await certs.second.expectedUser());
   });
+
   test("renewed certificate files are picked up by a live client (new pool, new identity)", async (ctx) => {
     if ("missing" in certs) notApplicable(ctx, certs.missing);
     if (certs.first.cert === certs.second.cert) notApplicable(ctx, "only one trusted client certificate is available, so a renewal cannot be told apart");
