@@ -1,9 +1,10 @@
 /**
- * The child side: runs ONE case against ONE contender and prints one RESULT_MARK line.
+ * The child side: runs ONE case against ONE contender and writes one ChildResult as JSON to
+ * BENCH_RESULT_FILE (or prints it on a RESULT_MARK line when run by hand).
  * Each case warms up first, then times its repetitions; raw samples go back to the
  * orchestrator, which summarises them. A failure is a result too (ok: false, message).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { BenchTarget, Contender } from "./contender.ts";
 import { NotApplicable } from "./contender.ts";
 import { RESULT_MARK, type CaseParams, type ChildResult, type MetricSamples } from "../harness/case-params.ts";
@@ -33,7 +34,10 @@ export async function runChild(make: () => Contender): Promise<void> {
       }
     }
   }
-  process.stdout.write(RESULT_MARK + JSON.stringify(result) + "\n");
+  // A file, not stdout: a pipe may drop the tail of a large write when the process exits.
+  const out = process.env.BENCH_RESULT_FILE;
+  if (out) writeFileSync(out, JSON.stringify(result));
+  else process.stdout.write(RESULT_MARK + JSON.stringify(result) + "\n");
   // Keep-alive sockets or a leftover watch must not keep the child (and the bench) waiting.
   process.exit(0);
 }

@@ -23,5 +23,5 @@ export type ChildResult =
   | { ok: true; metrics: Record<string, MetricSamples> }
   | { ok: false; error: string; notApplicable?: boolean };
 
-/** Prefix of the one stdout line that carries a child's ChildResult as JSON. */
+/** Prefix of the stdout line that carries a ChildResult when a child runs without BENCH_RESULT_FILE (by hand). */
 export const RESULT_MARK = "BENCH_RESULT ";

@@ -3,10 +3,10 @@
  * fresh process per contender and runtime.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { BenchTarget } from "../child/contender.ts";
-import { RESULT_MARK, type CaseParams, type ChildResult } from "./case-params.ts";
+import type { CaseParams, ChildResult } from "./case-params.ts";
 import type { Library, Runtime } from "./plan.ts";
 
 export interface RuntimeBins {
@@ -70,22 +70,30 @@ export function runCaseInChild(
   target: BenchTarget,
   timeoutMs: number,
 ): Promise<ChildResult> {
+  const resultFile = join(dirname(bundle), `result-${process.pid}-${++resultCounter}.json`);
+  rmSync(resultFile, { force: true });
   return new Promise((resolve) => {
     const child = spawn(bins[runtime], [...runtimeArgs(runtime), bundle, JSON.stringify(params)], {
-      env: { ...process.env, BENCH_TARGET: JSON.stringify(target) },
-      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, BENCH_TARGET: JSON.stringify(target), BENCH_RESULT_FILE: resultFile },
+      stdio: ["ignore", "ignore", "pipe"],
     });
-    let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
     child.stderr.on("data", (c: Buffer) => (stderr = (stderr + c.toString("utf8")).slice(-4000)));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      const line = stdout.split("\n").find((l) => l.startsWith(RESULT_MARK));
-      if (line) return resolve(JSON.parse(line.slice(RESULT_MARK.length)) as ChildResult);
-      const why = signal === "SIGKILL" ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal} and no result`;
-      resolve({ ok: false, error: `${why}: ${firstLines(stderr.split("\n").slice(-6).join("\n"), 6)}` });
+      const why = signal === "SIGKILL" ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}`;
+      const tail = firstLines(stderr.split("\n").slice(-6).join("\n"), 6);
+      try {
+        if (existsSync(resultFile)) return resolve(JSON.parse(readFileSync(resultFile, "utf8")) as ChildResult);
+        resolve({ ok: false, error: `${why} and no result: ${tail}` });
+      } catch (error) {
+        resolve({ ok: false, error: `${why}, result unreadable (${(error as Error).message}): ${tail}` });
+      } finally {
+        rmSync(resultFile, { force: true });
+      }
     });
   });
 }
+
+let resultCounter = 0;

@@ -30,8 +30,15 @@ function once(bins: RuntimeBins, runtime: Runtime, dir: string, target: BenchTar
     child.stdout.on("data", (c: Buffer) => {
       const at = performance.now();
       stdout += c.toString("utf8");
-      const line = stdout.split("\n").find((l) => l.startsWith("BENCH_COLD "));
-      if (line && !report) report = { spawnToListMs: at - started, report: JSON.parse(line.slice("BENCH_COLD ".length)) as ColdReport };
+      // Only complete lines: a chunk may end in the middle of the report.
+      const line = stdout.split("\n").slice(0, -1).find((l) => l.startsWith("BENCH_COLD "));
+      if (line && !report) {
+        try {
+          report = { spawnToListMs: at - started, report: JSON.parse(line.slice("BENCH_COLD ".length)) as ColdReport };
+        } catch {
+          // Left undefined: reported as "exited before listing namespaces" with stderr.
+        }
+      }
     });
     child.stderr.on("data", (c: Buffer) => (stderr = (stderr + c.toString("utf8")).slice(-2000)));
     child.on("close", (code, signal) => {

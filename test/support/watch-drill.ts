@@ -1,6 +1,8 @@
 /**
  * One watch fault drill: an informer and a plain watcher follow a namespace of ConfigMaps
  * while a writer creates, updates and deletes N of them and the test injects its fault.
+ * The informer gets its state by streaming list and the watcher by paged list + watch, so
+ * both ways go through every fault.
  * When the writer is done, a marker object is written; once both consumers have seen it,
  * their state is compared with a fresh list:
  * - the informer's cache holds exactly the listed objects, same uids and resourceVersions;
@@ -77,7 +79,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   // Quick retries, so that a drill with many faults spends its time on faults, not on waiting.
   const backoff = () => new ResetTimerBackoff(new ExponentialBackoff({ initialMs: 100, maxMs: 1000 }), 5_000);
   const common = { path, labelSelector, signal: stop.signal, ...options.watcherOptions };
-  const w = watcher<ConfigMap>(options.watchConn, { ...common, backoff: backoff() });
+  const w = watcher<ConfigMap>(options.watchConn, { streamingList: false, pageSize: 250, ...common, backoff: backoff() });
   const ledger = new WatchLedger(w);
   const inf = informer<ConfigMap>(options.watchConn, { ...common, backoff: backoff() });
   const resyncDeletes = { watcher: 0, informer: 0 };

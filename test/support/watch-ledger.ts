@@ -29,6 +29,11 @@ export interface Anomalies {
   modifiedUnknown: number;
 }
 
+/**
+ * @example
+ * const ledger = new WatchLedger(watcher<ConfigMap>(conn, { path, signal }));
+ * await ledger.until(() => ledger.counts.synced > 0, 30_000, "the first list");
+ */
 export class WatchLedger<T extends KubeObject> {
   /** Objects the events say exist now: key → last ADDED/MODIFIED. */
   readonly replica = new Map<string, Seen>();
@@ -114,6 +119,8 @@ export interface Verdict {
  * (key → uid and resourceVersion); `touched` are all keys ever written, so that objects
  * deleted before the end are checked too (their last event must be DELETED, or they were
  * never delivered at all: created and deleted while the watcher was away).
+ *
+ * @example expect(verify(ledger, (await listTruth(conn, path)).objects, writtenKeys).lost).toEqual([]);
  */
 export function verify<T extends KubeObject>(ledger: WatchLedger<T>, truth: Map<string, Truth>, touched: Iterable<string>): Verdict {
   const lost: string[] = [];
