@@ -109,6 +109,11 @@ export function buildControlPlane(log: (line: string) => void = () => {}): Built
   rmSync(out, { recursive: true, force: true });
   mkdirSync(dirname(out), { recursive: true });
   renameSync(staging, out);
+  // Older builds (other stamps) are dead weight, about 300 MB each.
+  for (const entry of readdirSync(dirname(out))) {
+    const path = join(dirname(out), entry);
+    if (path !== out && !entry.includes(".partial-")) rmSync(path, { recursive: true, force: true });
+  }
   const seconds = (performance.now() - started) / 1000;
   log(`built the control plane in ${seconds.toFixed(1)} s`);
   return { version, bin, built: true, seconds };

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import type { ClusterInfo } from "../support/cluster-info.ts";
 import { miniRequest, type MiniTls } from "../support/mini-client.ts";
 import { fluxCrdFiles, grantNamespaceAdmin, installCrds } from "./bootstrap.ts";
@@ -44,6 +44,7 @@ export class ControlPlane {
     private readonly procs: Map<string, Managed>,
     private readonly apiserverArgs: string[],
     private readonly options: LaunchOptions,
+    private readonly reaper: ChildProcess | undefined,
   ) {}
 
   /** @example const cp = await ControlPlane.start(); ...; await cp.stop(); */
@@ -51,6 +52,9 @@ export class ControlPlane {
     const log = options.log ?? (() => {});
     const cp = buildControlPlane(log);
     const dir = mkdtempSync(join(tmpdir(), "bun-k8s-cp-"));
+    // Removes `dir` if this process dies before stop() could (cluster:up's detached plane
+    // is removed by cluster:down instead).
+    const reaper = options.detach ? undefined : spawn(cp.bin.cptool, ["reap", dir], { stdio: "ignore" });
     const procs = new Map<string, Managed>();
     try {
       const pki = join(dir, "pki");
@@ -79,7 +83,6 @@ export class ControlPlane {
           command: cp.bin.etcd,
           logFile: join(dir, "logs", "etcd.log"),
           detach: options.detach,
-          orphanCleanup: dir,
           args: etcdArgs(dir, etcdClient, etcdPeer),
         }),
       );
@@ -137,6 +140,7 @@ export class ControlPlane {
         procs,
         apiserverArgs,
         options,
+        reaper,
       );
       await plane.startApiserver(adminTls);
       plane.timings.startToReadySeconds = (performance.now() - started) / 1000;
@@ -168,6 +172,7 @@ export class ControlPlane {
     } catch (error) {
       await Promise.all([...procs.values()].reverse().map((p) => stopManaged(p)));
       rmSync(dir, { recursive: true, force: true });
+      reaper?.kill("SIGUSR1");
       throw error;
     }
   }
@@ -245,6 +250,7 @@ export class ControlPlane {
       if (proc) await stopManaged(proc);
     }
     rmSync(this.info.dir, { recursive: true, force: true });
+    this.reaper?.kill("SIGUSR1");
   }
 }
 

@@ -23,15 +23,12 @@ export interface StartOptions {
   logFile: string;
   /** Survive our exit (npm run cluster:up). */
   detach?: boolean;
-  /** Folder cptool removes if we die first. */
-  orphanCleanup?: string;
 }
 
 export function startManaged(o: StartOptions): Managed {
   const fd = openSync(o.logFile, "a");
   const supervisorArgs = ["run"];
   if (o.detach) supervisorArgs.push("-detach");
-  if (o.orphanCleanup) supervisorArgs.push("-orphan-cleanup", o.orphanCleanup);
   supervisorArgs.push("--", o.command, ...o.args);
   const child = spawn(o.cptool, supervisorArgs, { stdio: ["ignore", fd, fd], detached: o.detach ?? false });
   closeSync(fd);

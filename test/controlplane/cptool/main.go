@@ -2,8 +2,9 @@
 //
 //	cptool pki DIR            writes a throwaway PKI (CA, serving and client certificates,
 //	                          service-account key pair, a second "rogue" CA) into DIR
-//	cptool run [-orphan-cleanup DIR] -- CMD ARGS...
+//	cptool run [-detach] -- CMD ARGS...
 //	                          runs CMD and guarantees it dies with the process that started us
+//	cptool reap DIR           removes DIR if the process that started us dies first
 //
 // It exists because Node and Bun cannot create X.509 certificates, and because a
 // test run that is killed must not leave an etcd or kube-apiserver running.
@@ -16,7 +17,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: cptool pki DIR | cptool run [-orphan-cleanup DIR] -- CMD ARGS...")
+		fmt.Fprintln(os.Stderr, "usage: cptool pki DIR | cptool run [-detach] -- CMD ARGS... | cptool reap DIR")
 		os.Exit(2)
 	}
 	var err error
@@ -29,6 +30,8 @@ func main() {
 		}
 	case "run":
 		err = supervise(os.Args[2:])
+	case "reap":
+		err = reap(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown subcommand %q", os.Args[1])
 	}

@@ -13,12 +13,11 @@ import (
 
 // supervise runs a command and ties its life to our parent's: when the parent dies
 // (a test runner killed with SIGKILL, say), the kernel sends us SIGTERM through
-// PR_SET_PDEATHSIG, we stop the child, and with -orphan-cleanup we remove the
-// run's temp folder, so nothing is left behind. With -detach the tie is not made:
+// PR_SET_PDEATHSIG and we stop the child (`cptool reap` removes the run's temp
+// folder), so nothing is left behind. With -detach the tie is not made:
 // `npm run cluster:up` uses that to outlive its own command.
 func supervise(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	cleanup := fs.String("orphan-cleanup", "", "folder to remove if our parent dies first")
 	detach := fs.Bool("detach", false, "do not stop the child when our parent exits")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -50,12 +49,10 @@ func supervise(args []string) error {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
-	orphaned := false
 	select {
 	case err := <-done:
 		return exitLike(err)
 	case <-signals:
-		orphaned = !*detach && os.Getppid() != parent
 	}
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 	select {
@@ -63,9 +60,6 @@ func supervise(args []string) error {
 	case <-time.After(10 * time.Second):
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
-	}
-	if orphaned && *cleanup != "" {
-		_ = os.RemoveAll(*cleanup)
 	}
 	return nil
 }
