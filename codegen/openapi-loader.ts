@@ -21,45 +21,33 @@ import { type ParsedPath, parseResourcePath } from "./resource-path.ts";
 
 const httpMethods = ["get", "put", "post", "patch", "delete"] as const;
 
+// The OpenAPI x-kubernetes-action of an operation, as the RBAC verb it needs.
+const VERB_OF_ACTION = new Map<string, Verb>([
+  ["get", "get"],
+  ["list", "list"],
+  ["post", "create"],
+  ["put", "update"],
+  ["patch", "patch"],
+  ["delete", "delete"],
+  ["deletecollection", "deletecollection"],
+]);
+
+const SUBRESOURCE_VERB_OF_ACTION = new Map<string, SubresourceVerb>([
+  ["get", "get"],
+  ["post", "create"],
+  ["put", "update"],
+  ["patch", "patch"],
+  ["delete", "delete"],
+  ["connect", "connect"],
+]);
+
 function actionToVerb(action: string, parsed: ParsedPath): Verb | undefined {
   if (parsed.watchPath || action === "watch" || action === "watchlist") return "watch";
-  switch (action) {
-    case "get":
-      return "get";
-    case "list":
-      return "list";
-    case "post":
-      return "create";
-    case "put":
-      return "update";
-    case "patch":
-      return "patch";
-    case "delete":
-      return "delete";
-    case "deletecollection":
-      return "deletecollection";
-    default:
-      return undefined;
-  }
+  return VERB_OF_ACTION.get(action);
 }
 
 function actionToSubresourceVerb(action: string): SubresourceVerb | undefined {
-  switch (action) {
-    case "get":
-      return "get";
-    case "post":
-      return "create";
-    case "put":
-      return "update";
-    case "patch":
-      return "patch";
-    case "delete":
-      return "delete";
-    case "connect":
-      return "connect";
-    default:
-      return undefined;
-  }
+  return SUBRESOURCE_VERB_OF_ACTION.get(action);
 }
 
 function readGvk(value: unknown): Gvk | undefined {

@@ -3,6 +3,7 @@
  * Status of a failed response. No I/O; table-tested in test/unit/connection-request.test.ts.
  */
 import type { KubeRequest } from "./request/types.ts";
+import { encodeQuery } from "./request/path.ts";
 import type { Impersonation } from "./config/types.ts";
 import type { Status } from "./errors.ts";
 import { parseRetryAfter } from "./transport/retry.ts";
@@ -20,13 +21,8 @@ import { parseRetryAfter } from "./transport/retry.ts";
 export function requestUrl(server: string, path: string, query?: KubeRequest["query"]): string {
   const base = server.replace(/\/+$/, "");
   const rel = path.startsWith("/") ? path : `/${path}`;
-  const pairs: string[] = [];
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? (value as readonly string[]) : [String(value)];
-    for (const v of values) pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(v)}`);
-  }
-  return pairs.length ? `${base}${rel}${rel.includes("?") ? "&" : "?"}${pairs.join("&")}` : `${base}${rel}`;
+  const encoded = encodeQuery(query);
+  return encoded ? `${base}${rel}${rel.includes("?") ? "&" : "?"}${encoded}` : `${base}${rel}`;
 }
 
 // RFC 7230 token characters: what may stand in a header name unescaped.

@@ -20,7 +20,9 @@ export {
 export type { FieldValidation, WriteParams } from "./param-checks.ts";
 export {
   getRequest,
+  listPathRequest,
   listRequest,
+  watchPathRequest,
   watchRequest,
   type GetParams,
   type ListParams,

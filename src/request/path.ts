@@ -133,13 +133,24 @@ export function requireSubresource(r: ResourceRef, subresource: string): void {
  * @example requestTarget({ method: "GET", path: "/api/v1/pods", query: { limit: 5 } }) // "/api/v1/pods?limit=5"
  */
 export function requestTarget(request: Pick<KubeRequest, "path" | "query">): string {
+  const query = encodeQuery(request.query);
+  return query ? `${request.path}?${query}` : request.path;
+}
+
+/**
+ * A query as sent, without the "?": keys in insertion order, undefined values left out,
+ * arrays repeating the key, keys and values percent-encoded (a space becomes %20).
+ *
+ * @example encodeQuery({ labelSelector: "app=web", limit: 5 }) // "labelSelector=app%3Dweb&limit=5"
+ */
+export function encodeQuery(query: KubeRequest["query"]): string {
   const pairs: string[] = [];
-  for (const [key, value] of Object.entries(request.query ?? {})) {
+  for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
     for (const v of values) pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`);
   }
-  return pairs.length ? `${request.path}?${pairs.join("&")}` : request.path;
+  return pairs.join("&");
 }
 
 /** A value for a message: short, quoted, never an object dump. */

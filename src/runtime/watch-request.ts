@@ -1,9 +1,9 @@
 /**
- * Pure builders for the two requests the runtime sends: a LIST page and a WATCH on a
- * collection path. They check the API's rules for these parameters before anything is
- * sent, so a mistake fails here with a ValidationError instead of a 422 from the server.
+ * The two requests the runtime sends: a LIST page and a WATCH on a collection path. The
+ * query is built and checked by src/request (the same rules as listRequest/watchRequest),
+ * so a mistake fails with a ValidationError instead of a 422 from the server.
  */
-import { ValidationError } from "../errors.ts";
+import { listPathRequest, watchPathRequest } from "../request/read.ts";
 import type { KubeRequest } from "../request/types.ts";
 
 /** Selectors shared by list and watch. */
@@ -56,31 +56,7 @@ const ACCEPT_JSON = { accept: "application/json" };
  * //   query: { watch: true, resourceVersion: "42", allowWatchBookmarks: true }, headers: {...} }
  */
 export function buildWatchRequest(path: string, query: WatchQuery = {}): KubeRequest {
-  checkPath(path);
-  checkSeconds("timeoutSeconds", query.timeoutSeconds);
-  if (query.sendInitialEvents !== undefined && query.resourceVersionMatch !== "NotOlderThan") {
-    throw new ValidationError(
-      `sendInitialEvents requires resourceVersionMatch "NotOlderThan" (watch ${path})`,
-    );
-  }
-  if (query.resourceVersionMatch !== undefined && query.sendInitialEvents === undefined) {
-    throw new ValidationError(`resourceVersionMatch on a watch requires sendInitialEvents (watch ${path})`);
-  }
-  return {
-    method: "GET",
-    path,
-    query: dropUndefined({
-      watch: true,
-      resourceVersion: query.resourceVersion,
-      resourceVersionMatch: query.resourceVersionMatch,
-      allowWatchBookmarks: query.allowWatchBookmarks,
-      timeoutSeconds: query.timeoutSeconds,
-      sendInitialEvents: query.sendInitialEvents,
-      labelSelector: query.labelSelector,
-      fieldSelector: query.fieldSelector,
-    }),
-    headers: { ...ACCEPT_JSON },
-  };
+  return { ...watchPathRequest(path, query), headers: { ...ACCEPT_JSON } };
 }
 
 /**
@@ -90,47 +66,8 @@ export function buildWatchRequest(path: string, query: WatchQuery = {}): KubeReq
  * buildListRequest("/apis/apps/v1/deployments", { limit: 500, continueToken: token })
  */
 export function buildListRequest(path: string, query: ListQuery = {}): KubeRequest {
-  checkPath(path);
-  if (query.limit !== undefined && !(Number.isInteger(query.limit) && query.limit >= 0)) {
-    throw new ValidationError(`limit must be a non-negative integer, got ${query.limit} (list ${path})`);
-  }
-  if (query.resourceVersionMatch !== undefined && !query.resourceVersion) {
-    throw new ValidationError(`resourceVersionMatch requires resourceVersion (list ${path})`);
-  }
-  if (query.resourceVersionMatch !== undefined && query.continueToken) {
-    throw new ValidationError(`resourceVersionMatch is not allowed with a continue token (list ${path})`);
-  }
-  return {
-    method: "GET",
-    path,
-    query: dropUndefined({
-      limit: query.limit || undefined,
-      continue: query.continueToken || undefined,
-      resourceVersion: query.resourceVersion,
-      resourceVersionMatch: query.resourceVersionMatch,
-      labelSelector: query.labelSelector,
-      fieldSelector: query.fieldSelector,
-    }),
-    headers: { ...ACCEPT_JSON },
-  };
-}
-
-function checkPath(path: string): void {
-  if (!path.startsWith("/") || path.includes("?")) {
-    throw new ValidationError(`a collection path starts with "/" and has no query, got "${path}"`);
-  }
-}
-
-function checkSeconds(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
-    throw new ValidationError(`${name} must be a non-negative integer, got ${value}`);
-  }
-}
-
-function dropUndefined(
-  query: Record<string, string | number | boolean | undefined>,
-): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) out[key] = value;
-  return out;
+  const { limit, continueToken, ...rest } = query;
+  // Here a limit of 0 means "no limit", so it is left out rather than rejected.
+  const params = { ...rest, limit: limit === 0 ? undefined : limit, continue: continueToken };
+  return { ...listPathRequest(path, params), headers: { ...ACCEPT_JSON } };
 }

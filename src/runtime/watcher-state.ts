@@ -171,20 +171,16 @@ function stepStreaming<T extends KubeObject>(state: In<"InitialStreaming">, inpu
   switch (input.type) {
     case "watchEvent": {
       const event = input.event;
-      if (event.type === "BOOKMARK") {
+      if (event.type === "BOOKMARK" && isInitialEventsEnd(event)) {
         const resourceVersion = event.object.metadata.resourceVersion;
-        if (isInitialEventsEnd(event)) {
-          return {
-            state: { phase: "Watching", resourceVersion, mode: "streaming", ...common, synced: true, streamingFailures: 0 },
-            effects: [{ type: "listDone", resourceVersion, mode: "streaming" }],
-          };
-        }
-        return { state: { ...state, resourceVersion }, effects: [{ type: "bookmark", resourceVersion }] };
+        return {
+          state: { phase: "Watching", resourceVersion, mode: "streaming", ...common, synced: true, streamingFailures: 0 },
+          effects: [{ type: "listDone", resourceVersion, mode: "streaming" }],
+        };
       }
-      const resourceVersion = resourceVersionOf(event.object) ?? state.resourceVersion;
-      const effect: WatcherEffect<T> =
-        event.type === "DELETED" ? { type: "unlisted", object: event.object } : { type: "listed", objects: [event.object] };
-      return { state: { ...state, resourceVersion }, effects: [effect] };
+      return onWatchEvent(state, event, (e) =>
+        e.type === "DELETED" ? { type: "unlisted", object: e.object } : { type: "listed", objects: [e.object] },
+      );
     }
     case "failed":
       if (rejectsStreamingList(input.error)) {
@@ -205,17 +201,10 @@ function stepStreaming<T extends KubeObject>(state: In<"InitialStreaming">, inpu
 function stepWatching<T extends KubeObject>(state: In<"Watching">, input: WatcherInput<T>): StepResult<T> {
   const common = { streaming: state.streaming, synced: state.synced, streamingFailures: state.streamingFailures };
   switch (input.type) {
-    case "watchEvent": {
-      const event = input.event;
-      if (event.type === "BOOKMARK") {
-        const resourceVersion = event.object.metadata.resourceVersion;
-        return { state: { ...state, resourceVersion }, effects: [{ type: "bookmark", resourceVersion }] };
-      }
-      const resourceVersion = resourceVersionOf(event.object) ?? state.resourceVersion;
-      const effect: WatcherEffect<T> =
-        event.type === "DELETED" ? { type: "deleted", object: event.object } : { type: "applied", object: event.object };
-      return { state: { ...state, resourceVersion }, effects: [effect] };
-    }
+    case "watchEvent":
+      return onWatchEvent(state, input.event, (e) =>
+        e.type === "DELETED" ? { type: "deleted", object: e.object } : { type: "applied", object: e.object },
+      );
     case "watchEnded":
       // Without a resourceVersion a new watch would start "now" and could miss changes.
       if (state.resourceVersion === undefined) return { state: { phase: "Empty", ...common }, effects: [] };
@@ -231,6 +220,24 @@ function stepWatching<T extends KubeObject>(state: In<"Watching">, input: Watche
     default:
       return same(state);
   }
+}
+
+/**
+ * A watch event while a resourceVersion is tracked: a bookmark only moves it; an object
+ * change moves it too and is reported as `change` says (listed/unlisted while streaming the
+ * initial state, applied/deleted once watching).
+ */
+function onWatchEvent<T extends KubeObject, S extends In<"InitialStreaming"> | In<"Watching">>(
+  state: S,
+  event: WatchEvent<T>,
+  change: (event: Exclude<WatchEvent<T>, { type: "BOOKMARK" }>) => WatcherEffect<T>,
+): StepResult<T> {
+  if (event.type === "BOOKMARK") {
+    const resourceVersion = event.object.metadata.resourceVersion;
+    return { state: { ...state, resourceVersion }, effects: [{ type: "bookmark", resourceVersion }] };
+  }
+  const resourceVersion = resourceVersionOf(event.object) ?? state.resourceVersion;
+  return { state: { ...state, resourceVersion }, effects: [change(event)] };
 }
 
 function streamingFailed<T>(state: In<"InitialStreaming">, error: KubeError): StepResult<T> {

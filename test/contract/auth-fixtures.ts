@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { inject, type TestContext } from "vitest";
+import { afterAll, beforeAll, inject, type TestContext } from "vitest";
 import { KubeClient, type KubeClientOptions } from "../../src/client.ts";
 import { SelfSubjectReview } from "../../generated/k8s/authentication/v1/index.ts";
 import { Namespace, ServiceAccount } from "../../generated/k8s/core/v1/index.ts";
@@ -210,6 +210,42 @@ export function selfSigned(t: TempDir, name: string, san: string): { cert: strin
     return { missing: `openssl could not make a self-signed certificate (${(e as Error).message.split("\n")[0]})` };
   }
   return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
+}
+
+/**
+ * The set-up the auth and exec-plugin files share: a temp folder, a client pool, the trusted
+ * certificate users, and `count` token users made through an admin client before the file's
+ * tests and removed (with the folder and clients) after them.
+ */
+export function authSuite(prefix: string, count = 3) {
+  const t = tempDir(prefix);
+  const clients = new Clients(t);
+  let admin: KubeClient | undefined;
+  let users: TokenUser[] = [];
+  let cleanupUsers: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    admin = await clients.load(cluster.kubeconfigs.admin);
+    ({ users, cleanup: cleanupUsers } = await tokenUsers(admin, count));
+  });
+  afterAll(async () => {
+    await cleanupUsers();
+    clients.closeAll();
+    t.remove();
+  });
+  return {
+    t,
+    clients,
+    certs: trustedCertificates(),
+    admin(): KubeClient {
+      if (!admin) throw new Error("the admin client is made in beforeAll");
+      return admin;
+    },
+    user(i: number): TokenUser {
+      const u = users[i];
+      if (!u) throw new Error(`no token user ${i}`);
+      return u;
+    },
+  };
 }
 
 export { tempDir, type TempDir };

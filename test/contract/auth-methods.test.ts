@@ -7,52 +7,26 @@
  * from a simulated service-account folder. Exec plugins are in exec-plugins.test.ts.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { KubeClient } from "../../src/client.ts";
+import { describe, expect, test } from "vitest";
 import { isForbidden } from "../../src/errors.ts";
 import { ConfigMap, Namespace, ServiceAccount } from "../../generated/k8s/core/v1/index.ts";
 import { Role, RoleBinding } from "../../generated/k8s/rbac/v1/index.ts";
 import {
+  authSuite,
   b64,
-  Clients,
   cluster,
   clusterEntry,
   failure,
   notApplicable,
   sleep,
-  tempDir,
-  tokenUsers,
-  trustedCertificates,
   whoAmI,
   writeKubeconfig,
-  type TokenUser,
 } from "./auth-fixtures.ts";
 
-const t = tempDir("bun-k8s-auth-methods-");
-const clients = new Clients(t);
-let admin: KubeClient;
-let users: TokenUser[];
-let cleanupUsers: () => Promise<void> = async () => {};
-const certs = trustedCertificates();
-
-beforeAll(async () => {
-  admin = await clients.load(cluster.kubeconfigs.admin);
-  ({ users, cleanup: cleanupUsers } = await tokenUsers(admin, 3));
-});
-
-afterAll(async () => {
-  await cleanupUsers();
-  clients.closeAll();
-  t.remove();
-});
+const { t, clients, certs, admin, user } = authSuite("bun-k8s-auth-methods-");
 
 /** WatchedFile looks at a file's mtime at most once a second; wait that out. */
 const FILE_CHECK_MS = 1_100;
-const user = (i: number): TokenUser => {
-  const u = users[i];
-  if (!u) throw new Error(`no token user ${i}`);
-  return u;
-};
 
 describe("client certificates", () => {
   test("from files (relative paths, resolved against the kubeconfig's folder)", async (ctx) => {
@@ -119,19 +93,19 @@ describe("bearer tokens", () => {
 
 describe("a ServiceAccount token from the TokenRequest API", () => {
   test("is minted through our client and authenticates as the ServiceAccount, within its Role", async () => {
-    const ns = (await admin.api(Namespace).create({ metadata: { generateName: "bun-k8s-tokenrequest-" } })).metadata!.name!;
+    const ns = (await admin().api(Namespace).create({ metadata: { generateName: "bun-k8s-tokenrequest-" } })).metadata!.name!;
     try {
-      await admin.api(ServiceAccount, { namespace: ns }).create({ metadata: { name: "robot" } });
-      await admin.api(Role, { namespace: ns }).create({
+      await admin().api(ServiceAccount, { namespace: ns }).create({ metadata: { name: "robot" } });
+      await admin().api(Role, { namespace: ns }).create({
         metadata: { name: "configmap-editor" },
         rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "create", "delete"] }],
       });
-      await admin.api(RoleBinding, { namespace: ns }).create({
+      await admin().api(RoleBinding, { namespace: ns }).create({
         metadata: { name: "robot-edits-configmaps" },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "configmap-editor" },
         subjects: [{ kind: "ServiceAccount", name: "robot", namespace: ns }],
       });
-      const issued = await admin.api(ServiceAccount, { namespace: ns }).createToken("robot", { expirationSeconds: 600 });
+      const issued = await admin().api(ServiceAccount, { namespace: ns }).createToken("robot", { expirationSeconds: 600 });
       const token = issued.status?.token;
       expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(Date.parse(issued.status!.expirationTimestamp) - Date.now()).toBeGreaterThan(500_000);
@@ -157,7 +131,7 @@ describe("a ServiceAccount token from the TokenRequest API", () => {
       expect(isForbidden(await failure(robot.api(ConfigMap, { namespace: "default" }).list()))).toBe(true);
       expect(isForbidden(await failure(robot.api(Namespace).list()))).toBe(true);
     } finally {
-      await admin.api(Namespace).delete(ns).catch(() => undefined);
+      await admin().api(Namespace).delete(ns).catch(() => undefined);
     }
   });
 });

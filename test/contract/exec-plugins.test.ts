@@ -5,47 +5,21 @@
  * args/env/KUBERNETES_EXEC_INFO, caching until expirationTimestamp and re-exec after it,
  * and exactly one re-exec after a 401.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { KubeClient } from "../../src/client.ts";
+import { describe, expect, test } from "vitest";
 import { ApiError, isUnauthorized } from "../../src/errors.ts";
 import {
-  Clients,
+  authSuite,
   cluster,
   clusterEntry,
   failure,
   notApplicable,
   sleep,
-  tempDir,
-  tokenUsers,
-  trustedCertificates,
   whoAmI,
   writeKubeconfig,
-  type TokenUser,
 } from "./auth-fixtures.ts";
 import { EXEC_V1, EXEC_V1BETA1, writePlugin } from "./exec-plugin-script.ts";
 
-const t = tempDir("bun-k8s-exec-plugins-");
-const clients = new Clients(t);
-let users: TokenUser[];
-let cleanupUsers: () => Promise<void> = async () => {};
-const certs = trustedCertificates();
-
-beforeAll(async () => {
-  const admin: KubeClient = await clients.load(cluster.kubeconfigs.admin);
-  ({ users, cleanup: cleanupUsers } = await tokenUsers(admin, 3));
-});
-
-afterAll(async () => {
-  await cleanupUsers();
-  clients.closeAll();
-  t.remove();
-});
-
-const user = (i: number): TokenUser => {
-  const u = users[i];
-  if (!u) throw new Error(`no token user ${i}`);
-  return u;
-};
+const { t, clients, certs, user } = authSuite("bun-k8s-exec-plugins-");
 
 describe("exec credential plugins (real scripts)", () => {
   test("token (v1beta1): args, env and KUBERNETES_EXEC_INFO reach the plugin; the answer is cached", async () => {

@@ -3,14 +3,18 @@
  * write `status` through the status subresource, as source-controller and friends do.
  * `FakeFluxController` answers reconcile requests (the requestedAt → lastHandledReconcileAt
  * handshake) for chosen kinds in one namespace, and records the order it handled them in.
+ * `fluxSuite` is the connection, scratch namespace and FluxClient every Flux file starts with.
  */
+import { afterAll, beforeAll } from "vitest";
 import { GenericClient } from "../../src/api/client.ts";
 import type { Connection } from "../../src/connection-types.ts";
+import { FluxClient } from "../../src/flux/flux-client.ts";
 import { FLUX_RESOURCES, type FluxKind, type FluxObject, type FluxRef } from "../../src/flux/kinds.ts";
 import type { FluxCondition } from "../../src/flux/readiness.ts";
 import { RECONCILE_REQUEST_ANNOTATION } from "../../src/flux/reconcile-request.ts";
 import { listRequest } from "../../src/request/read.ts";
 import { informer, type Informer } from "../../src/runtime/informer.ts";
+import { connect, scratchNamespace } from "./api-connection.ts";
 
 export function condition(type: string, status: FluxCondition["status"], reason: string, message = "", observedGeneration?: number): FluxCondition {
   return {
@@ -102,4 +106,29 @@ export class FakeFluxController {
     this.handled.push({ ref: `${kind}/${name}`, token, at: Date.now() });
     await writeStatus(this.conn, { kind, name, namespace: this.namespace }, { ...this.outcome(object), lastHandledReconcileAt: token });
   }
+}
+
+export interface FluxSuite {
+  conn: Connection;
+  ns: string;
+  flux: FluxClient;
+}
+
+/**
+ * An admin connection, a scratch namespace named after `prefix` and a FluxClient, made before
+ * the file's tests (and handed to `ready`) and removed after them.
+ */
+export function fluxSuite(prefix: string, ready: (suite: FluxSuite) => void): void {
+  let conn: Connection | undefined;
+  let removeNamespace: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    conn = await connect();
+    const scratch = await scratchNamespace(conn, prefix);
+    removeNamespace = scratch.remove;
+    ready({ conn, ns: scratch.name, flux: new FluxClient(conn, { fieldManager: "flux-contract" }) });
+  });
+  afterAll(async () => {
+    await removeNamespace?.();
+    conn?.close();
+  });
 }

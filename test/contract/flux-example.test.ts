@@ -2,32 +2,20 @@
  * Runs examples/gitops.ts on Bun against the contract cluster (admin kubeconfig, a client
  * certificate), so the example keeps working as the API changes.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, inject, test } from "vitest";
+import { runChild } from "../support/child-output.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 test("examples/gitops.ts runs end to end on Bun", async () => {
   const cluster = inject("cluster");
   const bun = join(root, "node_modules", ".bin", "bun");
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(bun, [join(root, "examples", "gitops.ts")], {
-      cwd: root,
-      env: { ...process.env, KUBECONFIG: cluster.kubeconfigs.admin, FLUX_SIMULATE: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
-    child.on("error", reject);
-    child.on("close", (c) => {
-      clearTimeout(timer);
-      resolve({ code: c, stdout: out, stderr: err });
-    });
+  const { code, stdout, stderr } = await runChild(bun, [join(root, "examples", "gitops.ts")], {
+    cwd: root,
+    env: { ...process.env, KUBECONFIG: cluster.kubeconfigs.admin, FLUX_SIMULATE: "1" },
+    killAfterMs: 50_000,
   });
   expect(stderr).toBe("");
   expect(code).toBe(0);

@@ -4,11 +4,11 @@
  * pairs, status and the source tree.
  */
 import { inspect } from "node:util";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../src/api/index.ts";
 import type { Connection } from "../../src/connection-types.ts";
 import { ApiError } from "../../src/errors.ts";
-import { FluxClient } from "../../src/flux/flux-client.ts";
+import type { FluxClient } from "../../src/flux/flux-client.ts";
 import type { FluxRef } from "../../src/flux/kinds.ts";
 import { formatFluxTree } from "../../src/flux/source-tree.ts";
 import type { WatcherEvent } from "../../src/runtime/watcher-events.ts";
@@ -16,23 +16,12 @@ import { Secret } from "../../generated/k8s/core/v1/index.ts";
 import { Event } from "../../generated/k8s/events/v1/index.ts";
 import { GitRepository, HelmChart } from "../../generated/flux/source/v1/index.ts";
 import { Kustomization } from "../../generated/flux/kustomize/v1/index.ts";
-import { connect, scratchNamespace } from "./api-connection.ts";
-import { markReady, writeStatus, condition } from "./flux-controller.ts";
+import { condition, fluxSuite, markReady, writeStatus } from "./flux-controller.ts";
 
 let conn: Connection;
 let ns: string;
-let removeNamespace: () => Promise<void>;
 let flux: FluxClient;
-
-beforeAll(async () => {
-  conn = await connect();
-  ({ name: ns, remove: removeNamespace } = await scratchNamespace(conn, "flux-read"));
-  flux = new FluxClient(conn, { fieldManager: "flux-contract" });
-});
-afterAll(async () => {
-  await removeNamespace?.();
-  conn?.close();
-});
+fluxSuite("flux-read", (suite) => ({ conn, ns, flux } = suite));
 
 describe("credentials", () => {
   const PASSWORD = "s3cret-Pa55word-for-test";

@@ -2,31 +2,20 @@
  * Suspend and resume against the real API server: spec.suspend by server-side apply under
  * its own field manager, the reconcile request on resume, and conflicts with other managers.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { api } from "../../src/api/index.ts";
 import type { Connection } from "../../src/connection-types.ts";
 import { ApiError, FluxSuspendedError } from "../../src/errors.ts";
-import { FluxClient } from "../../src/flux/flux-client.ts";
+import type { FluxClient } from "../../src/flux/flux-client.ts";
 import type { FluxRef } from "../../src/flux/kinds.ts";
 import { RECONCILE_REQUEST_ANNOTATION } from "../../src/flux/reconcile-request.ts";
 import { GitRepository } from "../../generated/flux/source/v1/index.ts";
-import { connect, scratchNamespace } from "./api-connection.ts";
-import { FakeFluxController } from "./flux-controller.ts";
+import { FakeFluxController, fluxSuite } from "./flux-controller.ts";
 
 let conn: Connection;
 let ns: string;
-let removeNamespace: () => Promise<void>;
 let flux: FluxClient;
-
-beforeAll(async () => {
-  conn = await connect();
-  ({ name: ns, remove: removeNamespace } = await scratchNamespace(conn, "flux-suspend"));
-  flux = new FluxClient(conn, { fieldManager: "flux-contract" });
-});
-afterAll(async () => {
-  await removeNamespace?.();
-  conn?.close();
-});
+fluxSuite("flux-suspend", (suite) => ({ conn, ns, flux } = suite));
 
 async function gitRepository(name: string): Promise<FluxRef<"GitRepository">> {
   await api(conn, GitRepository, { namespace: ns }).create({ metadata: { name }, spec: { url: "https://example.invalid/repo.git", interval: "5m" } });

@@ -3,32 +3,23 @@
  * (ready, Ready=False, Stalled, timeout) and the reconcile handshake (with sources). The tests
  * write status themselves, as the Flux controllers would.
  */
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { beforeAll, describe, expect, inject, test } from "vitest";
 import { api } from "../../src/api/index.ts";
 import type { Connection } from "../../src/connection-types.ts";
 import { FluxNotReadyError, WaitTimeoutError } from "../../src/errors.ts";
-import { FluxClient } from "../../src/flux/flux-client.ts";
+import type { FluxClient } from "../../src/flux/flux-client.ts";
 import type { FluxRef } from "../../src/flux/kinds.ts";
 import { RECONCILE_REQUEST_ANNOTATION } from "../../src/flux/reconcile-request.ts";
 import { GitRepository, HelmChart } from "../../generated/flux/source/v1/index.ts";
-import { connect, scratchNamespace } from "./api-connection.ts";
-import { condition, FakeFluxController, markReady, writeStatus } from "./flux-controller.ts";
+import { condition, FakeFluxController, fluxSuite, markReady, writeStatus } from "./flux-controller.ts";
 
 let conn: Connection;
 let ns: string;
-let removeNamespace: () => Promise<void>;
 let flux: FluxClient;
-
-beforeAll(async () => {
+beforeAll(() => {
   expect(inject("cluster").fluxCrds).toBe(true);
-  conn = await connect();
-  ({ name: ns, remove: removeNamespace } = await scratchNamespace(conn, "flux-wait"));
-  flux = new FluxClient(conn, { fieldManager: "flux-contract" });
 });
-afterAll(async () => {
-  await removeNamespace?.();
-  conn?.close();
-});
+fluxSuite("flux-wait", (suite) => ({ conn, ns, flux } = suite));
 
 async function gitRepository(name: string, spec: Record<string, unknown> = {}): Promise<FluxRef<"GitRepository">> {
   await api(conn, GitRepository, { namespace: ns }).create({

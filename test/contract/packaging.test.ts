@@ -7,34 +7,20 @@
  * The package is packed from a staging copy (package.json, tsconfigs, src/, generated/), so
  * the checkout's dist/ is never touched while other work runs there.
  */
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { repoRoot } from "../../specs/materialise.ts";
+import { runChild, type ChildResult } from "../support/child-output.ts";
 import { envWithRealNode, realNodePath } from "../support/node-runtime.ts";
 
 const cluster = inject("cluster");
 const bun = join(repoRoot, "node_modules", ".bin", "bun");
 const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: readonly string[], cwd: string, env: Record<string, string | undefined> = envWithRealNode()): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(command: string, args: readonly string[], cwd: string, env: Record<string, string | undefined> = envWithRealNode()): Promise<ChildResult> {
+  return runChild(command, args, { cwd, env });
 }
 
 async function ok(what: string, command: string, args: readonly string[], cwd: string, env?: Record<string, string | undefined>): Promise<string> {

@@ -3,13 +3,13 @@
  * and on Node (unbundled, through test/support/node-typescript-hooks.mjs), so the example
  * cannot rot: every line it prints is derived from what the server answered.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { api } from "../../src/api/index.ts";
 import type { Connection } from "../../src/connection-types.ts";
 import { Namespace } from "../../generated/k8s/core/v1/index.ts";
 import { repoRoot } from "../../specs/materialise.ts";
+import { runChild, type ChildResult } from "../support/child-output.ts";
 import { realNodePath } from "../support/node-runtime.ts";
 import { connect } from "./api-connection.ts";
 
@@ -19,16 +19,8 @@ const bun = join(repoRoot, "node_modules", ".bin", "bun");
 const node = realNodePath();
 const hooks = join(repoRoot, "test", "support", "node-typescript-hooks.mjs");
 
-function run(command: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, KUBECONFIG: cluster.kubeconfigs.admin } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(command: string, args: readonly string[]): Promise<ChildResult> {
+  return runChild(command, args, { cwd: repoRoot, env: { ...process.env, KUBECONFIG: cluster.kubeconfigs.admin } });
 }
 
 let conn: Connection;
