@@ -130,6 +130,8 @@ async function main(): Promise<number> {
   };
   const namespaces = Object.values(NAMESPACES);
   const cases: BenchResults["cases"] = {};
+  const loadByCase: Record<string, [number, number]> = {};
+  const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
   const params: BenchResults["params"] = {};
   try {
     log(`seeding: ${plan.listObjects} ConfigMaps to list, ${plan.watchObjects} to watch`);
@@ -144,6 +146,7 @@ async function main(): Promise<number> {
     if (wanted("cold-start")) {
       cases["cold-start"] = {};
       params["cold-start"] = plan.coldStart;
+      const loadAtStart = load1();
       for (const c of contenders) {
         const d = consumers.dirs[c.library];
         let result: CaseResult;
@@ -158,6 +161,7 @@ async function main(): Promise<number> {
         cases["cold-start"][byContender(c)] = result;
         logResult("cold-start", c, result);
       }
+      loadByCase["cold-start"] = [loadAtStart, load1()];
     }
 
     for (const base of plan.cases) {
@@ -174,6 +178,7 @@ async function main(): Promise<number> {
                 : base;
       params[base.case] = expected;
       const byId: Record<string, CaseResult> = (cases[base.case] = {});
+      const loadAtStart = load1();
       for (const c of contenders) {
         const bundle = bundles[c.library];
         let result: CaseResult;
@@ -192,6 +197,7 @@ async function main(): Promise<number> {
         byId[byContender(c)] = result;
         logResult(base.case, c, result);
       }
+      loadByCase[base.case] = [loadAtStart, load1()];
     }
   } catch (error) {
     harnessErrors.push(`run: ${(error as Error).stack ?? String(error)}`);
@@ -227,6 +233,7 @@ async function main(): Promise<number> {
       os: `${platform()} ${release()}`,
       loadStart: Math.round(loadStart * 100) / 100,
       loadEnd: Math.round(loadavg()[0]! * 100) / 100,
+      loadByCase,
     },
     runtimes,
     versions: { bunK8s: bunK8sVersion(), clientNode, kubernetes: cp.info.expectedVersion ?? "unknown" },

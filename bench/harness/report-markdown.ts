@@ -93,6 +93,9 @@ export function renderMarkdown(r: BenchResults): string {
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; 1-min load ${m.loadStart} at start, ${m.loadEnd} at end.  `,
     `Runtimes: Bun ${r.runtimes.bun}, Node ${r.runtimes.node}. bun-k8s ${r.versions.bunK8s}, @kubernetes/client-node ${r.versions.clientNode}, ` +
       `kube-apiserver ${r.versions.kubernetes} (local, etcd, client-certificate auth, all on loopback, same server for every contender).  `,
+    ...(m.loadByCase
+      ? [`1-min load per case (start→end): ${Object.entries(m.loadByCase).map(([k, [a, b]]) => `${k} ${a}→${b}`).join(", ")}.  `]
+      : []),
     `Run took ${r.durationSeconds} s. Medians; spread in brackets: p99 for per-request latency, min–max of the repetitions otherwise.`,
     "",
     `| Case | unit | better | ${r.contenders.map((c) => c.label).join(" | ")} |`,

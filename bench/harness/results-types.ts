@@ -14,6 +14,8 @@ export interface MachineInfo {
   /** 1-minute load average at the start and the end of the run (other work on the machine skews figures). */
   loadStart: number;
   loadEnd: number;
+  /** 1-minute load average when each case started and ended. */
+  loadByCase?: Record<string, [number, number]>;
 }
 
 export interface FootprintEntry {
