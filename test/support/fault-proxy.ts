@@ -40,6 +40,10 @@ export interface SeenRequest {
   /** Index of this request, from 0. */
   n: number;
   at: number;
+  /** Request headers as the client sent them (lower-case names). */
+  requestHeaders?: Record<string, string | string[] | undefined>;
+  /** Headers of the upstream response, as forwarded (set for forwarded requests). */
+  responseHeaders?: Record<string, string | string[] | undefined>;
   /** Set once the planned fault has happened. */
   fault?: FaultDone;
 }
@@ -73,7 +77,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer({ cert: options.cert, key: options.key }, (req, res) => {
-    const seen: SeenRequest = { method: req.method ?? "GET", url: req.url ?? "/", n: requests.length, at: Date.now() };
+    const seen: SeenRequest = { method: req.method ?? "GET", url: req.url ?? "/", n: requests.length, at: Date.now(), requestHeaders: req.headers };
     requests.push(seen);
     const action = options.plan?.(seen) ?? { kind: "forward" };
     if (action.kind === "respond") {
@@ -125,6 +129,7 @@ function forward(options: FaultProxyOptions, req: IncomingMessage, res: ServerRe
   const target = new URL(req.url ?? "/", options.upstream);
   const headers = { ...req.headers, host: target.host };
   const upstream = httpsRequest(target, { method: req.method, headers, ca: options.ca, agent: false }, (up) => {
+    seen.responseHeaders = up.headers;
     res.writeHead(up.statusCode ?? 502, up.headers);
     const body = new BodyGate(action, seen, {
       write: (chunk) => {
