@@ -5,6 +5,8 @@
  *   up     starts a control plane that outlives this command and prints its kubeconfigs
  *   down   stops the control plane `up` started and removes its files
  *   demo   starts a control plane, runs examples/demo.ts against it on Bun, stops it
+ *   hold   starts a control plane tied to this process, prints {dir, pids} as JSON, and waits
+ *          (the contract suite kills it to prove nothing is left behind)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -72,6 +74,11 @@ if (command === "build") {
 } else if (command === "up") await up();
 else if (command === "down") await down();
 else if (command === "demo") await demo();
+else if (command === "hold") {
+  const cp = await ControlPlane.start({ installFluxCrds: false });
+  console.log(JSON.stringify({ dir: cp.info.dir, pids: cp.pids() }));
+  setInterval(() => {}, 60_000);
+}
 else {
   console.error("usage: cli.ts build|up|down|demo");
   process.exit(2);
