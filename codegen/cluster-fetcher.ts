@@ -3,8 +3,8 @@
  * `createConnection(config)` (src/connection.ts). They are imported lazily so that generating
  * from specs never loads the client.
  */
-import type { Connection } from "../src/connection-types.ts";
-import { DecodeError } from "../src/errors.ts";
+import type { Connection } from "../src/connection/types.ts";
+import { DecodeError } from "../src/base/errors.ts";
 import type { JsonFetcher } from "./cluster-loader.ts";
 
 /**
@@ -41,7 +41,7 @@ export async function clusterFetcher(
   options: { context?: string; kubeconfigPath?: string } = {},
 ): Promise<{ fetchJson: JsonFetcher; describe: string; close: () => void }> {
   const { loadConfig } = await import("../src/config/index.ts");
-  const { createConnection } = await import("../src/connection.ts");
+  const { createConnection } = await import("../src/connection/connection.ts");
   const config = await loadConfig({
     ...(options.context === undefined ? {} : { context: options.context }),
     ...(options.kubeconfigPath === undefined ? {} : { kubeconfigPath: options.kubeconfigPath }),

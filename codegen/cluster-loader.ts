@@ -4,7 +4,7 @@
  * publishes their schemas and paths like any built-in group. The HTTP side is injected, so
  * this file knows nothing about connections, kubeconfigs or TLS.
  */
-import { DecodeError } from "../src/errors.ts";
+import { DecodeError } from "../src/base/errors.ts";
 import { type ApiModel, compareStrings } from "./model.ts";
 import { loadOpenApiDocuments } from "./openapi-loader.ts";
 

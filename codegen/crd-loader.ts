@@ -5,7 +5,7 @@
  * cluster and one built from the YAML line up.
  */
 import yaml from "js-yaml";
-import { DecodeError } from "../src/errors.ts";
+import { DecodeError } from "../src/base/errors.ts";
 import { type ApiModel, crdVerbs, type KindModel, type SchemaObject, schemaRefPrefix, type SubresourceModel, sortKinds } from "./model.ts";
 
 const objectMetaRef = `${schemaRefPrefix}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;

@@ -21,7 +21,7 @@ export interface GeneratedFile {
 }
 
 export interface GenerateOptions {
-  /** Path of src/api/resource.ts relative to the output folder, e.g. "../src/api/resource.ts". */
+  /** Path of src/base/resource.ts relative to the output folder, e.g. "../src/base/resource.ts". */
   readonly resourceModulePath: string;
   /** Header line per family, naming the inputs (no timestamps: output must be reproducible). */
   readonly sources: Readonly<Partial<Record<OutputSet, string>>>;
@@ -31,7 +31,7 @@ export interface GenerateOptions {
  * Generates every file for a model. Same model in, byte-identical files out.
  *
  * @example
- * const files = generateFiles(model, { resourceModulePath: "../src/api/resource.ts", sources: { k8s: "Kubernetes v1.37.2" } });
+ * const files = generateFiles(model, { resourceModulePath: "../src/base/resource.ts", sources: { k8s: "Kubernetes v1.37.2" } });
  */
 export function generateFiles(rawModel: ApiModel, options: GenerateOptions): GeneratedFile[] {
   const model = normalizeModel(rawModel);
@@ -46,7 +46,7 @@ export function generateFiles(rawModel: ApiModel, options: GenerateOptions): Gen
   }
   for (const set of [...sets].sort(compareStrings)) {
     const sourceLine = options.sources[set] ?? "generated from OpenAPI";
-    files.push({ path: `${set}/resources.ts`, text: emitResourceTable(set, model.kinds, layout, options.resourceModulePath, sourceLine) });
+    files.push({ path: `${set}/resources.ts`, text: emitResourceTable(set, model.kinds, layout, sourceLine) });
   }
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }
@@ -74,9 +74,9 @@ export async function loadSpecInputs(inputs: MaterialisedInputs, options: { flux
   return mergeModels(models);
 }
 
-/** Import path of src/api/resource.ts as seen from an output folder. */
+/** Import path of src/base/resource.ts as seen from an output folder. */
 export function resourceModulePathFor(outDir: string, repoRoot: string): string {
-  return relative(outDir, join(repoRoot, "src", "api", "resource.ts")).split("\\").join("/");
+  return relative(outDir, join(repoRoot, "src", "base", "resource.ts")).split("\\").join("/");
 }
 
 /**

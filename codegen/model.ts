@@ -2,7 +2,7 @@
  * The one resource model every loader produces and every emitter reads. It knows nothing
  * about where a spec came from (OpenAPI document, CRD YAML, live cluster).
  */
-import type { Verb } from "../src/api/resource.ts";
+import type { Verb } from "../src/base/resource.ts";
 
 /** An OpenAPI 3 schema object as parsed from JSON/YAML. Loaders keep it untyped on purpose. */
 export type SchemaObject = { [key: string]: unknown };

@@ -6,7 +6,7 @@
  * client in src/api/.
  */
 import { isBuiltInGroup } from "../src/request/patch.ts";
-import type { Verb } from "../src/api/resource.ts";
+import type { Verb } from "../src/base/resource.ts";
 import type { Layout, ModuleInfo } from "./layout.ts";
 import { type ApiModel, compareStrings, crdVerbs, type KindModel } from "./model.ts";
 import { emitStubs, type StubKind, stubFactoryName } from "./stub-emitter.ts";
@@ -26,7 +26,7 @@ export function relativeSpecifier(fromModule: string, toPath: string): string {
 export interface ModuleContext {
   readonly model: ApiModel;
   readonly layout: Layout;
-  /** Import specifier path of src/api/resource.ts relative to the output folder, e.g. "../src/api/resource.ts". */
+  /** Import specifier path of src/base/resource.ts relative to the output folder, e.g. "../src/base/resource.ts". */
   readonly resourceModulePath: string;
   /** One header line naming where the inputs came from. */
   readonly sourceLine: string;
@@ -37,12 +37,12 @@ function aliased(name: string, alias: string): string {
   return name === alias ? name : `${name} as ${alias}`;
 }
 
-/** Where the stubs' imports live, from the path of src/api/resource.ts (as seen from the output folder). */
+/** Where the stubs' imports live, from the path of src/base/resource.ts (as seen from the output folder). */
 export function srcPaths(resourceModulePath: string): { client: string; connection: string } {
-  const suffix = "api/resource.ts";
+  const suffix = "base/resource.ts";
   if (!resourceModulePath.endsWith(suffix)) throw new Error(`resourceModulePath must end with ${suffix}: ${resourceModulePath}`);
   const src = resourceModulePath.slice(0, -suffix.length);
-  return { client: `${src}api/client.ts`, connection: `${src}connection-types.ts` };
+  return { client: `${src}api/client.ts`, connection: `${src}connection/types.ts` };
 }
 
 /** The standard first lines of every generated file. */

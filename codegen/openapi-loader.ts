@@ -5,8 +5,8 @@
  * Kinds come from paths, not schemas: a kind is a resource only when some path serves it,
  * and its verbs are exactly the `x-kubernetes-action`s found there.
  */
-import type { Verb } from "../src/api/resource.ts";
-import { DecodeError } from "../src/errors.ts";
+import type { Verb } from "../src/base/resource.ts";
+import { DecodeError } from "../src/base/errors.ts";
 import {
   type ApiModel,
   compareStrings,

@@ -5,19 +5,18 @@
  */
 import type { Layout, OutputSet } from "./layout.ts";
 import { compareStrings, gvkKey, type KindModel } from "./model.ts";
-import { customProperty, generatedHeader, relativeSpecifier } from "./module-emitter.ts";
+import { generatedHeader, relativeSpecifier } from "./module-emitter.ts";
 
 /**
  * Renders `<set>/resources.ts`.
  *
  * @example
- * const text = emitResourceTable("k8s", kinds, layout, "../src/api/resource.ts", "Kubernetes v1.37.2");
+ * const text = emitResourceTable("k8s", kinds, layout, "Kubernetes v1.37.2");
  */
 export function emitResourceTable(
   set: OutputSet,
   kinds: readonly KindModel[],
   layout: Layout,
-  resourceModulePath: string,
   sourceLine: string,
 ): string {
   const file = `${set}/resources.ts`;
@@ -39,24 +38,13 @@ export function emitResourceTable(
 
   const imports = [...namespaceOf.entries()]
     .sort(([a], [b]) => compareStrings(a, b))
-    .map(([module, alias]) => `import type * as ${alias} from "${relativeSpecifier(file, module)}";`);
+    .map(([module, alias]) => `import * as ${alias} from "${relativeSpecifier(file, module)}";`);
   const typeMap = rows.map((r) => `  ${JSON.stringify(r.key)}: ${r.typeRef};`);
-  const table = rows.map((r) => {
-    const k = r.kind;
-    const custom = customProperty(k);
-    return [
-      `  ${JSON.stringify(r.key)}: {`,
-      `    group: ${JSON.stringify(k.group)}, version: ${JSON.stringify(k.version)}, kind: ${JSON.stringify(k.kind)}, listKind: ${JSON.stringify(k.listKind)},`,
-      `    plural: ${JSON.stringify(k.plural)}, namespaced: ${k.namespaced},`,
-      `    verbs: [${k.verbs.map((v) => JSON.stringify(v)).join(", ")}],`,
-      `    subresources: [${k.subresources.map((s) => JSON.stringify(s.name)).join(", ")}],`,
-      ...(custom === undefined ? [] : [`    ${custom},`]),
-      `  },`,
-    ].join("\n");
-  });
+  // Entries are the modules' own values: each keeps its exact ResourceType (scope, verbs,
+  // subresources), and the table holds references instead of a second copy of the data.
+  const table = rows.map((r) => `  ${JSON.stringify(r.key)}: ${r.typeRef},`);
   return [
     generatedHeader(sourceLine),
-    `import type { ResourceType } from "${relativeSpecifier(file, resourceModulePath)}";`,
     ...imports,
     "",
     `/** Object type of every kind in this table, keyed by "<apiVersion>/<kind>". */`,
@@ -67,10 +55,14 @@ export function emitResourceTable(
     "/** A key of the table, e.g. \"apps/v1/Deployment\". */",
     "export type ResourceKey = keyof ResourceTypeMap;",
     "",
-    "/** Every kind of this family as data (the same entries the group/version modules export). */",
-    "export const resources: { readonly [K in ResourceKey]: ResourceType<ResourceTypeMap[K]> } = {",
+    "/**",
+    " * Every kind of this family, keyed like ResourceTypeMap. Each entry is the kind module's own",
+    " * ResourceType value, so `kube.api(resources[\"apps/v1/Deployment\"], { namespace })` is as exact",
+    " * as `kube.api(Deployment, { namespace })`. Importing the table loads every module of the family.",
+    " */",
+    "export const resources = {",
     ...table,
-    "};",
+    "} as const;",
     "",
   ].join("\n");
 }

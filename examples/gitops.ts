@@ -10,7 +10,8 @@
  * controllers run; otherwise the clearly marked section at the end plays source-controller
  * and kustomize-controller, writing status the way they would.
  */
-import { FluxClient, KubeClient, formatFluxTree, isNotFound, type Informer } from "../src/index.ts";
+import { KubeClient, isNotFound, type Informer } from "../src/index.ts";
+import { FluxClient, formatFluxTree } from "../src/flux/index.ts";
 import { Namespace, Secret } from "../generated/k8s/core/v1/index.ts";
 import { Event } from "../generated/k8s/events/v1/index.ts";
 import { GitRepository } from "../generated/flux/source/v1/index.ts";

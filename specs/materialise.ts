@@ -10,7 +10,7 @@ import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../src/errors.ts";
+import { ConfigError } from "../src/base/errors.ts";
 import type { FileChecksums, FluxControllerPin, KubernetesPin, SpecManifest } from "./manifest-types.ts";
 
 /** Repository root (the folder holding package.json). */

@@ -1,52 +1,107 @@
 /**
- * bun-k8s: a typed Kubernetes and Flux SDK for Bun and Node.
- *
- * Kinds and their types come from the generated subpath modules, e.g.
- * `import { Deployment } from "bun-k8s/apps/v1"` or `"bun-k8s/flux/source/v1"`.
+ * bun-k8s: a typed Kubernetes SDK for Bun and Node. This entry holds the client, the typed
+ * API, errors and the runtime (watchers, informers). Configuration loading is in
+ * `bun-k8s/config`, the Flux toolkit in `bun-k8s/flux`, and the kinds on their own subpaths,
+ * e.g. `import { Deployment } from "bun-k8s/apps/v1"` or `"bun-k8s/flux/source/v1"`.
+ * test/unit/public-surface.test.ts lists every name, so the surface grows only on purpose.
  */
-export { KubeClient, type KubeClientOptions, type ScopeOptions } from "./client.ts";
-export { createConnection, type ConnectionOptions, type RetryEvent } from "./connection.ts";
-export type { Connection } from "./connection-types.ts";
-export * from "./errors.ts";
-export * from "./config/index.ts";
-export * from "./api/index.ts";
+
+// The client
+export { KubeClient, type KubeClientOptions, type ScopeOptions } from "./client/kube-client.ts";
+export { createConnection, type ConnectionOptions, type RetryEvent } from "./connection/connection.ts";
+export type { Connection } from "./connection/types.ts";
+export type { RetryPolicy } from "./transport/retry.ts";
+export type { RateLimit } from "./transport/rate-limit.ts";
+
+// Errors
 export {
-  ExponentialBackoff,
-  InformerCache,
-  ResetTimerBackoff,
-  SharedInformerFactory,
+  ApiError,
+  AuthError,
+  ConfigError,
+  DecodeError,
+  KubeError,
+  TlsError,
+  TransportError,
+  ValidationError,
+  WaitTimeoutError,
+  isAbortError,
+  isAlreadyExists,
+  isConflict,
+  isForbidden,
+  isGone,
+  isInvalid,
+  isNotFound,
+  isTooManyRequests,
+  isUnauthorized,
+  type ErrorSite,
+  type Status,
+  type StatusDetails,
+} from "./base/errors.ts";
+
+// Resources and objects
+export { apiVersionOf, type ResourceType, type Verb } from "./base/resource.ts";
+export { isStatus, objectKey, type DynamicObject, type KubeList, type KubeObject, type ListMeta, type ObjectMetaLike } from "./base/object.ts";
+
+// The typed API
+export {
+  api,
+  applyConfigurationOf,
+  discoverResource,
+  dynamicResource,
+  Discovery,
   INITIAL_EVENTS_END_ANNOTATION,
-  defaultBackoff,
-  informer,
-  objectKey,
-  poller,
-  watch,
-  watcher,
-  withBackoff,
-} from "./runtime/index.ts";
-export type {
-  Backoff,
-  BookmarkObject,
-  ChangeInfo,
-  Informer,
-  InformerHandlers,
-  InformerOptions,
-  IndexFunction,
-  ObjectRef,
-  PollerOptions,
-  ReadonlyCache,
-  SyncInfo,
-  WaitOptions,
-  Watcher,
-  WatcherEvent,
-  WatcherOptions,
-  WatcherStats,
-  WatchEventType,
-  WatchMode,
-  WatchOptions,
-} from "./runtime/index.ts";
+  type AllNamespacesClient,
+  type BookmarkObject,
+  type CallOptions,
+  type ClusterOptions,
+  type DiscoveredResource,
+  type DynamicResourceSpec,
+  type ListClient,
+  type ListWatchClient,
+  type NamespacedOptions,
+  type ResourceApi,
+  type ResourceClient,
+  type ResourceQuery,
+  type Scale,
+  type TokenRequest,
+  type WatchEvent,
+  type WatchEventType,
+} from "./api/index.ts";
+export { formatFieldSelector, formatLabelSelector } from "./request/selectors.ts";
+export type { LabelSelector, LabelSelectorRequirement } from "./request/selectors.ts";
+export type { GetParams, ListParams, SelectorParams, WatchParams } from "./request/read.ts";
+export type { CreateParams, DeleteCollectionParams, DeleteParams, Preconditions, PropagationPolicy, ReplaceParams } from "./request/write.ts";
+export type { ApplyParams, PatchParams } from "./request/patch.ts";
+export type { WriteParams } from "./request/param-checks.ts";
+export type { ApplyConfiguration, DeepPartial, JsonPatchOperation, MergePatch, Patch, StrategicMergePatch } from "./request/patch-types.ts";
+export type { BindingTarget, EvictionParams, LogParams, LogStreamParams, TokenRequestParams } from "./request/subresources.ts";
 export type { KubeRequest, SendOptions } from "./request/types.ts";
-export { formatFieldSelector, formatLabelSelector } from "./request/index.ts";
-export type { HttpResponse, TlsOptions, Transport, TransportOptions } from "./transport/types.ts";
+
+// The runtime
+export {
+  SharedInformerFactory,
+  informer,
+  poller,
+  watcher,
+  type ChangeInfo,
+  type IndexFunction,
+  type Informer,
+  type InformerHandlers,
+  type InformerOptions,
+  type ObjectRef,
+  type PollerOptions,
+  type ReadonlyCache,
+  type SyncInfo,
+  type WaitOptions,
+  type Watcher,
+  type WatcherEvent,
+  type WatcherOptions,
+  type WatcherStats,
+  type WatchMode,
+} from "./runtime/index.ts";
+export { ExponentialBackoff, ResetTimerBackoff, defaultBackoff, type Backoff, type ExponentialBackoffOptions } from "./base/backoff.ts";
+export type { Clock } from "./base/clock.ts";
+
+// Transport seams (ConnectionOptions.transport)
 export { createTransport } from "./transport/index.ts";
-export * from "./flux/index.ts";
+export type { HttpRequest, HttpResponse, TlsOptions, Transport, TransportOptions } from "./transport/types.ts";

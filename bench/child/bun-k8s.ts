@@ -3,11 +3,11 @@
  * the generic typed client api() and the informer — as a user's program would call them.
  */
 import { loadConfig } from "../../src/config/load-config.ts";
-import { createConnection } from "../../src/connection.ts";
+import { createConnection } from "../../src/connection/connection.ts";
 import { api } from "../../src/api/client.ts";
 import { informer } from "../../src/runtime/informer.ts";
 import { ConfigMap, Namespace } from "../../generated/k8s/core/v1/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import type { BenchTarget, ConfigMapSpec, Contender, InformerRun, WatchRun } from "./contender.ts";
 import { runChild } from "./case-runner.ts";
 
@@ -59,7 +59,7 @@ class BunK8sContender implements Contender {
   }
 
   async startInformer(namespace: string): Promise<InformerRun> {
-    const inf = informer<ConfigMap>(this.conn, { path: `/api/v1/namespaces/${namespace}/configmaps` });
+    const inf = informer(api(this.conn, ConfigMap, { namespace }));
     await inf.waitForSync({ timeoutMs: 300_000 });
     return { size: inf.store.size, stop: async () => inf.stop() };
   }

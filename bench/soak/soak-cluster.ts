@@ -2,9 +2,10 @@
  * The soak's namespaces and its fresh lists, made with the SDK's own connection. Kept apart
  * from test/support/watch-cluster.ts, which needs vitest's inject().
  */
-import type { Connection } from "../../src/connection-types.ts";
-import { fetchListPage } from "../../src/runtime/list-page.ts";
-import { objectKey, type KubeObject } from "../../src/runtime/kube-object.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { api } from "../../src/api/client.ts";
+import { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
+import { objectKey, type KubeObject } from "../../src/base/object.ts";
 import type { Truth } from "../../test/support/watch-ledger.ts";
 
 export interface SoakNamespaces {
@@ -45,15 +46,8 @@ export async function soakNamespaces(conn: Connection, count: number): Promise<S
 /** Every object of a namespace's ConfigMaps (optionally selected): key → uid and resourceVersion. */
 export async function freshList(conn: Connection, namespace: string, labelSelector?: string): Promise<Map<string, Truth>> {
   const out = new Map<string, Truth>();
-  let continueToken: string | undefined;
-  do {
-    const page = await fetchListPage<KubeObject>(conn, `/api/v1/namespaces/${namespace}/configmaps`, {
-      limit: 1000,
-      ...(continueToken ? { continueToken } : {}),
-      ...(labelSelector ? { labelSelector } : {}),
-    });
-    for (const item of page.items) out.set(objectKey(item), { uid: item.metadata!.uid!, resourceVersion: item.metadata!.resourceVersion! });
-    continueToken = page.continueToken;
-  } while (continueToken);
+  for await (const item of api(conn, ConfigMap, { namespace }).items({ limit: 1000, ...(labelSelector && { labelSelector }) })) {
+    out.set(objectKey(item), { uid: item.metadata!.uid!, resourceVersion: item.metadata!.resourceVersion! });
+  }
   return out;
 }

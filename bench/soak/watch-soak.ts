@@ -16,11 +16,12 @@
  * silent for a whole report interval while its namespace was being written, no duplicated or
  * replayed events.
  */
-import type { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
+import { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
+import { api } from "../../src/api/client.ts";
 import { loadConfig } from "../../src/config/index.ts";
-import { createConnection } from "../../src/connection.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { ExponentialBackoff, ResetTimerBackoff } from "../../src/runtime/backoff.ts";
+import { createConnection } from "../../src/connection/connection.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { ExponentialBackoff, ResetTimerBackoff } from "../../src/base/backoff.ts";
 import { watcher } from "../../src/runtime/watcher.ts";
 import type { Watcher, WatcherStats } from "../../src/runtime/watcher-events.ts";
 import { ControlPlane } from "../../test/controlplane/launcher.ts";
@@ -85,8 +86,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const watchers: { w: Watcher<ConfigMap>; ledger: WatchLedger<ConfigMap>; ns: string; lastEvents: number; silent: number; maxSilent: number }[] = [];
     for (let i = 0; i < options.watches; i++) {
       const ns = spaces.names[i % spaces.names.length]!;
-      const w = watcher<ConfigMap>(conn, {
-        path: `/api/v1/namespaces/${ns}/configmaps`,
+      const w = watcher(api(conn, ConfigMap, { namespace: ns }), {
         ...(i % 2 === 1 ? { labelSelector: "soak=yes" } : {}),
         timeoutSeconds: options.timeoutSeconds,
         backoff: new ResetTimerBackoff(new ExponentialBackoff({ initialMs: 200, maxMs: 5000 }), 30_000),

@@ -3,7 +3,7 @@
  * ResourceType's phantoms: a verb method only where `verbs` allows it, a subresource
  * accessor only where `subresources` lists it, and no namespace on cluster-scoped kinds.
  */
-import type { Status } from "../errors.ts";
+import type { Status } from "../base/errors.ts";
 import type {
   ApplyConfiguration,
   ApplyParams,
@@ -23,9 +23,11 @@ import type {
   WatchParams,
   WriteParams,
 } from "../request/index.ts";
-import type { ResourceType, Verb } from "./resource.ts";
-import type { KubeList, Scale, TokenRequest } from "./object.ts";
-import type { WatchEvent } from "../runtime/watch.ts";
+import type { ResourceType, Verb } from "../base/resource.ts";
+import type { KubeList } from "../base/object.ts";
+import type { Scale, TokenRequest } from "./subresource-bodies.ts";
+import type { WatchEvent } from "./watch-stream.ts";
+import type { Connection } from "../connection/types.ts";
 
 /** How one call is sent: cancellation and a per-call timeout (ms; 0: none). */
 export interface CallOptions {
@@ -148,6 +150,8 @@ export type SubresourceMethods<T, S extends string> = If<Has<S, "status">, { rea
   If<Has<S, "token">, TokenMethods>;
 
 interface ClientBase<T, S extends string, V extends Verb> {
+  /** The connection every request of this client goes through. */
+  readonly connection: Connection;
   readonly resource: ResourceType<T, boolean, S, V>;
   /** The namespace this client works in; undefined for cluster-scoped kinds and all-namespaces clients. */
   readonly namespace: string | undefined;
@@ -170,3 +174,25 @@ export type AllNamespacesClient<T, S extends string = string, V extends Verb = V
   If<Has<V, "watch">, WatchMethods<T>> & {
     inNamespace(namespace: string): ResourceClient<T, S, V>;
   };
+
+/**
+ * The narrow view of a typed client that the watcher, informers and the poller need: what it
+ * lists and watches (resource and namespace) and the two calls. Every client from `api()` of a
+ * kind that serves list and watch is one, in a namespace or across all namespaces; tests and
+ * wrappers may implement it themselves.
+ */
+export interface ListWatchClient<T> extends ListClient<T> {
+  watch(options?: WatchParams & CallOptions): AsyncIterable<WatchEvent<T>>;
+}
+
+/** The part of a typed client that polling needs: list only. */
+export interface ListClient<T> {
+  readonly resource: ResourceType<T, boolean, string, Verb>;
+  readonly namespace: string | undefined;
+  /**
+   * The connection the client uses: named in error messages, and the identity shared
+   * informers key on, so they never mix two connections' objects.
+   */
+  readonly connection?: Pick<Connection, "server" | "contextName"> | undefined;
+  list(options?: ListParams & CallOptions): Promise<KubeList<T>>;
+}

@@ -4,13 +4,15 @@
  * decode. Types come from the ResourceType's phantoms (see client-types.ts).
  */
 import * as rq from "../request/index.ts";
-import type { Connection } from "../connection-types.ts";
-import { DecodeError, isNotFound, type Status } from "../errors.ts";
+import type { Connection } from "../connection/types.ts";
+import { isNotFound, type Status } from "../base/errors.ts";
+import { siteOf } from "../connection/error-site.ts";
 import type { SendOptions } from "../request/types.ts";
-import { watch as watchStream, type WatchEvent } from "../runtime/watch.ts";
+import { watchStream, type WatchEvent } from "./watch-stream.ts";
 import { decodeLines } from "../transport/line-decoder.ts";
-import { apiVersionOf, type ResourceType, type Verb } from "./resource.ts";
-import type { KubeList, TokenRequest } from "./object.ts";
+import type { ResourceType, Verb } from "../base/resource.ts";
+import type { KubeList } from "../base/object.ts";
+import type { TokenRequest } from "./subresource-bodies.ts";
 import type { AllNamespacesClient, CallOptions, ResourceClient } from "./client-types.ts";
 import {
   ApprovalSubresource,
@@ -20,7 +22,7 @@ import {
   splitCall,
   type ClientContext,
 } from "./subresource-clients.ts";
-import { siteOf } from "./decode.ts";
+import { decodeList, parseJson } from "./decode.ts";
 
 /** Options of `api()` for a namespaced kind. */
 export interface NamespacedOptions {
@@ -34,6 +36,26 @@ export interface ClusterOptions {
 }
 
 /**
+ * The one overload set that turns a ResourceType into a typed client, shared by `api(conn, …)`
+ * and `KubeClient.api(…)` (`Pre` is what comes before the resource: the connection, or
+ * nothing). Namespaced kinds take a namespace, or none to list and watch across all
+ * namespaces; cluster-scoped kinds take none; a kind whose scope is known only at run time
+ * (discovered, or read from a table of both scopes) takes either.
+ */
+export interface ResourceApi<Pre extends unknown[] = []> {
+  <T, S extends string, V extends Verb>(
+    ...args: [...Pre, resource: ResourceType<T, true, S, V>, options: NamespacedOptions & { namespace: string }]
+  ): ResourceClient<T, S, V>;
+  <T, S extends string, V extends Verb>(
+    ...args: [...Pre, resource: ResourceType<T, true, S, V>, options?: NamespacedOptions & { namespace?: undefined }]
+  ): AllNamespacesClient<T, S, V>;
+  <T, S extends string, V extends Verb>(...args: [...Pre, resource: ResourceType<T, false, S, V>, options?: ClusterOptions]): ResourceClient<T, S, V>;
+  <T, N extends boolean, S extends string, V extends Verb>(
+    ...args: [...Pre, resource: ResourceType<T, N, S, V>, options?: boolean extends N ? NamespacedOptions : ClusterOptions]
+  ): ResourceClient<T, S, V>;
+}
+
+/**
  * A typed client for one resource type, in one namespace, across all namespaces (list and
  * watch only) or, for cluster-scoped kinds, in the cluster.
  *
@@ -42,30 +64,8 @@ export interface ClusterOptions {
  * const web = await deployments.get("web");
  * await deployments.patch("web", { type: "merge", patch: { spec: { replicas: 2 } } });
  */
-export function api<T, S extends string, V extends Verb>(
-  conn: Connection,
-  resource: ResourceType<T, true, S, V>,
-  options: NamespacedOptions & { namespace: string },
-): ResourceClient<T, S, V>;
-export function api<T, S extends string, V extends Verb>(
-  conn: Connection,
-  resource: ResourceType<T, true, S, V>,
-  options?: NamespacedOptions & { namespace?: undefined },
-): AllNamespacesClient<T, S, V>;
-export function api<T, S extends string, V extends Verb>(
-  conn: Connection,
-  resource: ResourceType<T, false, S, V>,
-  options?: ClusterOptions,
-): ResourceClient<T, S, V>;
-/** A resource whose scope is only known at run time (the dynamic client). */
-export function api<T, N extends boolean, S extends string, V extends Verb>(
-  conn: Connection,
-  resource: ResourceType<T, N, S, V>,
-  options?: boolean extends N ? NamespacedOptions : ClusterOptions,
-): ResourceClient<T, S, V>;
-export function api(conn: Connection, resource: ResourceType, options?: NamespacedOptions): unknown {
-  return new GenericClient<unknown>(conn, resource, options?.namespace);
-}
+export const api: ResourceApi<[conn: Connection]> = ((conn: Connection, resource: ResourceType, options?: NamespacedOptions) =>
+  new GenericClient<unknown>(conn, resource, options?.namespace)) as ResourceApi<[conn: Connection]>;
 
 /** Implements every verb and subresource; the public types hide what a kind does not serve. */
 export class GenericClient<T> implements ClientContext {
@@ -75,11 +75,14 @@ export class GenericClient<T> implements ClientContext {
   readonly resize: ObjectSubresource<T>;
   readonly approval: ApprovalSubresource<T>;
 
-  constructor(
-    readonly conn: Connection,
-    readonly resource: ResourceType<T>,
-    readonly namespace: string | undefined,
-  ) {
+  readonly connection: Connection;
+  readonly resource: ResourceType<T>;
+  readonly namespace: string | undefined;
+
+  constructor(connection: Connection, resource: ResourceType<T>, namespace: string | undefined) {
+    this.connection = connection;
+    this.resource = resource;
+    this.namespace = namespace;
     this.status = new ObjectSubresource<T>(this, "status");
     this.scale = new ScaleSubresource(this);
     this.ephemeralContainers = new ObjectSubresource<T>(this, "ephemeralcontainers");
@@ -88,7 +91,7 @@ export class GenericClient<T> implements ClientContext {
   }
 
   inNamespace(namespace: string): GenericClient<T> {
-    return new GenericClient<T>(this.conn, this.resource, namespace);
+    return new GenericClient<T>(this.connection, this.resource, namespace);
   }
 
   async get(name: string, options?: rq.GetParams & CallOptions): Promise<T> {
@@ -128,13 +131,9 @@ export class GenericClient<T> implements ClientContext {
 
   watch(options?: rq.WatchParams & CallOptions): AsyncIterable<WatchEvent<T>> {
     const { params, send } = splitCall(options);
-    return {
-      [Symbol.asyncIterator]: () => {
-        const request = rq.watchRequest(this.resource, this.namespace, params);
-        const events = watchStream<T>(this.conn, request, send.signal ? { signal: send.signal } : {});
-        return events[Symbol.asyncIterator]();
-      },
-    };
+    // Built now, so bad options fail at the call rather than at the first iteration.
+    const request = rq.watchRequest(this.resource, this.namespace, params);
+    return watchStream<T>(this.connection, request, { signal: send.signal });
   }
 
   async create(object: T, options?: rq.CreateParams & CallOptions): Promise<T> {
@@ -169,7 +168,7 @@ export class GenericClient<T> implements ClientContext {
 
   async logs(name: string, options?: rq.LogParams & CallOptions): Promise<string> {
     const { params, send } = splitCall(options);
-    const response = await this.conn.send(rq.logRequest(this.resource, this.namespace, name, params), send);
+    const response = await this.connection.send(rq.logRequest(this.resource, this.namespace, name, params), send);
     return response.text();
   }
 
@@ -177,7 +176,7 @@ export class GenericClient<T> implements ClientContext {
     const { params, send } = splitCall(options);
     const request = rq.logRequest(this.resource, this.namespace, name, params);
     // A followed log is a long-lived stream: no time-to-headers default beyond what the caller set.
-    const response = await this.conn.send(request, { ...send, stream: params?.follow === true });
+    const response = await this.connection.send(request, { ...send, stream: params?.follow === true });
     try {
       yield* decodeLines(response.stream());
     } catch (e) {
@@ -203,26 +202,8 @@ export class GenericClient<T> implements ClientContext {
 
   private async listPage(params: rq.ListParams | undefined, send: SendOptions): Promise<KubeList<T>> {
     const request = rq.listRequest(this.resource, this.namespace, params);
-    const list = await sendJson<KubeList<T>>(this, request, send);
-    if (list === null || typeof list !== "object" || !Array.isArray(list.items)) {
-      throw new DecodeError('list response has no "items" array', siteOf(this.conn, request));
-    }
-    fillIdentity(list, this.resource);
-    return list;
-  }
-}
-
-/**
- * List items arrive without apiVersion and kind; fill them in so listed objects look like
- * fetched ones (and can be fed back to replace or apply).
- */
-function fillIdentity(list: KubeList<unknown>, resource: ResourceType): void {
-  if (resource.kind === "") return;
-  const apiVersion = apiVersionOf(resource);
-  for (const item of list.items) {
-    if (item === null || typeof item !== "object") continue;
-    const obj = item as { apiVersion?: string; kind?: string };
-    obj.apiVersion ??= apiVersion;
-    obj.kind ??= resource.kind;
+    const response = await this.connection.send(request, send);
+    const site = siteOf(this.connection, request);
+    return decodeList<T>(parseJson<unknown>(await response.text(), site), this.resource, site);
   }
 }

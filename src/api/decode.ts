@@ -2,14 +2,13 @@
  * Turns response bodies into values. A body that is not JSON is a DecodeError whose
  * message names the request but never quotes the body: it may hold a Secret's data.
  */
-import type { Connection } from "../connection-types.ts";
-import { DecodeError, type ErrorSite } from "../errors.ts";
+import { DecodeError, type ErrorSite } from "../base/errors.ts";
+import { isRecord, type KubeList } from "../base/object.ts";
+import { apiVersionOf, type ResourceType } from "../base/resource.ts";
+import { siteOf } from "../connection/error-site.ts";
+import type { Connection } from "../connection/types.ts";
 import type { KubeRequest } from "../request/types.ts";
 import type { HttpResponse } from "../transport/types.ts";
-
-export function siteOf(conn: Pick<Connection, "server" | "contextName">, request: KubeRequest): ErrorSite {
-  return { server: conn.server, context: conn.contextName, method: request.method, path: request.path };
-}
 
 /**
  * Parses a JSON body; DecodeError (with the request's site) when it is empty or malformed.
@@ -32,4 +31,28 @@ export async function readJson<T>(
   request: KubeRequest,
 ): Promise<T> {
   return parseJson<T>(await response.text(), siteOf(conn, request));
+}
+
+/**
+ * The one list decoder: checks that a parsed body is a list of objects, and fills in each
+ * item's apiVersion and kind (list items arrive without them) from the resource, or from the
+ * list's own kind ("ConfigMapList" gives "ConfigMap") when the resource names none, so that
+ * listed objects look like fetched and watched ones and can be fed back to replace or apply.
+ *
+ * @example const list = decodeList<Pod>(parseJson(text, site), Pod, site);
+ */
+export function decodeList<T>(body: unknown, resource: Pick<ResourceType, "group" | "version" | "kind">, site: ErrorSite): KubeList<T> {
+  if (!isRecord(body) || !Array.isArray(body.items)) {
+    throw new DecodeError('list response has no "items" array', site);
+  }
+  const listKind = typeof body.kind === "string" && body.kind.endsWith("List") ? body.kind.slice(0, -4) : undefined;
+  const kind = resource.kind || listKind;
+  const apiVersion = resource.kind ? apiVersionOf(resource) : typeof body.apiVersion === "string" ? body.apiVersion : undefined;
+  for (const item of body.items) {
+    if (!isRecord(item)) throw new DecodeError("list response has an item that is not an object", site);
+    if (item.kind === undefined && kind) item.kind = kind;
+    if (item.apiVersion === undefined && apiVersion) item.apiVersion = apiVersion;
+  }
+  if (!isRecord(body.metadata)) body.metadata = {};
+  return body as unknown as KubeList<T>;
 }

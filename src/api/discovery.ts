@@ -3,9 +3,9 @@
  * discovery (two requests for the whole cluster, Kubernetes 1.26+) and falls back to the
  * legacy per-group-version documents. Results are cached per Discovery instance.
  */
-import type { Connection } from "../connection-types.ts";
+import type { Connection } from "../connection/types.ts";
 import type { KubeRequest } from "../request/types.ts";
-import type { Verb } from "./resource.ts";
+import type { Verb } from "../base/resource.ts";
 import { readJson } from "./decode.ts";
 
 /** One resource as the cluster describes it. */

@@ -1,12 +1,12 @@
 /**
  * The dynamic client: the same generic client for kinds unknown at generation time,
- * over the open `KubeObject` type. Describe the resource yourself (group, version,
+ * over the open `DynamicObject` type. Describe the resource yourself (group, version,
  * plural, scope) or let `discoverResource` find it on the cluster by kind or name.
  */
-import type { Connection } from "../connection-types.ts";
-import { ValidationError } from "../errors.ts";
-import type { ResourceType, Verb } from "./resource.ts";
-import type { KubeObject } from "./object.ts";
+import type { Connection } from "../connection/types.ts";
+import { ValidationError } from "../base/errors.ts";
+import type { ResourceType, Verb } from "../base/resource.ts";
+import type { DynamicObject } from "../base/object.ts";
 import { Discovery, type DiscoveredResource } from "./discovery.ts";
 
 const ALL_VERBS: readonly Verb[] = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
@@ -38,7 +38,7 @@ export interface DynamicResourceSpec<N extends boolean, S extends string> {
  */
 export function dynamicResource<const N extends boolean, const S extends string = never>(
   spec: DynamicResourceSpec<N, S>,
-): ResourceType<KubeObject, N, S> {
+): ResourceType<DynamicObject, N, S> {
   const kind = spec.kind ?? "";
   return {
     group: spec.group,
@@ -116,7 +116,7 @@ export async function discoverResource(
   conn: Connection,
   query: ResourceQuery,
   options: { discovery?: Discovery } = {},
-): Promise<ResourceType<KubeObject, boolean, string>> {
+): Promise<ResourceType<DynamicObject, boolean, string>> {
   if (query.kind === undefined && query.resource === undefined) {
     throw new ValidationError("discoverResource: give a kind or a resource name");
   }

@@ -1,5 +1,5 @@
-/** The generic typed client and the dynamic client. */
-export { api, GenericClient, type ClusterOptions, type NamespacedOptions } from "./client.ts";
+/** The generic typed client, the watch stream it opens, and the dynamic client. */
+export { api, type ClusterOptions, type NamespacedOptions, type ResourceApi } from "./client.ts";
 export type {
   AllNamespacesClient,
   ApprovalClient,
@@ -10,7 +10,9 @@ export type {
   DeleteMethods,
   EvictionMethods,
   GetMethods,
+  ListClient,
   ListMethods,
+  ListWatchClient,
   LogMethods,
   PatchMethods,
   ReplaceMethods,
@@ -22,9 +24,8 @@ export type {
   VerbMethods,
   WatchMethods,
 } from "./client-types.ts";
-export { isStatus, type KubeList, type KubeObject, type ListMeta, type ObjectMetaLike, type Scale, type TokenRequest } from "./object.ts";
-export { apiVersionOf, type ResourceType, type Verb } from "./resource.ts";
-export type { WatchEvent } from "../runtime/watch.ts";
-export type { ApplyConfiguration, DeepPartial, MergePatch, Patch, StrategicMergePatch } from "../request/index.ts";
+export type { Scale, TokenRequest } from "./subresource-bodies.ts";
+export { INITIAL_EVENTS_END_ANNOTATION, type BookmarkObject, type WatchEvent, type WatchEventType } from "./watch-stream.ts";
+export { applyConfigurationOf } from "./apply-configuration.ts";
 export { discoverResource, discoveryFor, dynamicResource, type DynamicResourceSpec, type ResourceQuery } from "./dynamic.ts";
 export { Discovery, type DiscoveredGroup, type DiscoveredResource } from "./discovery.ts";

@@ -4,13 +4,14 @@
  * Each verb is a request builder call plus one send.
  */
 import * as rq from "../request/index.ts";
-import { ValidationError } from "../errors.ts";
-import type { Connection } from "../connection-types.ts";
+import { ValidationError } from "../base/errors.ts";
+import type { Connection } from "../connection/types.ts";
 import type { KubeRequest, SendOptions } from "../request/types.ts";
-import type { ResourceType } from "./resource.ts";
+import type { ResourceType } from "../base/resource.ts";
 import type { ApplyConfiguration, ApplyParams, Patch, PatchParams, WriteParams } from "../request/index.ts";
 import type { ApprovalClient, CallOptions, ScaleClient, SubresourceClient } from "./client-types.ts";
-import type { ObjectMetaLike, Scale } from "./object.ts";
+import type { ObjectMetaLike } from "../base/object.ts";
+import type { Scale } from "./subresource-bodies.ts";
 import { readJson } from "./decode.ts";
 
 /**
@@ -29,14 +30,14 @@ export function splitCall<P extends object>(options: (P & CallOptions) | undefin
 
 /** What subresource accessors need from their parent client. */
 export interface ClientContext {
-  readonly conn: Connection;
+  readonly connection: Connection;
   readonly resource: ResourceType;
   readonly namespace: string | undefined;
 }
 
 export async function sendJson<R>(ctx: ClientContext, request: KubeRequest, send: SendOptions): Promise<R> {
-  const response = await ctx.conn.send(request, send);
-  return readJson<R>(response, ctx.conn, request);
+  const response = await ctx.connection.send(request, send);
+  return readJson<R>(response, ctx.connection, request);
 }
 
 function nameFrom(object: unknown, action: string): string {

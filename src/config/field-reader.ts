@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 
 /**
  * Reads typed fields out of untyped YAML, failing with a ConfigError that names the

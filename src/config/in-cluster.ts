@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import { TokenFileAuth } from "./auth/token-file.ts";
 import type { WatchedFileOptions } from "./auth/watched-file.ts";
 import { configEnvironment, describeFsError, isMissingFile, type ConfigEnvironment } from "./environment.ts";

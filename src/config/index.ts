@@ -1,6 +1,6 @@
 /** Kubeconfig, in-cluster config and auth providers. */
 export { loadConfig, type LoadConfigOptions } from "./load-config.ts";
-export { loadKubeconfig, kubeconfigPaths, resolveRelativePaths, type LoadKubeconfigOptions, type LoadedKubeconfig } from "./load.ts";
+export { loadKubeconfig, kubeconfigPaths, resolveRelativePaths, type LoadKubeconfigOptions, type LoadedKubeconfig } from "./kubeconfig-files.ts";
 export { resolveContext, type ResolveOptions } from "./resolve.ts";
 export { selectContext, type ContextOverrides, type ContextSelection } from "./select.ts";
 export { inClusterConfig, isInCluster, type InClusterOptions } from "./in-cluster.ts";

@@ -1,5 +1,5 @@
 import yaml from "js-yaml";
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import { FieldReader } from "./field-reader.ts";
 import { protectKubeconfig } from "./redact.ts";
 import type {

@@ -1,6 +1,6 @@
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import { inClusterConfig, isInCluster, type InClusterOptions } from "./in-cluster.ts";
-import { loadKubeconfig, type LoadKubeconfigOptions } from "./load.ts";
+import { loadKubeconfig, type LoadKubeconfigOptions } from "./kubeconfig-files.ts";
 import { resolveContext, type ResolveOptions } from "./resolve.ts";
 import type { ResolvedConfig } from "./types.ts";
 

@@ -1,7 +1,7 @@
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import { configEnvironment, describeFsError, type ConfigEnvironment } from "./environment.ts";
 import type { AuthInfo, Cluster, Config } from "./kubeconfig.ts";
-import type { LoadedKubeconfig } from "./load.ts";
+import type { LoadedKubeconfig } from "./kubeconfig-files.ts";
 import { protectKubeconfig } from "./redact.ts";
 import { selectContext, type ContextOverrides } from "./select.ts";
 

@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import { ClientCertificateAuth } from "./auth/client-certificate.ts";
 import { CombinedAuth } from "./auth/combined.ts";
 import { authProviderFor } from "./auth/from-auth-info.ts";
@@ -6,7 +6,7 @@ import type { ExecClusterInfo } from "./auth/exec-credential.ts";
 import { persistOidcTokens } from "./auth/oidc-persist.ts";
 import { configEnvironment, describeFsError, type ConfigEnvironment } from "./environment.ts";
 import { EXEC_API_GROUP, type AuthInfo, type Cluster, type Config } from "./kubeconfig.ts";
-import type { LoadedKubeconfig } from "./load.ts";
+import type { LoadedKubeconfig } from "./kubeconfig-files.ts";
 import { protectResolvedConfig, redactUrl } from "./redact.ts";
 import { selectContext, type ContextOverrides } from "./select.ts";
 import type { Impersonation, ResolvedConfig } from "./types.ts";

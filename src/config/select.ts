@@ -1,6 +1,6 @@
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import type { AuthInfo, Cluster, Config, Context } from "./kubeconfig.ts";
-import type { LoadedKubeconfig } from "./load.ts";
+import type { LoadedKubeconfig } from "./kubeconfig-files.ts";
 
 /** What to pick instead of the kubeconfig's defaults, like kubectl's --context/--namespace/--cluster/--user. */
 export interface ContextOverrides {

@@ -2,8 +2,10 @@
  * What every Flux operation needs: the connection, the field managers it writes as, and
  * the clock that hands out reconcile-request timestamps. FluxClient holds one.
  */
-import { GenericClient } from "../api/client.ts";
-import type { Connection } from "../connection-types.ts";
+import { api } from "../api/client.ts";
+import type { ResourceClient } from "../api/client-types.ts";
+import type { Connection } from "../connection/types.ts";
+import type { ResourceType } from "../base/resource.ts";
 import { FLUX_RESOURCES, type FluxKind, type FluxObjectMap, type FluxRef } from "./kinds.ts";
 import type { RequestClock } from "./reconcile-request.ts";
 
@@ -21,6 +23,6 @@ export interface FluxContext {
 }
 
 /** The generic client for the kind of `ref`, in its namespace. */
-export function clientFor<K extends FluxKind>(ctx: FluxContext, ref: FluxRef<K>): GenericClient<FluxObjectMap[K]> {
-  return new GenericClient<FluxObjectMap[K]>(ctx.conn, FLUX_RESOURCES[ref.kind], ref.namespace);
+export function clientFor<K extends FluxKind>(ctx: FluxContext, ref: FluxRef<K>): ResourceClient<FluxObjectMap[K], string> {
+  return api(ctx.conn, FLUX_RESOURCES[ref.kind] as ResourceType<FluxObjectMap[K], true, string>, { namespace: ref.namespace });
 }

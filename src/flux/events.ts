@@ -4,11 +4,10 @@
  * versions). The server filters by kind, name, uid and type; we check the API group,
  * which a field selector cannot.
  */
-import { GenericClient } from "../api/client.ts";
+import { api } from "../api/client.ts";
 import type { CallOptions } from "../api/client-types.ts";
-import type { Connection } from "../connection-types.ts";
+import type { Connection } from "../connection/types.ts";
 import { formatFieldSelector } from "../request/selectors.ts";
-import { listRequest } from "../request/read.ts";
 import type { WatcherEvent } from "../runtime/watcher-events.ts";
 import { watcher } from "../runtime/watcher.ts";
 import { Event } from "../../generated/k8s/events/v1/index.ts";
@@ -71,7 +70,7 @@ export async function listFluxEvents(
 ): Promise<Event[]> {
   const { types, ...call } = options;
   const ref = fluxRefOf(target);
-  const events = new GenericClient<Event>(conn, Event, ref.namespace);
+  const events = api(conn, Event, { namespace: ref.namespace });
   const list = await events.list({ ...call, fieldSelector: fluxEventSelector(ref, { uid: uidOf(target), types }) });
   return list.items
     .filter((e) => regardsFluxKind(e, ref.kind) && (!types || types.includes(e.type as FluxEventType)))
@@ -95,8 +94,7 @@ export function watchFluxEvents(
 ): AsyncIterable<WatcherEvent<Event>> {
   const ref = fluxRefOf(target);
   const { types, signal } = options;
-  const source = watcher<Event>(conn, {
-    path: listRequest(Event, ref.namespace).path,
+  const source = watcher(api(conn, Event, { namespace: ref.namespace }), {
     fieldSelector: fluxEventSelector(ref, { uid: uidOf(target), types }),
     ...(signal ? { signal } : {}),
   });

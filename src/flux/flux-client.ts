@@ -3,10 +3,10 @@
  * reconcile, suspend, resume, wait for ready, status and source trees, Git credentials,
  * events, and create-or-update of source + consumer pairs.
  */
-import { GenericClient } from "../api/client.ts";
+import { api } from "../api/client.ts";
 import type { CallOptions } from "../api/client-types.ts";
-import type { Connection } from "../connection-types.ts";
-import { ValidationError } from "../errors.ts";
+import type { Connection } from "../connection/types.ts";
+import { ValidationError } from "../base/errors.ts";
 import type { ApplyParams } from "../request/patch.ts";
 import type { WatcherEvent } from "../runtime/watcher-events.ts";
 import { Secret } from "../../generated/k8s/core/v1/index.ts";
@@ -126,7 +126,7 @@ export class FluxClient {
     const repository = "metadata" in target && target.spec ? target : await this.get(ref, options);
     const secretName = repository.spec?.secretRef?.name;
     if (!secretName) return undefined;
-    const secret = await new GenericClient<Secret>(this.#ctx.conn, Secret, ref.namespace).get(secretName, options);
+    const secret = await api(this.#ctx.conn, Secret, { namespace: ref.namespace }).get(secretName, options);
     return parseGitCredentials(secret, repository.spec?.url ?? "");
   }
 

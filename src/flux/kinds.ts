@@ -3,8 +3,8 @@
  * the ways a caller names one object: a reference `{ kind, name, namespace }` or the object
  * itself as the API returned it.
  */
-import type { ResourceType } from "../api/resource.ts";
-import { ValidationError } from "../errors.ts";
+import type { ResourceType } from "../base/resource.ts";
+import { ValidationError } from "../base/errors.ts";
 import { HelmRelease } from "../../generated/flux/helm/v2/index.ts";
 import { ImagePolicy, ImageRepository, ImageUpdateAutomation } from "../../generated/flux/image/v1/index.ts";
 import { Kustomization } from "../../generated/flux/kustomize/v1/index.ts";

@@ -3,7 +3,8 @@
  * a merge patch of annotations (as the CLI sends); suspend and resume apply `spec.suspend`
  * by server-side apply under a manager of their own.
  */
-import { FluxSuspendedError, ValidationError } from "../errors.ts";
+import { ValidationError } from "../base/errors.ts";
+import { FluxSuspendedError } from "./errors.ts";
 import type { FluxContext } from "./context.ts";
 import { clientFor } from "./context.ts";
 import {

@@ -3,7 +3,7 @@
  * GitRepository, or HelmRelease → HelmChart → HelmRepository, each with its status, plus
  * the objects it dependsOn (one level, with their status).
  */
-import { isNotFound } from "../errors.ts";
+import { isNotFound } from "../base/errors.ts";
 import { clientFor, type FluxContext } from "./context.ts";
 import type { FluxObject, FluxRef } from "./kinds.ts";
 import { dependsOnOf, isKnownRef, sourceRefOf, type ForeignRef } from "./source-refs.ts";

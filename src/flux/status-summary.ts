@@ -3,7 +3,7 @@
  * reason, message, revision, suspended — plus the generations and the last handled
  * reconcile request.
  */
-import { ValidationError } from "../errors.ts";
+import { ValidationError } from "../base/errors.ts";
 import type { HelmRelease } from "../../generated/flux/helm/v2/index.ts";
 import type { ImagePolicy, ImageRepository, ImageUpdateAutomation } from "../../generated/flux/image/v1/index.ts";
 import type { Kustomization } from "../../generated/flux/kustomize/v1/index.ts";

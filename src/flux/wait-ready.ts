@@ -2,8 +2,10 @@
  * Waiting on a Flux object through an informer (one watch on just that object, by field
  * selector), so the wait reacts to each status write instead of polling.
  */
-import { FluxNotReadyError, WaitTimeoutError } from "../errors.ts";
-import { listRequest } from "../request/read.ts";
+import { WaitTimeoutError } from "../base/errors.ts";
+import { FluxNotReadyError } from "./errors.ts";
+import { api } from "../api/client.ts";
+import type { ResourceType } from "../base/resource.ts";
 import { informer, type Informer } from "../runtime/informer.ts";
 import type { FluxContext } from "./context.ts";
 import { describeRef, FLUX_RESOURCES, type FluxObject, type FluxRef } from "./kinds.ts";
@@ -46,9 +48,8 @@ export async function waitForFluxObject<T extends FluxObject>(
 ): Promise<T> {
   const own = options.informer === undefined;
   const inf = (options.informer ??
-    informer<FluxObject>(ctx.conn, {
-      path: listRequest(FLUX_RESOURCES[ref.kind], ref.namespace).path,
-      fieldSelector: `metadata.name=${ref.name}`,
+    informer<FluxObject>(api(ctx.conn, FLUX_RESOURCES[ref.kind] as ResourceType<FluxObject, true, string>, { namespace: ref.namespace }), {
+      fieldSelector: { "metadata.name": ref.name },
     })) as Informer<T>;
   const timeoutMs = options.timeoutMs ?? DEFAULT_FLUX_TIMEOUT_MS;
   const isTarget = (object: T): boolean => object.kind === undefined || object.kind === ref.kind;

@@ -3,7 +3,7 @@
  * kind, apiVersion, namespace or name disagrees with the URL; we say so before sending,
  * and fill in what is missing so the server always gets a fully identified object.
  */
-import { ValidationError } from "../errors.ts";
+import { ValidationError } from "../base/errors.ts";
 import { checkObjectBody, jsonBody } from "./param-checks.ts";
 import { preview } from "./path.ts";
 

@@ -2,7 +2,7 @@
  * Checks shared by several verbs' params. Each throws a ValidationError naming the action
  * and the parameter, so a bad call fails before anything is sent.
  */
-import { ValidationError } from "../errors.ts";
+import { ValidationError } from "../base/errors.ts";
 import { preview } from "./path.ts";
 
 export type FieldValidation = "Ignore" | "Warn" | "Strict";

@@ -3,8 +3,8 @@
  * strategic, apply), and PatchParams are checked against it (force and a required
  * fieldManager belong to apply only; strategic merge works on built-in kinds only).
  */
-import { apiVersionOf } from "../api/resource.ts";
-import { ValidationError } from "../errors.ts";
+import { apiVersionOf } from "../base/resource.ts";
+import { ValidationError } from "../base/errors.ts";
 import type { KubeRequest } from "./types.ts";
 import { describeResource, preview, requireSubresource, requireVerb, resourcePath, type ResourceRef } from "./path.ts";
 import { checkBoolean, checkFieldManager, checkObjectBody, compact, jsonBody, writeQuery, type WriteParams } from "./param-checks.ts";

@@ -3,8 +3,8 @@
  * /apis/<group>/<version>, then optionally /namespaces/<ns>, the plural, the name and a
  * subresource. Pure; every user-supplied segment is checked and percent-encoded here.
  */
-import { ValidationError } from "../errors.ts";
-import type { ResourceType, Verb } from "../api/resource.ts";
+import { ValidationError } from "../base/errors.ts";
+import type { ResourceType, Verb } from "../base/resource.ts";
 import type { KubeRequest } from "./types.ts";
 
 /** What request building needs to know about a resource (a generated ResourceType fits). */

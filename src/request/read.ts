@@ -2,7 +2,7 @@
  * Requests that read: get, list (one namespace or all) and watch. Each verb has its own
  * params type and checks the API server's list/watch option rules before sending.
  */
-import { ValidationError } from "../errors.ts";
+import { ValidationError } from "../base/errors.ts";
 import type { KubeRequest } from "./types.ts";
 import { describeResource, preview, requireVerb, resourcePath, type ResourceRef } from "./path.ts";
 import { checkBoolean, checkInteger, checkOneOf, checkString, compact } from "./param-checks.ts";

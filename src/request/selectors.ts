@@ -3,7 +3,7 @@
  * syntax checks mirror the API server's, so a typo fails here with a clear message rather
  * than as a 400 from the server.
  */
-import { ValidationError } from "../errors.ts";
+import { ValidationError } from "../base/errors.ts";
 import { preview } from "./path.ts";
 
 /** A set-based requirement, shaped like meta/v1 LabelSelectorRequirement. */

@@ -3,8 +3,8 @@
  * resize, approval) and the special ones with their own bodies or params: pods/log,
  * pods/eviction, pods/binding and serviceaccounts/token. Patches go through patch.ts.
  */
-import { apiVersionOf } from "../api/resource.ts";
-import { ValidationError } from "../errors.ts";
+import { apiVersionOf } from "../base/resource.ts";
+import { ValidationError } from "../base/errors.ts";
 import type { KubeRequest } from "./types.ts";
 import { describeResource, requireSubresource, resourcePath, preview, type ResourceRef } from "./path.ts";
 import {

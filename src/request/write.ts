@@ -2,8 +2,8 @@
  * Requests that change objects: create (POST), replace (PUT), delete and deleteCollection.
  * Patch and apply live in patch.ts.
  */
-import { apiVersionOf } from "../api/resource.ts";
-import { ValidationError } from "../errors.ts";
+import { apiVersionOf } from "../base/resource.ts";
+import { ValidationError } from "../base/errors.ts";
 import type { KubeRequest } from "./types.ts";
 import { describeResource, requireVerb, resourcePath, preview, type ResourceRef } from "./path.ts";
 import { checkInteger, checkObjectBody, checkOneOf, compact, dryRunParam, jsonBody, writeQuery, type WriteParams } from "./param-checks.ts";

@@ -2,9 +2,9 @@
  * What the watcher and the poller share: single use, status fields, a backoff wrapper and
  * an internal abort signal that ends in-flight requests when the consumer stops.
  */
-import { ApiError, KubeError, TransportError, ValidationError, type ErrorSite } from "../errors.ts";
-import { defaultBackoff, withBackoff, type Backoff } from "./backoff.ts";
-import { systemClock, type Clock } from "./clock.ts";
+import { ApiError, KubeError, TransportError, ValidationError, type ErrorSite } from "../base/errors.ts";
+import { defaultBackoff, withBackoff, type Backoff } from "../base/backoff.ts";
+import { systemClock, type Clock } from "../base/clock.ts";
 import { emptyStats, type Watcher, type WatcherEvent, type WatcherStats, type WatchMode } from "./watcher-events.ts";
 
 export interface EventSourceOptions {

@@ -2,8 +2,8 @@
  * Health of a watch stream: a half-open connection delivers nothing and never errors, so
  * the watcher gives up on a stream that stays quiet (not even a bookmark) for too long.
  */
-import type { Clock } from "./clock.ts";
-import type { WatchEvent } from "./watch.ts";
+import type { Clock } from "../base/clock.ts";
+import type { WatchEvent } from "../api/watch-stream.ts";
 
 /**
  * Notices when a watch has been waiting for its next event for `ms`. Time the consumer spends

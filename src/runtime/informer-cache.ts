@@ -3,8 +3,8 @@
  * kept up to date on every change. Two indexes always exist: "namespace" and "label"
  * (values "key=value"); more are added with index functions.
  */
-import { ValidationError } from "../errors.ts";
-import { objectKey, type KubeObject } from "./kube-object.ts";
+import { ValidationError } from "../base/errors.ts";
+import { objectKey, type KubeObject } from "../base/object.ts";
 
 /** Maps an object to the index values it should be found under (none: not indexed). */
 export type IndexFunction<T> = (object: T) => readonly string[];

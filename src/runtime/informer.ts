@@ -2,12 +2,13 @@
  * An informer: a watcher feeding a local indexed cache, with change handlers and waits.
  * It starts at once and runs until `stop()` (or its signal aborts).
  */
-import type { Connection } from "../connection-types.ts";
-import { KubeError } from "../errors.ts";
-import { combineSignals } from "./abort.ts";
-import { systemClock, type Clock } from "./clock.ts";
+import type { ListWatchClient } from "../api/client-types.ts";
+import { listRequest } from "../request/read.ts";
+import { KubeError } from "../base/errors.ts";
+import { combineSignals } from "../base/abort.ts";
+import { systemClock, type Clock } from "../base/clock.ts";
 import { InformerCache, type IndexFunction, type ReadonlyCache } from "./informer-cache.ts";
-import { objectKey, type KubeObject } from "./kube-object.ts";
+import { objectKey, type KubeObject } from "../base/object.ts";
 import { waitUntil, type WaitOptions } from "./wait-until.ts";
 import type { Watcher, WatcherEvent, WatcherStats, WatchMode } from "./watcher-events.ts";
 import { watcher, type WatcherOptions } from "./watcher.ts";
@@ -61,21 +62,27 @@ export interface Informer<T extends KubeObject> {
   waitFor(target: ObjectRef<T>, predicate: (object: T) => boolean, options?: WaitOptions): Promise<T>;
   /** Resolves once the object is absent from a synced store. */
   waitForDeletion(target: ObjectRef<T>, options?: WaitOptions): Promise<void>;
+  /** Stops watching (for a shared informer: this handle); pending waits reject. Idempotent. */
   stop(): void;
+  /** stop() was called, or the watch ended. */
+  readonly stopped: boolean;
+  /** Resolves once stopped and every handler has run. */
+  readonly done: Promise<void>;
 }
 
 /**
- * Starts an informer on a collection. Handlers registered in the same tick see every event.
+ * Starts an informer on what a typed client lists. Handlers registered in the same tick see
+ * every event.
  *
  * @example
- * const inf = informer<ConfigMap>(conn, { path: "/api/v1/namespaces/ns/configmaps" });
+ * const inf = informer(api(conn, ConfigMap, { namespace: "ns" }), { labelSelector: { app: "web" } });
  * inf.on("add", (cm) => console.log("added", cm.metadata?.name));
  * await inf.waitForSync({ timeoutMs: 30_000 });
  * const ready = await inf.waitFor("settings", (cm) => cm.data?.ready === "true", { timeoutMs: 60_000 });
  * inf.stop();
  */
-export function informer<T extends KubeObject>(conn: Connection, options: InformerOptions<T>): Informer<T> {
-  return new SingleInformer<T>(conn, options);
+export function informer<T extends KubeObject>(client: ListWatchClient<T>, options: InformerOptions<T> = {}): Informer<T> {
+  return new SingleInformer<T>(client, options);
 }
 
 type HandlerSets<T> = { [E in keyof InformerHandlers<T>]: Set<InformerHandlers<T>[E]> };
@@ -100,13 +107,13 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
   /** Called after every change to an object (undefined: deleted) and after every sync. */
   private readonly observers = new Set<(key: string | undefined) => void>();
 
-  constructor(conn: Connection, options: InformerOptions<T>) {
+  constructor(client: ListWatchClient<T>, options: InformerOptions<T>) {
     this.cache = new InformerCache<T>(options.indexers);
     this.clock = options.clock ?? systemClock;
-    this.path = options.path;
-    this.defaultNamespace = /\/namespaces\/([^/]+)\/[^/]+$/.exec(options.path)?.[1];
+    this.path = listRequest(client.resource, client.namespace).path;
+    this.defaultNamespace = client.namespace;
     const { signal, dispose } = combineSignals(options.signal, this.stopper.signal);
-    this.source = watcher<T>(conn, { ...options, signal });
+    this.source = watcher<T>(client, { ...options, signal });
     this.done = this.run().finally(dispose);
   }
 

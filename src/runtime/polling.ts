@@ -4,53 +4,44 @@
  * first poll, then SYNCED), so a consumer switches with `mode: "poll"`. Useful where watches
  * are cut by proxies or not allowed; costs a full list per interval.
  */
-import type { Connection } from "../connection-types.ts";
-import { isGone, type ErrorSite } from "../errors.ts";
-import { sleep } from "./clock.ts";
+import type { ListClient } from "../api/client-types.ts";
+import { isGone } from "../base/errors.ts";
+import { sleep } from "../base/clock.ts";
+import type { KubeObject } from "../base/object.ts";
+import { Collection, type CollectionOptions } from "./collection.ts";
 import { asKubeError, EventSource, type EventSourceOptions } from "./event-source.ts";
-import type { KubeObject } from "./kube-object.ts";
-import { fetchListPage } from "./list-page.ts";
 import { ResyncTracker } from "./resync-tracker.ts";
-import { buildListRequest, selectorsOf, type SelectorOptions } from "./watch-request.ts";
 import type { Watcher, WatcherEvent } from "./watcher-events.ts";
 
-export interface PollerOptions extends SelectorOptions, EventSourceOptions {
-  /** Collection path, e.g. "/api/v1/namespaces/ns/configmaps". */
-  path: string;
+export interface PollerOptions extends CollectionOptions, EventSourceOptions {
   /** Time between the end of one poll and the start of the next. Default 30 s. */
   pollIntervalMs?: number;
-  /** Page size of list requests. Default 500. */
-  pageSize?: number;
 }
 
 /**
- * Polls a collection. Same events as `watcher`; `watcher(conn, { mode: "poll" })` is the
- * same thing.
+ * Polls what a typed client lists. Same events as `watcher`; `watcher(client, { mode: "poll" })`
+ * is the same thing, and a client that can only list (no watch verb) can still be polled.
  *
  * @example
- * for await (const ev of poller<ConfigMap>(conn, { path, pollIntervalMs: 10_000, signal })) { ... }
+ * for await (const ev of poller(api(conn, ConfigMap, { namespace: "ns" }), { pollIntervalMs: 10_000, signal })) { ... }
  */
-export function poller<T extends KubeObject>(conn: Connection, options: PollerOptions): Watcher<T> {
-  return new PollingSource<T>(conn, options);
+export function poller<T extends KubeObject>(client: ListClient<T>, options: PollerOptions = {}): Watcher<T> {
+  return new PollingSource<T>(client, options);
 }
 
 export class PollingSource<T extends KubeObject> extends EventSource<T> {
   private readonly tracker = new ResyncTracker<T>();
-  private readonly conn: Connection;
-  private readonly options: PollerOptions;
-  private readonly site: ErrorSite;
+  private readonly collection: Collection<T>;
+  private readonly intervalMs: number;
 
-  constructor(conn: Connection, options: PollerOptions) {
+  constructor(client: ListClient<T>, options: PollerOptions) {
     super(options);
-    this.conn = conn;
-    this.options = options;
     this.mode = "poll";
-    this.site = { server: conn.server, context: conn.contextName, method: "GET", path: options.path };
-    buildListRequest(options.path, { limit: options.pageSize ?? 500, ...selectorsOf(this.options) });
+    this.collection = new Collection<T>(client, options, false);
+    this.intervalMs = options.pollIntervalMs ?? 30_000;
   }
 
   protected async *run(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>, void, undefined> {
-    const interval = this.options.pollIntervalMs ?? 30_000;
     while (!signal.aborted) {
       let events: WatcherEvent<T>[];
       try {
@@ -59,11 +50,11 @@ export class PollingSource<T extends KubeObject> extends EventSource<T> {
         if (signal.aborted) return;
         if (isGone(error)) this.stats.gone++;
         // The backoff wrapper paces the retry.
-        yield this.errorEvent(asKubeError(error, this.site));
+        yield this.errorEvent(asKubeError(error, this.collection.site));
         continue;
       }
       yield* events;
-      if (!(await sleep(interval, this.clock, signal))) return;
+      if (!(await sleep(this.intervalMs, this.clock, signal))) return;
     }
   }
 
@@ -75,14 +66,9 @@ export class PollingSource<T extends KubeObject> extends EventSource<T> {
     let resourceVersion: string | undefined;
     do {
       this.stats.listRequests++;
-      const page = await fetchListPage<T>(
-        this.conn,
-        this.options.path,
-        { limit: this.options.pageSize ?? 500, ...(continueToken ? { continueToken } : {}), ...selectorsOf(this.options) },
-        signal,
-      );
+      const page = await this.collection.page(continueToken, signal);
       this.tracker.collect(page.items);
-      continueToken = page.continueToken;
+      continueToken = page.continue;
       resourceVersion = page.resourceVersion ?? resourceVersion;
     } while (continueToken !== undefined);
     this.stats.syncs++;

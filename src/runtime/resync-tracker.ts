@@ -3,7 +3,7 @@
  * (including the objects that vanished) instead of a bare "replace everything".
  * It holds references to the objects the consumer already has, not copies.
  */
-import { objectKey, resourceVersionOf, type KubeObject } from "./kube-object.ts";
+import { objectKey, resourceVersionOf, type KubeObject } from "../base/object.ts";
 import type { WatcherEvent, WatchMode } from "./watcher-events.ts";
 
 type ObjectEvent<T> = Extract<WatcherEvent<T>, { object: T }>;

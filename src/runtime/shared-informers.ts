@@ -1,10 +1,12 @@
 /**
- * Shared informers: every informer asked for on the same collection path, selectors and
- * mode shares one watch and one cache. Each caller gets its own handle (own handlers, own
+ * Shared informers: every informer asked for on the same connection, resource, namespace,
+ * selectors and mode shares one watch and one cache. Each caller gets its own handle (own handlers, own
  * stop); the watch stops when the last handle does.
  */
-import type { Connection } from "../connection-types.ts";
-import { combineSignals } from "./abort.ts";
+import type { ListWatchClient } from "../api/client-types.ts";
+import { combineSignals } from "../base/abort.ts";
+import { apiVersionOf } from "../base/resource.ts";
+import { fieldSelectorParam, labelSelectorParam } from "../request/selectors.ts";
 import type { ReadonlyCache } from "./informer-cache.ts";
 import {
   SingleInformer,
@@ -14,7 +16,7 @@ import {
   type ObjectRef,
   type WaitOptions,
 } from "./informer.ts";
-import type { KubeObject } from "./kube-object.ts";
+import type { KubeObject } from "../base/object.ts";
 import type { WatcherStats, WatchMode } from "./watcher-events.ts";
 import type { WatcherOptions } from "./watcher.ts";
 
@@ -23,33 +25,46 @@ interface Entry {
   refs: number;
 }
 
+/** Gives each connection (or client without one) a number for the sharing key. */
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+function identityOf(value: object): number {
+  let id = identities.get(value);
+  if (id === undefined) identities.set(value, (id = ++lastIdentity));
+  return id;
+}
+
 /**
- * Hands out informers that share a watch per collection + selectors + mode. Options other
- * than those (page size, timeouts, backoff) come from the first request for a key.
+ * Hands out informers that share a watch per connection + resource + namespace + selectors +
+ * mode. Options other than those (page size, timeouts, backoff) come from the first request
+ * for a key. Selectors given as a string or as an object share when they say the same.
  *
  * @example
- * const factory = new SharedInformerFactory(conn);
- * const a = factory.informer<Pod>({ path: "/api/v1/namespaces/ns/pods" });
- * const b = factory.informer<Pod>({ path: "/api/v1/namespaces/ns/pods" }); // same watch as `a`
+ * const factory = new SharedInformerFactory();
+ * const pods = api(conn, Pod, { namespace: "ns" });
+ * const a = factory.informer(pods);
+ * const b = factory.informer(api(conn, Pod, { namespace: "ns" })); // same watch as `a`
  * a.stop(); b.stop(); // the watch stops here
  */
 export class SharedInformerFactory {
   private readonly entries = new Map<string, Entry>();
-  private readonly conn: Connection;
-  private readonly defaults: Partial<WatcherOptions>;
+  private readonly defaults: Partial<Omit<WatcherOptions, "signal">>;
 
-  constructor(conn: Connection, defaults: Partial<Omit<WatcherOptions, "path" | "signal">> = {}) {
-    this.conn = conn;
+  constructor(defaults: Partial<Omit<WatcherOptions, "signal">> = {}) {
     this.defaults = defaults;
   }
 
-  /** The sharing key: collection path, selectors and mode. */
-  static keyOf(options: Pick<WatcherOptions, "path" | "labelSelector" | "fieldSelector" | "mode" | "pollIntervalMs">): string {
+  /** The sharing key of a client and options. */
+  static keyOf(client: ListWatchClient<unknown>, options: Pick<WatcherOptions, "labelSelector" | "fieldSelector" | "mode" | "pollIntervalMs">): string {
     const mode = options.mode ?? "watch";
+    const { resource } = client;
     return JSON.stringify([
-      options.path,
-      options.labelSelector ?? "",
-      options.fieldSelector ?? "",
+      identityOf(client.connection ?? client),
+      apiVersionOf(resource),
+      resource.plural,
+      client.namespace ?? "",
+      labelSelectorParam(options.labelSelector) ?? "",
+      fieldSelectorParam(options.fieldSelector) ?? "",
       mode,
       mode === "poll" ? (options.pollIntervalMs ?? null) : null,
     ]);
@@ -60,13 +75,13 @@ export class SharedInformerFactory {
     return this.entries.size;
   }
 
-  /** A handle on the shared informer for these options; starts it if needed. `signal` stops the handle. */
-  informer<T extends KubeObject>(options: InformerOptions<T>): Informer<T> {
+  /** A handle on the shared informer for this client and options; starts it if needed. `signal` stops the handle. */
+  informer<T extends KubeObject>(client: ListWatchClient<T>, options: InformerOptions<T> = {}): Informer<T> {
     const { signal, indexers, ...rest } = { ...this.defaults, ...options };
-    const key = SharedInformerFactory.keyOf(rest);
+    const key = SharedInformerFactory.keyOf(client, rest);
     let entry = this.entries.get(key);
     if (!entry || entry.informer.stopped) {
-      const informer = new SingleInformer<T>(this.conn, rest);
+      const informer = new SingleInformer<T>(client, rest);
       entry = { informer: informer as unknown as SingleInformer<KubeObject>, refs: 0 };
       this.entries.set(key, entry);
     }
@@ -96,12 +111,20 @@ class SharedInformerHandle<T extends KubeObject> implements Informer<T> {
   private readonly release: () => void;
   private readonly stopper = new AbortController();
   private readonly unsubscribers = new Set<() => void>();
+  /** Resolves when this handle stops, or the shared informer under it does. */
+  readonly done: Promise<void>;
 
   constructor(inner: SingleInformer<T>, release: () => void, signal: AbortSignal | undefined) {
     this.inner = inner;
     this.release = release;
+    const own = new Promise<void>((resolve) => this.stopper.signal.addEventListener("abort", () => resolve(), { once: true }));
+    this.done = Promise.race([own, inner.done]);
     if (signal?.aborted) this.stop();
     else signal?.addEventListener("abort", () => this.stop(), { once: true });
+  }
+
+  get stopped(): boolean {
+    return this.stopper.signal.aborted || this.inner.stopped;
   }
 
   get store(): ReadonlyCache<T> {

@@ -2,9 +2,9 @@
  * The one way the runtime waits for a condition: completion, a time limit, or a signal,
  * whichever comes first, with every listener and timer detached afterwards.
  */
-import { WaitTimeoutError } from "../errors.ts";
-import { abortReason, combineSignals } from "./abort.ts";
-import type { Clock } from "./clock.ts";
+import { WaitTimeoutError } from "../base/errors.ts";
+import { abortReason, combineSignals } from "../base/abort.ts";
+import type { Clock } from "../base/clock.ts";
 
 export interface WaitOptions {
   /** Give up after this long, rejecting with WaitTimeoutError. Absent or 0: no limit. */

@@ -8,7 +8,7 @@
  * emits only the differences, flagged `resync: true`: objects that disappeared while it was
  * away come out as DELETED with their last known state.
  */
-import type { KubeError } from "../errors.ts";
+import type { KubeError } from "../base/errors.ts";
 
 /** How the state is obtained: streaming list + watch, list + watch, or periodic lists. */
 export type WatchMode = "streaming" | "list-watch" | "poll";

@@ -12,9 +12,9 @@
  *   Watching ──closed / failed──▶ Watching (resume from resourceVersion)
  *   Watching ──410 Gone──▶ Empty (relist)
  */
-import { ApiError, DecodeError, isGone, TransportError, type KubeError } from "../errors.ts";
-import { resourceVersionOf, type KubeObject } from "./kube-object.ts";
-import { isInitialEventsEnd, type WatchEvent } from "./watch.ts";
+import { ApiError, DecodeError, isGone, TransportError, type KubeError } from "../base/errors.ts";
+import { resourceVersionOf, type KubeObject } from "../base/object.ts";
+import { isInitialEventsEnd, type WatchEvent } from "../api/watch-stream.ts";
 
 /** How the watcher obtained (or obtains) the full state. */
 export type ListMode = "streaming" | "list-watch";
@@ -39,18 +39,18 @@ export const STREAMING_ATTEMPTS = 3;
 
 export type WatcherState =
   | ({ phase: "Empty" } & Common)
-  | ({ phase: "InitialListing"; continueToken: string | undefined } & Common)
+  | ({ phase: "InitialListing"; continue: string | undefined } & Common)
   | ({ phase: "InitialStreaming"; resourceVersion: string | undefined } & Common)
   | ({ phase: "Watching"; resourceVersion: string | undefined; mode: ListMode } & Common);
 
 export type WatcherCommand =
   | { kind: "start" }
-  | { kind: "list"; continueToken: string | undefined }
+  | { kind: "list"; continue: string | undefined }
   | { kind: "watch"; resourceVersion: string | undefined; sendInitialEvents: boolean };
 
 export type WatcherInput<T> =
   | { type: "start" }
-  | { type: "listPage"; items: T[]; resourceVersion: string | undefined; continueToken: string | undefined }
+  | { type: "listPage"; items: T[]; resourceVersion: string | undefined; continue: string | undefined }
   | { type: "watchEvent"; event: WatchEvent<T> }
   | { type: "watchEnded"; reason: "closed" | "idle" }
   | { type: "failed"; error: KubeError };
@@ -91,7 +91,7 @@ export function nextCommand(state: WatcherState): WatcherCommand {
     case "Empty":
       return { kind: "start" };
     case "InitialListing":
-      return { kind: "list", continueToken: state.continueToken };
+      return { kind: "list", continue: state.continue };
     case "InitialStreaming":
       return { kind: "watch", resourceVersion: undefined, sendInitialEvents: true };
     case "Watching":
@@ -131,7 +131,7 @@ function begin<T>(state: WatcherState): StepResult<T> {
     };
   }
   return {
-    state: { phase: "InitialListing", continueToken: undefined, ...common },
+    state: { phase: "InitialListing", continue: undefined, ...common },
     effects: [{ type: "listStarted", relist: state.synced, mode: "list-watch" }],
   };
 }
@@ -141,8 +141,8 @@ function stepListing<T extends KubeObject>(state: In<"InitialListing">, input: W
   switch (input.type) {
     case "listPage": {
       const listed: WatcherEffect<T> = { type: "listed", objects: input.items };
-      if (input.continueToken !== undefined) {
-        return { state: { ...state, continueToken: input.continueToken }, effects: [listed] };
+      if (input.continue !== undefined) {
+        return { state: { ...state, continue: input.continue }, effects: [listed] };
       }
       return {
         state: { phase: "Watching", resourceVersion: input.resourceVersion, mode: "list-watch", ...common, synced: true },
@@ -151,9 +151,9 @@ function stepListing<T extends KubeObject>(state: In<"InitialListing">, input: W
     }
     case "failed":
       // An expired continue token cannot be resumed: the whole list starts over.
-      if (isGone(input.error) && state.continueToken !== undefined) {
+      if (isGone(input.error) && state.continue !== undefined) {
         return {
-          state: { ...state, continueToken: undefined },
+          state: { ...state, continue: undefined },
           effects: [
             { type: "error", error: input.error },
             { type: "listStarted", relist: state.synced, mode: "list-watch" },

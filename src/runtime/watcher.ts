@@ -3,16 +3,15 @@
  * API server restarts and 410 Gone. The decisions live in the pure state machine
  * (watcher-state.ts); this file only performs its commands and reports its effects.
  */
-import type { Connection } from "../connection-types.ts";
-import { isGone, type ErrorSite } from "../errors.ts";
+import type { ListWatchClient } from "../api/client-types.ts";
+import type { WatchParams } from "../request/read.ts";
+import { isGone } from "../base/errors.ts";
+import type { KubeObject } from "../base/object.ts";
+import { Collection, type CollectionOptions } from "./collection.ts";
 import { asKubeError, EventSource, type EventSourceOptions } from "./event-source.ts";
-import type { KubeObject } from "./kube-object.ts";
 import { IdleWatchdog, nextWithin } from "./idle-watchdog.ts";
-import { fetchListPage } from "./list-page.ts";
 import { PollingSource } from "./polling.ts";
 import { ResyncTracker } from "./resync-tracker.ts";
-import { watch } from "./watch.ts";
-import { buildWatchRequest, selectorsOf, type SelectorOptions, type WatchQuery } from "./watch-request.ts";
 import type { Watcher, WatcherEvent } from "./watcher-events.ts";
 import {
   initialWatcherState,
@@ -24,16 +23,17 @@ import {
   type WatcherState,
 } from "./watcher-state.ts";
 
-export interface WatcherOptions extends SelectorOptions, EventSourceOptions {
-  /** Collection path, e.g. "/api/v1/namespaces/ns/configmaps" or "/apis/apps/v1/deployments". */
-  path: string;
+/**
+ * How a watcher follows its collection. Selectors, `limit` and `timeoutSeconds` are the
+ * typed client's own list/watch parameters, with the same names and forms (a selector as a
+ * string or an object).
+ */
+export interface WatcherOptions extends CollectionOptions, EventSourceOptions {
   /** "watch" (default) or "poll": list every `pollIntervalMs` instead of watching. */
   mode?: "watch" | "poll";
   /** Try a streaming list first, falling back to list + watch if the server rejects it. Default true. */
   streamingList?: boolean;
-  /** Page size of list requests. Default 500. */
-  pageSize?: number;
-  /** Server-side lifetime of each watch request. Default 290 s. */
+  /** Server-side lifetime of each watch request, seconds. Default 290. */
   timeoutSeconds?: number;
   /**
    * Reconnect when nothing, not even a bookmark, arrives for this long (a half-open
@@ -45,21 +45,21 @@ export interface WatcherOptions extends SelectorOptions, EventSourceOptions {
 }
 
 /**
- * Watches a collection for as long as it is iterated: first the whole state (ADDED events
- * then SYNCED), then changes. Errors come out as ERROR events and the watcher retries with
- * backoff. After a 410 Gone it relists and reports only the differences, `resync: true`,
- * including DELETED events for objects that vanished meanwhile. `mode: "poll"` gives the
- * same events from periodic lists.
+ * Watches what a typed client lists, for as long as it is iterated: first the whole state
+ * (ADDED events then SYNCED), then changes. Errors come out as ERROR events and the watcher
+ * retries with backoff. After a 410 Gone it relists and reports only the differences,
+ * `resync: true`, including DELETED events for objects that vanished meanwhile. `mode: "poll"`
+ * gives the same events from periodic lists.
  *
  * @example
- * const w = watcher<ConfigMap>(conn, { path: "/api/v1/namespaces/ns/configmaps", labelSelector: "app=web", signal });
+ * const w = watcher(api(conn, ConfigMap, { namespace: "ns" }), { labelSelector: { app: "web" }, signal });
  * for await (const ev of w) {
  *   if (ev.type === "SYNCED") console.log(`synced ${ev.size} objects via ${ev.mode}`);
  *   else if (ev.type !== "ERROR") console.log(ev.type, ev.object.metadata?.name);
  * }
  */
-export function watcher<T extends KubeObject>(conn: Connection, options: WatcherOptions): Watcher<T> {
-  return options.mode === "poll" ? new PollingSource<T>(conn, options) : new ListWatchSource<T>(conn, options);
+export function watcher<T extends KubeObject>(client: ListWatchClient<T>, options: WatcherOptions = {}): Watcher<T> {
+  return options.mode === "poll" ? new PollingSource<T>(client, options) : new ListWatchSource<T>(client, options);
 }
 
 /** Two 410s in a row with no event between them means relisting is not helping: back off. */
@@ -68,27 +68,21 @@ const GONE_STREAK_LIMIT = 2;
 export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
   private state: WatcherState;
   private readonly tracker = new ResyncTracker<T>();
-  private readonly site: ErrorSite;
-  private readonly pageSize: number;
   private readonly timeoutSeconds: number;
   private readonly idleTimeoutMs: number;
   /** A watch from a known resourceVersion has run since the last list: the next is a reconnect. */
   private watchedSinceList = false;
   private goneStreak = 0;
-  private readonly conn: Connection;
-  private readonly options: WatcherOptions;
+  private readonly client: ListWatchClient<T>;
+  private readonly collection: Collection<T>;
 
-  constructor(conn: Connection, options: WatcherOptions) {
+  constructor(client: ListWatchClient<T>, options: WatcherOptions) {
     super(options);
-    this.conn = conn;
-    this.options = options;
+    this.client = client;
     this.state = initialWatcherState(options.streamingList ?? true);
-    this.site = { server: conn.server, context: conn.contextName, method: "GET", path: options.path };
-    this.pageSize = options.pageSize ?? 500;
     this.timeoutSeconds = options.timeoutSeconds ?? 290;
     this.idleTimeoutMs = options.idleTimeoutMs ?? (this.timeoutSeconds || 290) * 1000 + 30_000;
-    // Bad options fail here, at the call, rather than on the first iteration.
-    buildWatchRequest(options.path, { timeoutSeconds: this.timeoutSeconds, ...selectorsOf(this.options) });
+    this.collection = new Collection<T>(client, { ...options, timeoutSeconds: this.timeoutSeconds }, true);
   }
 
   /** The state machine's current phase, for tests and diagnostics. */
@@ -102,7 +96,7 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
       if (command.kind === "start") {
         yield* this.feed({ type: "start" });
       } else if (command.kind === "list") {
-        const input = await this.listPage(command.continueToken, signal);
+        const input = await this.listPage(command.continue, signal);
         if (signal.aborted) return;
         yield* this.feed(input);
       } else {
@@ -114,19 +108,9 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
   private async listPage(continueToken: string | undefined, signal: AbortSignal): Promise<WatcherInput<T>> {
     this.stats.listRequests++;
     try {
-      const page = await fetchListPage<T>(
-        this.conn,
-        this.options.path,
-        {
-          limit: this.pageSize,
-          ...(continueToken ? { continueToken } : {}),
-          ...selectorsOf(this.options),
-        },
-        signal,
-      );
-      return { type: "listPage", ...page };
+      return { type: "listPage", ...(await this.collection.page(continueToken, signal)) };
     } catch (error) {
-      return { type: "failed", error: asKubeError(error, this.site) };
+      return { type: "failed", error: asKubeError(error, this.collection.site) };
     }
   }
 
@@ -144,14 +128,14 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
     const request = new AbortController();
     const onAbort = (): void => request.abort();
     signal.addEventListener("abort", onAbort, { once: true });
-    const query: WatchQuery = {
+    const params: WatchParams = {
       allowWatchBookmarks: true,
       timeoutSeconds: this.timeoutSeconds,
-      ...selectorsOf(this.options),
-      ...(command.resourceVersion !== undefined ? { resourceVersion: command.resourceVersion } : {}),
-      ...(command.sendInitialEvents ? { sendInitialEvents: true, resourceVersionMatch: "NotOlderThan" as const } : {}),
+      ...this.collection.selectors,
+      ...(command.resourceVersion !== undefined && { resourceVersion: command.resourceVersion }),
+      ...(command.sendInitialEvents && { sendInitialEvents: true, resourceVersionMatch: "NotOlderThan" as const }),
     };
-    const events = watch<T>(this.conn, this.options.path, { ...query, signal: request.signal })[Symbol.asyncIterator]();
+    const events = this.client.watch({ ...params, signal: request.signal })[Symbol.asyncIterator]();
     const watchdog = new IdleWatchdog(this.clock, this.idleTimeoutMs);
     try {
       for (;;) {
@@ -174,7 +158,7 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
       }
     } catch (error) {
       if (signal.aborted) return;
-      yield* this.feed({ type: "failed", error: asKubeError(error, this.site) });
+      yield* this.feed({ type: "failed", error: asKubeError(error, this.collection.site) });
     } finally {
       watchdog.stop();
       signal.removeEventListener("abort", onAbort);

@@ -5,7 +5,7 @@
 import type { Transport, TransportOptions } from "./types.ts";
 import { BunFetchTransport } from "./bun-fetch.ts";
 import { NodeHttp2Transport } from "./node-http2.ts";
-import { isBun } from "../runtime-info.ts";
+import { isBun } from "../base/runtime-info.ts";
 
 export type { HttpRequest, HttpResponse, TlsOptions, Transport, TransportOptions } from "./types.ts";
 export { BunFetchTransport } from "./bun-fetch.ts";
@@ -13,7 +13,7 @@ export { NodeHttp1Transport } from "./node-http1.ts";
 export { NodeHttp2Transport } from "./node-http2.ts";
 export { ABORT_ERR, TIMEOUT, TRANSPORT_CLOSED, REFUSED_STREAM, PROXY_CONNECT_FAILED } from "./transport-errors.ts";
 
-export { isBun } from "../runtime-info.ts";
+export { isBun } from "../base/runtime-info.ts";
 
 /**
  * A Transport for this runtime: Bun's fetch on Bun; HTTP/2 over node:http2 on Node (falling

@@ -13,7 +13,7 @@ import { toTransportError } from "./transport-errors.ts";
 import { flattenHeaders, nodeResponse } from "./node-body.ts";
 import { openTunnel } from "./proxy-tunnel.ts";
 import { hostOf, NodeHttp1Transport, nodeTlsOptions, portOf } from "./node-http1.ts";
-import { isBun } from "../runtime-info.ts";
+import { isBun } from "../base/runtime-info.ts";
 
 interface PooledSession {
   origin: string;

@@ -5,7 +5,7 @@
  */
 import { isIP, connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect, rootCertificates } from "node:tls";
-import { TlsError, TransportError } from "../errors.ts";
+import { TlsError, TransportError } from "../base/errors.ts";
 import type { TlsOptions } from "./types.ts";
 import { PROXY_CONNECT_FAILED } from "./transport-errors.ts";
 

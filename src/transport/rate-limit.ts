@@ -3,6 +3,7 @@
  * client-go's QPS/Burst. Off unless configured. Reservations may run the bucket negative, so
  * concurrent callers queue in arrival order without a timer per token; the clock is injected.
  */
+import { systemClock, type Clock } from "../base/clock.ts";
 
 export interface RateLimit {
   /** Sustained requests per second (> 0). */
@@ -10,13 +11,6 @@ export interface RateLimit {
   /** Requests allowed at once after a quiet period (>= 1). */
   burst: number;
 }
-
-export interface Clock {
-  /** Milliseconds, monotonic. */
-  now(): number;
-}
-
-const monotonic: Clock = { now: () => performance.now() };
 
 /**
  * @example
@@ -26,11 +20,11 @@ const monotonic: Clock = { now: () => performance.now() };
 export class TokenBucket {
   readonly #qps: number;
   readonly #burst: number;
-  readonly #clock: Clock;
+  readonly #clock: Pick<Clock, "now">;
   #tokens: number;
   #at: number;
 
-  constructor(limit: RateLimit, clock: Clock = monotonic) {
+  constructor(limit: RateLimit, clock: Pick<Clock, "now"> = systemClock) {
     if (!(limit.qps > 0) || !Number.isFinite(limit.qps)) throw new RangeError(`rate limit qps must be a positive number, got ${limit.qps}`);
     if (!(limit.burst >= 1)) throw new RangeError(`rate limit burst must be at least 1, got ${limit.burst}`);
     this.#qps = limit.qps;

@@ -15,6 +15,7 @@
  * Never: TLS failures (configuration, retrying cannot help), our own abort, the header
  * deadline (it already waited the full timeout), a closed transport, other statuses.
  */
+import { exponentialDelay } from "../base/backoff.ts";
 
 export interface RetryPolicy {
   /** Retries after the first attempt; 0 turns retrying off. */
@@ -84,19 +85,14 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 
 /**
  * Exponential backoff with "equal jitter": the delay lies in [base/2, base] where base is
- * initialDelayMs doubled per retry and capped at maxDelayMs, so delays spread out but never
- * collapse to zero. `retry` counts from 0.
+ * initialDelayMs doubled per retry and capped at maxDelayMs (the SDK's one formula,
+ * exponentialDelay). `retry` counts from 0.
  *
  * @example
  * backoffDelay(0, DEFAULT_RETRY_POLICY, () => 0.5); // 187.5
  */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
-  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(retry, 30));
-  return base / 2 + (base / 2) * clamp01(random());
-}
-
-function clamp01(n: number): number {
-  return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
+  return exponentialDelay(retry, { initialMs: policy.initialDelayMs, maxMs: policy.maxDelayMs, factor: 2, jitter: 0.5 }, random);
 }
 
 function statusVerdict(method: string, status: number, hasRetryAfter: boolean): string | undefined {
@@ -143,7 +139,7 @@ export function decideRetry(
       return { retry: false, reason: `${reason}: Retry-After ${retryAfterMs} ms exceeds ${policy.maxRetryAfterMs} ms` };
     }
     // Never earlier than asked; a little later, so clients told the same second spread out.
-    return { retry: true, delayMs: retryAfterMs + policy.initialDelayMs * clamp01(random()), reason };
+    return { retry: true, delayMs: retryAfterMs + policy.initialDelayMs * Math.min(1, Math.max(0, random() || 0)), reason };
   }
   return { retry: true, delayMs: backoffDelay(retriesSoFar, policy, random), reason };
 }

@@ -3,7 +3,7 @@
  * HTTP/2 stream errors) into TransportError / TlsError with one stable `code`, and a
  * message that names the method and URL (origin and path) and never any header.
  */
-import { TlsError, TransportError, type ErrorSite } from "../errors.ts";
+import { TlsError, TransportError, type ErrorSite } from "../base/errors.ts";
 import type { EndReason } from "./request-lifetime.ts";
 
 /** Codes the transports put on TransportError besides the runtime's own (ECONNREFUSED...). */

@@ -4,9 +4,9 @@
  */
 import { inject } from "vitest";
 import { api } from "../../src/api/index.ts";
-import { createConnection } from "../../src/connection.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { loadKubeconfig } from "../../src/config/load.ts";
+import { createConnection } from "../../src/connection/connection.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { loadKubeconfig } from "../../src/config/kubeconfig-files.ts";
 import { resolveContext } from "../../src/config/resolve.ts";
 import { Namespace } from "../../generated/k8s/core/v1/index.ts";
 

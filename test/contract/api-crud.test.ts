@@ -3,9 +3,9 @@
  * server-side apply conflicts, deleteCollection, pagination and selectors.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { api, isStatus } from "../../src/api/index.ts";
-import { ApiError, isAlreadyExists, isConflict, isInvalid, isNotFound } from "../../src/errors.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import { api, isStatus } from "../../src/index.ts";
+import { ApiError, isAlreadyExists, isConflict, isInvalid, isNotFound } from "../../src/base/errors.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import { ConfigMap, Namespace, Secret, Service } from "../../generated/k8s/core/v1/index.ts";
 import { connect, scratchNamespace } from "./api-connection.ts";
 

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { api, discoverResource, Discovery, dynamicResource, type DiscoveredResource } from "../../src/api/index.ts";
-import { ValidationError, isNotFound } from "../../src/errors.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import { ValidationError, isNotFound } from "../../src/base/errors.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import { Deployment } from "../../generated/k8s/apps/v1/index.ts";
 import { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
 import { GitRepository } from "../../generated/flux/source/v1/index.ts";

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../src/api/index.ts";
-import { ApiError, isNotFound } from "../../src/errors.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import { ApiError, isNotFound } from "../../src/base/errors.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import { Pod, ServiceAccount, ConfigMap } from "../../generated/k8s/core/v1/index.ts";
 import { Deployment } from "../../generated/k8s/apps/v1/index.ts";
 import { Job } from "../../generated/k8s/batch/v1/index.ts";

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, inject, type TestContext } from "vitest";
-import { KubeClient, type KubeClientOptions } from "../../src/client.ts";
+import { KubeClient, type KubeClientOptions } from "../../src/client/kube-client.ts";
 import { SelfSubjectReview } from "../../generated/k8s/authentication/v1/index.ts";
 import { Namespace, ServiceAccount } from "../../generated/k8s/core/v1/index.ts";
 import { readKubeconfigMaterial, type KubeconfigMaterial } from "../support/kubeconfig-material.ts";

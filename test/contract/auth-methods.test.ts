@@ -8,7 +8,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { isForbidden } from "../../src/errors.ts";
+import { isForbidden } from "../../src/base/errors.ts";
 import { ConfigMap, Namespace, ServiceAccount } from "../../generated/k8s/core/v1/index.ts";
 import { Role, RoleBinding } from "../../generated/k8s/rbac/v1/index.ts";
 import {

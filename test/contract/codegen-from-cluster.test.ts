@@ -13,9 +13,9 @@ import { generateFiles, loadSpecInputs } from "../../codegen/generate.ts";
 import { setOfGroup } from "../../codegen/layout.ts";
 import type { ApiModel, KindModel, SchemaObject } from "../../codegen/model.ts";
 import { loadConfig } from "../../src/config/index.ts";
-import { createConnection } from "../../src/connection.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { isAlreadyExists } from "../../src/errors.ts";
+import { createConnection } from "../../src/connection/connection.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { isAlreadyExists } from "../../src/base/errors.ts";
 import { materialise, readManifest } from "../../specs/materialise.ts";
 
 const cluster = inject("cluster");

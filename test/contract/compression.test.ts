@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, test } from "vitest";
 import { loadConfig } from "../../src/config/index.ts";
-import { createConnection } from "../../src/connection.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import { createConnection } from "../../src/connection/connection.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.ts";
 
 const cluster = inject("cluster");

@@ -6,7 +6,7 @@
  * and exactly one re-exec after a 401.
  */
 import { describe, expect, test } from "vitest";
-import { ApiError, isUnauthorized } from "../../src/errors.ts";
+import { ApiError, isUnauthorized } from "../../src/base/errors.ts";
 import {
   authSuite,
   cluster,

@@ -6,13 +6,13 @@
  * `fluxSuite` is the connection, scratch namespace and FluxClient every Flux file starts with.
  */
 import { afterAll, beforeAll } from "vitest";
-import { GenericClient } from "../../src/api/client.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import { api } from "../../src/api/client.ts";
+import type { ResourceType } from "../../src/base/resource.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import { FluxClient } from "../../src/flux/flux-client.ts";
 import { FLUX_RESOURCES, type FluxKind, type FluxObject, type FluxRef } from "../../src/flux/kinds.ts";
 import type { FluxCondition } from "../../src/flux/readiness.ts";
 import { RECONCILE_REQUEST_ANNOTATION } from "../../src/flux/reconcile-request.ts";
-import { listRequest } from "../../src/request/read.ts";
 import { informer, type Informer } from "../../src/runtime/informer.ts";
 import { connect, scratchNamespace } from "./api-connection.ts";
 
@@ -29,13 +29,13 @@ export function condition(type: string, status: FluxCondition["status"], reason:
 
 /** Merge-patches the status subresource of a Flux object. */
 export async function writeStatus(conn: Connection, ref: FluxRef, status: Record<string, unknown>): Promise<FluxObject> {
-  const client = new GenericClient<FluxObject>(conn, FLUX_RESOURCES[ref.kind], ref.namespace);
+  const client = api(conn, FLUX_RESOURCES[ref.kind] as ResourceType<FluxObject, true, string>, { namespace: ref.namespace });
   return client.status.patch(ref.name, { type: "merge", patch: { status } as never });
 }
 
 /** Reads the object's generation and reports Ready=True for it, as a successful reconcile would. */
 export async function markReady(conn: Connection, ref: FluxRef, extra: Record<string, unknown> = {}): Promise<FluxObject> {
-  const client = new GenericClient<FluxObject>(conn, FLUX_RESOURCES[ref.kind], ref.namespace);
+  const client = api(conn, FLUX_RESOURCES[ref.kind] as ResourceType<FluxObject, true, string>, { namespace: ref.namespace });
   const generation = (await client.get(ref.name)).metadata?.generation ?? 1;
   return writeStatus(conn, ref, {
     observedGeneration: generation,
@@ -79,7 +79,7 @@ export class FakeFluxController {
       }));
     this.only = options.only ? new Set(options.only) : undefined;
     for (const kind of kinds) {
-      const inf = informer<FluxObject>(conn, { path: listRequest(FLUX_RESOURCES[kind], namespace).path });
+      const inf = informer(api(conn, FLUX_RESOURCES[kind] as ResourceType<FluxObject, true, string>, { namespace }));
       const check = (o: FluxObject): void => void this.maybeHandle(kind, o).catch((e: unknown) => this.errors.push(e));
       inf.on("add", check);
       inf.on("update", check);

@@ -6,8 +6,8 @@
 import { inspect } from "node:util";
 import { beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../src/api/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { ApiError } from "../../src/errors.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { ApiError } from "../../src/base/errors.ts";
 import type { FluxClient } from "../../src/flux/flux-client.ts";
 import type { FluxRef } from "../../src/flux/kinds.ts";
 import { formatFluxTree } from "../../src/flux/source-tree.ts";

@@ -4,8 +4,9 @@
  */
 import { describe, expect, test } from "vitest";
 import { api } from "../../src/api/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { ApiError, FluxSuspendedError } from "../../src/errors.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { ApiError } from "../../src/base/errors.ts";
+import { FluxSuspendedError } from "../../src/flux/errors.ts";
 import type { FluxClient } from "../../src/flux/flux-client.ts";
 import type { FluxRef } from "../../src/flux/kinds.ts";
 import { RECONCILE_REQUEST_ANNOTATION } from "../../src/flux/reconcile-request.ts";

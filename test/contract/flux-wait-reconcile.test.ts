@@ -5,8 +5,9 @@
  */
 import { beforeAll, describe, expect, inject, test } from "vitest";
 import { api } from "../../src/api/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { FluxNotReadyError, WaitTimeoutError } from "../../src/errors.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { WaitTimeoutError } from "../../src/base/errors.ts";
+import { FluxNotReadyError } from "../../src/flux/errors.ts";
 import type { FluxClient } from "../../src/flux/flux-client.ts";
 import type { FluxRef } from "../../src/flux/kinds.ts";
 import { RECONCILE_REQUEST_ANNOTATION } from "../../src/flux/reconcile-request.ts";

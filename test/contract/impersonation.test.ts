@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import yaml from "js-yaml";
 import { afterAll, describe, expect, test } from "vitest";
-import { ApiError, isForbidden } from "../../src/errors.ts";
+import { ApiError, isForbidden } from "../../src/base/errors.ts";
 import { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
 import { Clients, cluster, failure, tempDir, whoAmI } from "./auth-fixtures.ts";
 

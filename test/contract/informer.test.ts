@@ -5,10 +5,11 @@
  * really do, shared informers, and polling emitting the watcher's events.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import type { ConfigMap, Namespace } from "../../generated/k8s/core/v1/index.ts";
-import type { Deployment, ReplicaSet } from "../../generated/k8s/apps/v1/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { ExponentialBackoff } from "../../src/runtime/backoff.ts";
+import { ConfigMap, Namespace } from "../../generated/k8s/core/v1/index.ts";
+import { Deployment, ReplicaSet } from "../../generated/k8s/apps/v1/index.ts";
+import { api } from "../../src/api/client.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { ExponentialBackoff } from "../../src/base/backoff.ts";
 import { informer } from "../../src/runtime/informer.ts";
 import { SharedInformerFactory } from "../../src/runtime/shared-informers.ts";
 import { watcher } from "../../src/runtime/watcher.ts";
@@ -21,6 +22,7 @@ let ns: string;
 let path: string;
 const stop = new AbortController();
 const backoff = () => new ExponentialBackoff({ initialMs: 100, maxMs: 1000 });
+const configMaps = () => api(conn, ConfigMap, { namespace: ns });
 
 beforeAll(async () => {
   conn = await connectAs("admin");
@@ -47,8 +49,8 @@ const keysOf = (ledger: WatchLedger<ConfigMap>) => [...ledger.replica.entries()]
 describe(`watcher, informer and polling on ${cluster.mode} cluster`, () => {
   test("the watcher reports its list mode: streaming list on this server, list + watch when asked", async () => {
     for (let i = 0; i < 7; i++) await call(conn, "POST", path, configMap(`mode-${i}`, { t: "mode" }));
-    const streaming = watcher<ConfigMap>(conn, { path, labelSelector: "t=mode", signal: stop.signal, backoff: backoff() });
-    const paged = watcher<ConfigMap>(conn, { path, labelSelector: "t=mode", streamingList: false, pageSize: 3, signal: stop.signal, backoff: backoff() });
+    const streaming = watcher(configMaps(), { labelSelector: "t=mode", signal: stop.signal, backoff: backoff() });
+    const paged = watcher(configMaps(), { labelSelector: "t=mode", streamingList: false, limit: 3, signal: stop.signal, backoff: backoff() });
     const a = new WatchLedger(streaming);
     const b = new WatchLedger(paged);
     await a.until(() => a.counts.synced > 0, 20_000, "the streaming list");
@@ -58,7 +60,7 @@ describe(`watcher, informer and polling on ${cluster.mode} cluster`, () => {
     expect(streaming.stats).toMatchObject({ listRequests: 0, streamingFallbacks: 0, syncs: 1, errors: 0 });
     expect(paged.mode).toBe("list-watch");
     expect(paged.stats).toMatchObject({ listRequests: 3, syncs: 1, errors: 0 });
-    const truth = await listTruth(conn, path, "t=mode");
+    const truth = await listTruth(configMaps(), "t=mode");
     const expected = [...truth.objects].map(([k, t]) => `${k}@${t.resourceVersion}`).sort();
     expect(keysOf(a)).toEqual(expected);
     expect(keysOf(b)).toEqual(expected);
@@ -74,8 +76,7 @@ describe(`watcher, informer and polling on ${cluster.mode} cluster`, () => {
   });
 
   test("informer: cache with namespace, label and custom indexes; waitFor a ConfigMap predicate; waitForDeletion", async () => {
-    const inf = informer<ConfigMap>(conn, {
-      path,
+    const inf = informer(configMaps(), {
       labelSelector: "t=inf",
       indexers: { byColour: (cm) => (cm.data?.colour ? [cm.data.colour] : []) },
       signal: stop.signal,
@@ -110,9 +111,8 @@ describe(`watcher, informer and polling on ${cluster.mode} cluster`, () => {
   });
 
   test("informer waitFor on controller work: a Deployment's controller observes it and its ReplicaSet creates the pods", async () => {
-    const deployments = informer<Deployment>(conn, { path: `/apis/apps/v1/namespaces/${ns}/deployments`, signal: stop.signal, backoff: backoff() });
-    const replicaSets = informer<ReplicaSet>(conn, {
-      path: `/apis/apps/v1/namespaces/${ns}/replicasets`,
+    const deployments = informer(api(conn, Deployment, { namespace: ns }), { signal: stop.signal, backoff: backoff() });
+    const replicaSets = informer(api(conn, ReplicaSet, { namespace: ns }), {
       indexers: { owner: (rs) => (rs.metadata?.ownerReferences ?? []).map((o) => o.uid) },
       signal: stop.signal,
       backoff: backoff(),
@@ -149,7 +149,7 @@ describe(`watcher, informer and polling on ${cluster.mode} cluster`, () => {
   test("informer waitForDeletion on controller work: a namespace finishes terminating", async () => {
     const doomed = await scratchNamespace(conn, "doomed");
     await call(conn, "POST", `/api/v1/namespaces/${doomed}/configmaps`, configMap("inside", {}));
-    const namespaces = informer<Namespace>(conn, { path: "/api/v1/namespaces", fieldSelector: `metadata.name=${doomed}`, signal: stop.signal, backoff: backoff() });
+    const namespaces = informer(api(conn, Namespace), { fieldSelector: `metadata.name=${doomed}`, signal: stop.signal, backoff: backoff() });
     await namespaces.waitForSync({ timeoutMs: 20_000 });
     expect(namespaces.store.keys()).toEqual([doomed]);
     await call(conn, "DELETE", `/api/v1/namespaces/${doomed}`);
@@ -161,11 +161,11 @@ describe(`watcher, informer and polling on ${cluster.mode} cluster`, () => {
     namespaces.stop();
   });
 
-  test("shared informers: same path and selector share one watch and one cache", async () => {
-    const factory = new SharedInformerFactory(conn, { backoff: backoff() });
-    const a = factory.informer<ConfigMap>({ path, labelSelector: "t=shared" });
-    const b = factory.informer<ConfigMap>({ path, labelSelector: "t=shared" });
-    const other = factory.informer<ConfigMap>({ path, labelSelector: "t=other" });
+  test("shared informers: same collection and selector (as a string or an object) share one watch and one cache", async () => {
+    const factory = new SharedInformerFactory({ backoff: backoff() });
+    const a = factory.informer(configMaps(), { labelSelector: "t=shared" });
+    const b = factory.informer(configMaps(), { labelSelector: { t: "shared" } });
+    const other = factory.informer(configMaps(), { labelSelector: "t=other" });
     expect(factory.size).toBe(2);
     await call(conn, "POST", path, configMap("s1", { t: "shared" }));
     await Promise.all([a.waitFor("s1", () => true, { timeoutMs: 10_000 }), b.waitFor("s1", () => true, { timeoutMs: 10_000 }), other.waitForSync({ timeoutMs: 10_000 })]);
@@ -182,8 +182,8 @@ describe(`watcher, informer and polling on ${cluster.mode} cluster`, () => {
   });
 
   test("polling mode emits the watcher's events: same objects, same final versions, one option apart", async () => {
-    const watched = new WatchLedger(watcher<ConfigMap>(conn, { path, labelSelector: "t=poll", signal: stop.signal, backoff: backoff() }));
-    const polling = watcher<ConfigMap>(conn, { path, labelSelector: "t=poll", mode: "poll", pollIntervalMs: 200, signal: stop.signal, backoff: backoff() });
+    const watched = new WatchLedger(watcher(configMaps(), { labelSelector: "t=poll", signal: stop.signal, backoff: backoff() }));
+    const polling = watcher(configMaps(), { labelSelector: "t=poll", mode: "poll", pollIntervalMs: 200, signal: stop.signal, backoff: backoff() });
     const polled = new WatchLedger(polling);
     const bothSee = (key: string, rv: string | undefined) =>
       Promise.all([watched, polled].map((l) => l.until(() => l.last.get(key)?.resourceVersion === rv, 10_000, `${key}@${rv}`)));

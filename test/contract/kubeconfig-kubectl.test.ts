@@ -11,7 +11,7 @@ import { dirname, resolve } from "node:path";
 import yaml from "js-yaml";
 import { afterAll, describe, expect, inject, test } from "vitest";
 import { loadConfig } from "../../src/config/load-config.ts";
-import { loadKubeconfig } from "../../src/config/load.ts";
+import { loadKubeconfig } from "../../src/config/kubeconfig-files.ts";
 import { minifyKubeconfig } from "../../src/config/minify.ts";
 import { resolveContext } from "../../src/config/resolve.ts";
 import { selectContext } from "../../src/config/select.ts";

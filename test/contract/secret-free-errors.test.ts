@@ -12,7 +12,7 @@ import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, describe, expect, test } from "vitest";
-import { ApiError, AuthError, ConfigError, TlsError, TransportError, isUnauthorized } from "../../src/errors.ts";
+import { ApiError, AuthError, ConfigError, TlsError, TransportError, isUnauthorized } from "../../src/base/errors.ts";
 import {
   b64,
   Clients,

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { api } from "../../src/api/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import { Namespace } from "../../generated/k8s/core/v1/index.ts";
 import { repoRoot } from "../../specs/materialise.ts";
 import { runChild, type ChildResult } from "../support/child-output.ts";

@@ -8,9 +8,9 @@
  * other test files installed, which are swept through the dynamic client instead.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { api, apiVersionOf, Discovery, dynamicResource, type DiscoveredResource, type KubeList, type ResourceType } from "../../src/api/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { isNotFound } from "../../src/errors.ts";
+import { api, apiVersionOf, Discovery, dynamicResource, type DiscoveredResource, type KubeList, type ResourceType } from "../../src/index.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { isNotFound } from "../../src/base/errors.ts";
 import { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
 import { GitRepository } from "../../generated/flux/source/v1/index.ts";
 import { resources as k8sResources } from "../../generated/k8s/resources.ts";

@@ -9,8 +9,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect as tlsConnect, rootCertificates } from "node:tls";
 import { afterAll, describe, expect, test } from "vitest";
-import type { RetryEvent } from "../../src/connection.ts";
-import { ApiError, TlsError, isUnauthorized } from "../../src/errors.ts";
+import type { RetryEvent } from "../../src/connection/connection.ts";
+import { ApiError, TlsError, isUnauthorized } from "../../src/base/errors.ts";
 import { readKubeconfigMaterial } from "../support/kubeconfig-material.ts";
 import { b64, Clients, cluster, clusterEntry, failure, local, notApplicable, selfSigned, tempDir, whoAmI, writeKubeconfig } from "./auth-fixtures.ts";
 

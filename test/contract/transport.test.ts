@@ -5,10 +5,10 @@
  * Auth providers here are tiny static ones, so this file does not depend on src/config.
  */
 import { afterAll, describe, expect, inject, test } from "vitest";
-import { createConnection } from "../../src/connection.ts";
+import { createConnection } from "../../src/connection/connection.ts";
 import type { AuthProvider, Credentials, ResolvedConfig } from "../../src/config/types.ts";
-import { ApiError, TlsError, isAbortError, isForbidden, isNotFound, isUnauthorized } from "../../src/errors.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import { ApiError, TlsError, isAbortError, isForbidden, isNotFound, isUnauthorized } from "../../src/base/errors.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import { readKubeconfigMaterial, type KubeconfigMaterial } from "../support/kubeconfig-material.ts";
 
 const cluster = inject("cluster");

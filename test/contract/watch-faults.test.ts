@@ -14,14 +14,15 @@
  * control plane. It leaves kube-apiserver running with its default compaction interval.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import type { Connection } from "../../src/connection-types.ts";
-import { ApiError, isGone } from "../../src/errors.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { ApiError, isGone } from "../../src/base/errors.ts";
 import { lineBatches } from "../../src/transport/line-decoder.ts";
-import { watch } from "../../src/runtime/watch.ts";
+import type { ListWatchClient } from "../../src/api/client-types.ts";
+import type { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
 import type { WatcherStats } from "../../src/runtime/watcher-events.ts";
 import { mulberry32 } from "../support/configmap-writer.ts";
 import type { FaultProxy } from "../support/fault-proxy.ts";
-import { call, connectAs, connectThroughProxy, controlApiserver, isCompacted, pause, removeNamespace, scratchNamespace } from "../support/watch-cluster.ts";
+import { call, configMapsIn, connectAs, connectThroughProxy, controlApiserver, isCompacted, pause, removeNamespace, scratchNamespace } from "../support/watch-cluster.ts";
 import { runDrill, type DrillResult } from "../support/watch-drill.ts";
 
 const cluster = inject("cluster");
@@ -90,11 +91,11 @@ describe.runIf(cluster.controlUrl !== undefined)(`watch fault drills, ${OBJECTS}
         compactionChanged = true;
         await controlApiserver("restart", { etcdCompactionInterval: "3s" });
         const deadline = Date.now() + 30_000;
-        while (!(await isCompacted(admin, ctx.path, awayAt))) {
+        while (!(await isCompacted(configMapsIn(admin, ctx.namespace), awayAt))) {
           if (Date.now() > deadline) throw new Error(`etcd did not compact past ${awayAt} within 30 s`);
           await pause(500);
         }
-        gone = await firstWatchError(admin, ctx.path, awayAt);
+        gone = await firstWatchError(configMapsIn(admin, ctx.namespace), awayAt);
         goneLine = await firstRawLine(admin, ctx.path, awayAt);
         // Objects the consumers hold and the writer is done with, deleted while they are away:
         // the relist must report each of them as a resync DELETED.
@@ -236,11 +237,11 @@ describe.runIf(cluster.controlUrl !== undefined)(`watch fault drills, ${OBJECTS}
 });
 
 /** Opens a watch from `resourceVersion` and returns what it throws (undefined if it delivers anything). */
-async function firstWatchError(conn: Connection, path: string, resourceVersion: string): Promise<unknown> {
+async function firstWatchError(client: ListWatchClient<ConfigMap>, resourceVersion: string): Promise<unknown> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 10_000);
   try {
-    for await (const _ of watch(conn, path, { resourceVersion, signal: controller.signal })) return undefined;
+    for await (const _ of client.watch({ resourceVersion, signal: controller.signal })) return undefined;
     return undefined;
   } catch (error) {
     return error;

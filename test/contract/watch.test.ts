@@ -6,16 +6,18 @@
  * restarts the API server to get one.)
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import type { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { ApiError, ValidationError } from "../../src/errors.ts";
-import { INITIAL_EVENTS_END_ANNOTATION, watch, type WatchEvent } from "../../src/runtime/watch.ts";
+import { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
+import { api } from "../../src/api/client.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { ApiError, ValidationError } from "../../src/base/errors.ts";
+import { INITIAL_EVENTS_END_ANNOTATION, type WatchEvent } from "../../src/api/watch-stream.ts";
 import { call, connectAs, listTruth, pause, removeNamespace, scratchNamespace } from "../support/watch-cluster.ts";
 
 const cluster = inject("cluster");
 let conn: Connection;
 let ns: string;
 let path: string;
+const configMaps = () => api(conn, ConfigMap, { namespace: ns });
 
 beforeAll(async () => {
   conn = await connectAs("admin");
@@ -58,14 +60,14 @@ async function collect<T>(
   return seen;
 }
 
-const currentVersion = async (labelSelector?: string) => (await listTruth(conn, path, labelSelector)).resourceVersion!;
+const currentVersion = async (labelSelector?: string) => (await listTruth(configMaps(), labelSelector)).resourceVersion!;
 const names = (events: WatchEvent<ConfigMap>[]) => events.map((e) => (e.type === "BOOKMARK" ? "BOOKMARK" : `${e.type} ${e.object.metadata?.name}`));
 
 describe(`watch() on ${cluster.mode} cluster`, () => {
   test("typed ADDED, MODIFIED, DELETED in order, only after the given resourceVersion", async () => {
     await call(conn, "POST", path, configMap("before", { t: "order" }));
     const from = await currentVersion();
-    const reading = collect((signal) => watch<ConfigMap>(conn, path, { resourceVersion: from, labelSelector: "t=order", signal }), (seen) => seen.some((e) => e.type === "DELETED"));
+    const reading = collect((signal) => configMaps().watch({ resourceVersion: from, labelSelector: "t=order", signal }), (seen) => seen.some((e) => e.type === "DELETED"));
     await call(conn, "POST", path, configMap("a", { t: "order" }, { step: "0" }));
     await call(conn, "PATCH", `${path}/a`, { data: { step: "1" } });
     await call(conn, "DELETE", `${path}/a`);
@@ -83,8 +85,8 @@ describe(`watch() on ${cluster.mode} cluster`, () => {
 
   test("label and field selectors filter on the server", async () => {
     const from = await currentVersion();
-    const byLabel = collect((signal) => watch<ConfigMap>(conn, path, { resourceVersion: from, labelSelector: "t=sel,tier=web", signal }), (s) => s.length >= 1);
-    const byField = collect((signal) => watch<ConfigMap>(conn, path, { resourceVersion: from, fieldSelector: "metadata.name=sel-2", signal }), (s) => s.length >= 1);
+    const byLabel = collect((signal) => configMaps().watch({ resourceVersion: from, labelSelector: "t=sel,tier=web", signal }), (s) => s.length >= 1);
+    const byField = collect((signal) => configMaps().watch({ resourceVersion: from, fieldSelector: "metadata.name=sel-2", signal }), (s) => s.length >= 1);
     await call(conn, "POST", path, configMap("sel-1", { t: "sel", tier: "db" }));
     await call(conn, "POST", path, configMap("sel-2", { t: "sel", tier: "cache" }));
     await call(conn, "POST", path, configMap("sel-3", { t: "sel", tier: "web" }));
@@ -98,10 +100,10 @@ describe(`watch() on ${cluster.mode} cluster`, () => {
     // Nothing matches the selector, so all these streams can carry is bookmarks. The server
     // sends one 2 s before the timeout, once it has seen a newer resourceVersion.
     const withBookmarks = collect(
-      (signal) => watch<ConfigMap>(conn, path, { resourceVersion: from, labelSelector: "t=none", allowWatchBookmarks: true, timeoutSeconds: 5, signal }),
+      (signal) => configMaps().watch({ resourceVersion: from, labelSelector: "t=none", allowWatchBookmarks: true, timeoutSeconds: 5, signal }),
       () => false,
     );
-    const without = collect((signal) => watch<ConfigMap>(conn, path, { resourceVersion: from, labelSelector: "t=none", timeoutSeconds: 5, signal }), () => false);
+    const without = collect((signal) => configMaps().watch({ resourceVersion: from, labelSelector: "t=none", timeoutSeconds: 5, signal }), () => false);
     const writing = (async () => {
       for (let i = 0; i < 8; i++) {
         await call(conn, "POST", path, configMap(`noise-${i}`, { t: "noise" }));
@@ -126,7 +128,7 @@ describe(`watch() on ${cluster.mode} cluster`, () => {
     await call(conn, "POST", path, configMap("init-2", { t: "init" }));
     const reading = collect(
       (signal) =>
-        watch<ConfigMap>(conn, path, {
+        configMaps().watch({
           labelSelector: "t=init",
           sendInitialEvents: true,
           resourceVersionMatch: "NotOlderThan",
@@ -145,7 +147,7 @@ describe(`watch() on ${cluster.mode} cluster`, () => {
 
   test("aborting the signal ends the iteration cleanly and promptly", async () => {
     const controller = new AbortController();
-    const stream = watch<ConfigMap>(conn, path, { labelSelector: "t=abort", signal: controller.signal });
+    const stream = configMaps().watch({ labelSelector: "t=abort", signal: controller.signal });
     const seen: string[] = [];
     const reading = (async () => {
       for await (const event of stream) seen.push(event.type);
@@ -161,7 +163,7 @@ describe(`watch() on ${cluster.mode} cluster`, () => {
 
   test("a rejected watch throws an ApiError with the server's Status; bad options fail before sending", async () => {
     const rejected = await (async () => {
-      for await (const _ of watch(conn, path, { fieldSelector: "data.nope=1" })) return undefined;
+      for await (const _ of configMaps().watch({ fieldSelector: "data.nope=1" })) return undefined;
       return undefined;
     })().catch((e: unknown) => e);
     expect(rejected).toBeInstanceOf(ApiError);
@@ -169,8 +171,8 @@ describe(`watch() on ${cluster.mode} cluster`, () => {
     expect((rejected as ApiError).status.kind).toBe("Status");
     expect((rejected as ApiError).message).toContain(path);
 
-    expect(() => watch(conn, path, { resourceVersionMatch: "NotOlderThan" })).toThrow(ValidationError);
-    expect(() => watch(conn, path, { sendInitialEvents: true })).toThrow(ValidationError);
-    expect(() => watch(conn, path, { timeoutSeconds: -1 })).toThrow(ValidationError);
+    expect(() => configMaps().watch({ resourceVersionMatch: "NotOlderThan" })).toThrow(ValidationError);
+    expect(() => configMaps().watch({ sendInitialEvents: true })).toThrow(ValidationError);
+    expect(() => configMaps().watch({ timeoutSeconds: -1 })).toThrow(ValidationError);
   });
 });

@@ -8,8 +8,8 @@
  * The writer does not try to know the final state: the fault tests take a fresh list as the
  * truth. It records which names it touched so that deletions can be checked too.
  */
-import type { Connection } from "../../src/connection-types.ts";
-import { ApiError, isAlreadyExists, isNotFound, KubeError } from "../../src/errors.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { ApiError, isAlreadyExists, isNotFound, KubeError } from "../../src/base/errors.ts";
 
 export interface WriterOptions {
   conn: Connection;

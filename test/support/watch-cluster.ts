@@ -8,12 +8,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { loadConfig } from "../../src/config/index.ts";
-import { createConnection, type ConnectionOptions } from "../../src/connection.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { ApiError } from "../../src/errors.ts";
-import { fetchListPage } from "../../src/runtime/list-page.ts";
-import type { KubeObject } from "../../src/runtime/kube-object.ts";
-import { objectKey } from "../../src/runtime/kube-object.ts";
+import { createConnection, type ConnectionOptions } from "../../src/connection/connection.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { ApiError } from "../../src/base/errors.ts";
+import { api } from "../../src/api/client.ts";
+import type { ListClient } from "../../src/api/client-types.ts";
+import { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
+import type { KubeObject } from "../../src/base/object.ts";
+import { objectKey } from "../../src/base/object.ts";
 import { startFaultProxy, type FaultAction, type FaultProxy, type SeenRequest } from "./fault-proxy.ts";
 import type { Truth } from "./watch-ledger.ts";
 
@@ -64,24 +66,29 @@ export async function removeNamespace(conn: Connection, name: string): Promise<v
   await call(conn, "DELETE", `/api/v1/namespaces/${name}`).catch(() => undefined);
 }
 
+/** The ConfigMaps of a namespace through a connection: what the watch tests follow. */
+export function configMapsIn(conn: Connection, namespace: string) {
+  return api(conn, ConfigMap, { namespace });
+}
+
 /** A fresh, complete list: key → uid and resourceVersion. */
-export async function listTruth(conn: Connection, path: string, labelSelector?: string): Promise<{ objects: Map<string, Truth>; resourceVersion: string | undefined }> {
+export async function listTruth(client: ListClient<KubeObject>, labelSelector?: string): Promise<{ objects: Map<string, Truth>; resourceVersion: string | undefined }> {
   const objects = new Map<string, Truth>();
-  let continueToken: string | undefined;
   let resourceVersion: string | undefined;
+  let token: string | undefined;
   do {
-    const page = await fetchListPage<KubeObject>(conn, path, { limit: 1000, ...(continueToken ? { continueToken } : {}), ...(labelSelector ? { labelSelector } : {}) });
+    const page = await client.list({ limit: 1000, ...(token && { continue: token }), ...(labelSelector && { labelSelector }) });
     for (const item of page.items) objects.set(objectKey(item), { uid: item.metadata!.uid!, resourceVersion: item.metadata!.resourceVersion! });
-    continueToken = page.continueToken;
-    resourceVersion ??= page.resourceVersion;
-  } while (continueToken);
+    token = page.metadata.continue || undefined;
+    resourceVersion ??= page.metadata.resourceVersion || undefined;
+  } while (token);
   return { objects, resourceVersion };
 }
 
 /** True once etcd has compacted past `resourceVersion` (an exact list of it answers 410). */
-export async function isCompacted(conn: Connection, path: string, resourceVersion: string): Promise<boolean> {
+export async function isCompacted(client: ListClient<KubeObject>, resourceVersion: string): Promise<boolean> {
   try {
-    await fetchListPage(conn, path, { limit: 1, resourceVersion, resourceVersionMatch: "Exact" });
+    await client.list({ limit: 1, resourceVersion, resourceVersionMatch: "Exact" });
     return false;
   } catch (error) {
     if (error instanceof ApiError && error.code === 410) return true;

@@ -11,17 +11,18 @@
  * - no event was duplicated, replayed or orphaned (see WatchLedger's anomalies).
  */
 import type { ConfigMap } from "../../generated/k8s/core/v1/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
-import { ExponentialBackoff, ResetTimerBackoff } from "../../src/runtime/backoff.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import { ExponentialBackoff, ResetTimerBackoff } from "../../src/base/backoff.ts";
 import { informer, type Informer } from "../../src/runtime/informer.ts";
 import { watcher, type WatcherOptions } from "../../src/runtime/watcher.ts";
 import type { Watcher, WatcherStats } from "../../src/runtime/watcher-events.ts";
 import { startWriter, untilProgress, type WriterProgress, type WriterReport } from "./configmap-writer.ts";
-import { call, listTruth, runtime } from "./watch-cluster.ts";
+import { call, configMapsIn, listTruth, runtime } from "./watch-cluster.ts";
 import { verify, WatchLedger, type Anomalies, type Verdict } from "./watch-ledger.ts";
 
 export interface DrillContext {
   path: string;
+  namespace: string;
   progress: WriterProgress;
   writer: Promise<WriterReport>;
   /** Resolves when the writer has finished this share (0..1) of its objects. */
@@ -78,10 +79,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const stop = new AbortController();
   // Quick retries, so that a drill with many faults spends its time on faults, not on waiting.
   const backoff = () => new ResetTimerBackoff(new ExponentialBackoff({ initialMs: 100, maxMs: 1000 }), 5_000);
-  const common = { path, labelSelector, signal: stop.signal, ...options.watcherOptions };
-  const w = watcher<ConfigMap>(options.watchConn, { streamingList: false, pageSize: 250, ...common, backoff: backoff() });
+  const common = { labelSelector, signal: stop.signal, ...options.watcherOptions };
+  const w = watcher(configMapsIn(options.watchConn, options.namespace), { streamingList: false, limit: 250, ...common, backoff: backoff() });
   const ledger = new WatchLedger(w);
-  const inf = informer<ConfigMap>(options.watchConn, { ...common, backoff: backoff() });
+  const inf = informer(configMapsIn(options.watchConn, options.namespace), { ...common, backoff: backoff() });
   const resyncDeletes = { watcher: 0, informer: 0 };
   inf.on("delete", (_cm, info) => info.resync && resyncDeletes.informer++);
   try {
@@ -100,6 +101,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     });
     const ctx: DrillContext = {
       path,
+      namespace: options.namespace,
       progress,
       writer,
       at: (share) => untilProgress(progress, Math.floor(share * options.objects), writer),
@@ -113,7 +115,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     const markerKey = `${options.namespace}/${prefix}-marker`;
     await inf.waitFor(markerKey, (cm) => cm.metadata?.resourceVersion === marker.metadata?.resourceVersion, { timeoutMs: 60_000 });
     await ledger.until(() => ledger.replica.get(markerKey)?.resourceVersion === marker.metadata?.resourceVersion, 60_000, "the marker");
-    const truth = await listTruth(options.writerConn, path, labelSelector);
+    const truth = await listTruth(configMapsIn(options.writerConn, options.namespace), labelSelector);
 
     const cacheMismatches: string[] = [];
     for (const [key, final] of truth.objects) {

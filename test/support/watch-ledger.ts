@@ -6,8 +6,8 @@
  * Resource versions are compared as integers, which is what etcd gives; the SDK itself never
  * does this (they are opaque in the API), but a test against a real etcd may.
  */
-import type { KubeObject } from "../../src/runtime/kube-object.ts";
-import { objectKey } from "../../src/runtime/kube-object.ts";
+import type { KubeObject } from "../../src/base/object.ts";
+import { objectKey } from "../../src/base/object.ts";
 import type { WatcherEvent } from "../../src/runtime/watcher-events.ts";
 
 export interface Seen {

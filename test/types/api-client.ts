@@ -2,13 +2,13 @@
  * Type-level tests of the generic client against real generated kinds. Compiled by
  * `npx tsc -p tsconfig.json --noEmit`, never run. Each @ts-expect-error must stay an error.
  */
-import { api, type ApplyConfiguration } from "../../src/api/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import { api, type ApplyConfiguration } from "../../src/index.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import { Deployment, StatefulSet } from "../../generated/k8s/apps/v1/index.ts";
 import { ConfigMap, Namespace, Node, Pod, ServiceAccount } from "../../generated/k8s/core/v1/index.ts";
 import { CertificateSigningRequest } from "../../generated/k8s/certificates/v1/index.ts";
 import { GitRepository } from "../../generated/flux/source/v1/index.ts";
-import type { Status } from "../../src/errors.ts";
+import type { Status } from "../../src/base/errors.ts";
 
 declare const conn: Connection;
 

@@ -3,8 +3,8 @@
  * fourth phantom (a hand-declared create-only TokenReview, since the generator does not
  * narrow verbs yet). Compiled by tsc, never run.
  */
-import { api, discoverResource, dynamicResource, type KubeObject } from "../../src/api/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import { api, discoverResource, dynamicResource, type DynamicObject } from "../../src/index.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import { TokenReview } from "./api-fixtures.ts";
 
 declare const conn: Connection;
@@ -12,7 +12,7 @@ declare const conn: Connection;
 export async function handDescribed(): Promise<void> {
   const Widgets = dynamicResource({ group: "example.com", version: "v1", plural: "widgets", namespaced: true, kind: "Widget", subresources: ["status"] });
   const widgets = api(conn, Widgets, { namespace: "default" });
-  const w: KubeObject = await widgets.get("w1");
+  const w: DynamicObject = await widgets.get("w1");
   void w.metadata?.name;
   void (w.spec satisfies unknown);
   await widgets.status.get("w1");
@@ -33,7 +33,7 @@ export async function discovered(): Promise<void> {
   // Scope is only known at run time: a namespace is accepted (and checked when sent).
   const repos = api(conn, GitRepository, { namespace: "flux-system" });
   const all = await repos.list();
-  void (all.items satisfies KubeObject[]);
+  void (all.items satisfies DynamicObject[]);
   await repos.status.get("podinfo");
 }
 

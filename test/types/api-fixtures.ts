@@ -3,7 +3,7 @@
  * for the request/API unit tests and the type-level tests, so they do not depend on
  * generated/ being built. Fields are a subset of the real ones; required ones match the spec.
  */
-import type { ResourceType } from "../../src/api/resource.ts";
+import type { ResourceType } from "../../src/base/resource.ts";
 
 export interface ObjectMeta {
   name?: string;

@@ -5,8 +5,8 @@
  */
 import { api } from "../../src/api/index.ts";
 import type { AllNamespacesClient, ResourceClient } from "../../src/api/client-types.ts";
-import type { ResourceType, Verb } from "../../src/api/resource.ts";
-import type { Connection } from "../../src/connection-types.ts";
+import type { ResourceType, Verb } from "../../src/base/resource.ts";
+import type { Connection } from "../../src/connection/types.ts";
 import { appsV1, Deployment } from "../../generated/k8s/apps/v1/index.ts";
 import { authenticationV1, TokenReview } from "../../generated/k8s/authentication/v1/index.ts";
 import { certificatesV1 } from "../../generated/k8s/certificates/v1/index.ts";

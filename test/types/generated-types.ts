@@ -2,7 +2,7 @@
  * Type-level tests of the generated SDK (generated/ must exist: `npm run generate`).
  * Checked by `npm run typecheck`; every @ts-expect-error must hit an error or tsc fails.
  */
-import type { ResourceType } from "../../src/api/resource.ts";
+import type { ResourceType } from "../../src/base/resource.ts";
 import { Deployment, type DeploymentSpec } from "../../generated/k8s/apps/v1/index.ts";
 import { Namespace, Pod, type Container, type ServicePort } from "../../generated/k8s/core/v1/index.ts";
 import type { ObjectMeta, Quantity } from "../../generated/k8s/meta/v1/index.ts";

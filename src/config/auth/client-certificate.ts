@@ -1,4 +1,4 @@
-import { AuthError, ConfigError } from "../../errors.ts";
+import { AuthError, ConfigError } from "../../base/errors.ts";
 import type { ConfigEnvironment } from "../environment.ts";
 import { guardDescription } from "../redact.ts";
 import type { AuthProvider, Credentials } from "../types.ts";

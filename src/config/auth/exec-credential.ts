@@ -1,4 +1,4 @@
-import { AuthError, ConfigError } from "../../errors.ts";
+import { AuthError, ConfigError } from "../../base/errors.ts";
 import type { ConfigEnvironment } from "../environment.ts";
 import { EXEC_API_VERSIONS, type ExecConfig, type ExecInteractiveMode } from "../kubeconfig.ts";
 import { guardDescription } from "../redact.ts";

@@ -1,4 +1,4 @@
-import { AuthError } from "../../errors.ts";
+import { AuthError } from "../../base/errors.ts";
 import { isRecord } from "../field-reader.ts";
 
 /** What an ExecCredential's status grants. */

@@ -1,4 +1,4 @@
-import { ConfigError } from "../../errors.ts";
+import { ConfigError } from "../../base/errors.ts";
 import type { ConfigEnvironment } from "../environment.ts";
 import type { AuthInfo } from "../kubeconfig.ts";
 import type { AuthProvider } from "../types.ts";

@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import { AuthError } from "../../errors.ts";
+import { AuthError } from "../../base/errors.ts";
 
 /** How to reach an OIDC issuer. */
 export interface IssuerClient {

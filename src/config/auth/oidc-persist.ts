@@ -1,7 +1,7 @@
 import { chmod, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import yaml from "js-yaml";
-import { AuthError } from "../../errors.ts";
+import { AuthError } from "../../base/errors.ts";
 import { isRecord } from "../field-reader.ts";
 
 /**

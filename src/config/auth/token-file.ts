@@ -1,4 +1,4 @@
-import { AuthError } from "../../errors.ts";
+import { AuthError } from "../../base/errors.ts";
 import type { ConfigEnvironment } from "../environment.ts";
 import { guardDescription } from "../redact.ts";
 import type { AuthProvider, Credentials } from "../types.ts";

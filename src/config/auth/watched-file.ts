@@ -1,4 +1,4 @@
-import { AuthError } from "../../errors.ts";
+import { AuthError } from "../../base/errors.ts";
 import { describeFsError, type ConfigEnvironment } from "../environment.ts";
 
 export interface WatchedFileOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, isStatus } from "../../../src/api/index.ts";
-import { DecodeError, ValidationError, ApiError } from "../../../src/errors.ts";
+import { api, isStatus } from "../../../src/index.ts";
+import { DecodeError, ValidationError, ApiError } from "../../../src/base/errors.ts";
 import { requestTarget } from "../../../src/request/index.ts";
 import { ConfigMap, Deployment, Namespace, Pod, TokenReview } from "../../types/api-fixtures.ts";
 import { json, RecordingConnection } from "./recording-connection.ts";

@@ -3,8 +3,8 @@
  * client logic the real API server cannot exercise (malformed bodies, chunk boundaries,
  * "nothing was sent"). Everything the server can answer is in test/contract/api-*.test.ts.
  */
-import type { Connection } from "../../../src/connection-types.ts";
-import { ApiError, type Status } from "../../../src/errors.ts";
+import type { Connection } from "../../../src/connection/types.ts";
+import { ApiError, type Status } from "../../../src/base/errors.ts";
 import type { KubeRequest, SendOptions } from "../../../src/request/types.ts";
 import type { HttpResponse } from "../../../src/transport/types.ts";
 

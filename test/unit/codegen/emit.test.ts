@@ -77,7 +77,7 @@ describe("generateFiles on fixtures", () => {
       '  verbs: ["create", "delete", "get", "list", "patch", "update"],\n  subresources: ["finalize", "status"],\n};\n',
     ],
     ["a CRD kind is custom", "crds/demo.example.io/v1/index.ts", '  subresources: ["status"],\n  custom: true,\n};\n'],
-    ["a CRD table entry is custom", "crds/resources.ts", '    subresources: ["status"],\n    custom: true,\n  },\n'],
+    ["a table entry is the module's own value, not a copy", "crds/resources.ts", '  "demo.example.io/v1/Gadget": demo_example_io_v1.Gadget,\n'],
     ["stub imports: the generic client and the Connection type", "k8s/core/v1/index.ts", 'import { api } from "'],
     ["stub factory", "k8s/core/v1/index.ts", "export const coreV1 = (conn: Connection) => ({\n"],
     [
@@ -148,7 +148,7 @@ widgetsV1(conn).widgetReviews().list();
 
 describe("determinism", () => {
   it("gives byte-identical output for the same input, and for the same input in another key order", () => {
-    const options = { resourceModulePath: "../src/api/resource.ts", sources };
+    const options = { resourceModulePath: "../src/base/resource.ts", sources };
     const first = generateFiles(fixtureModel(), options);
     const again = generateFiles(fixtureModel(), options);
     const reordered = generateFiles(fixtureModel(reverseKeys), options);

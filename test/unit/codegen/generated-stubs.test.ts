@@ -9,8 +9,8 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { stubFactoryName, stubMemberName } from "../../../codegen/stub-emitter.ts";
-import type { ResourceType } from "../../../src/api/resource.ts";
-import type { Connection } from "../../../src/connection-types.ts";
+import type { ResourceType } from "../../../src/base/resource.ts";
+import type { Connection } from "../../../src/connection/types.ts";
 import { repoRoot } from "../../../specs/materialise.ts";
 
 const generated = join(repoRoot, "generated");

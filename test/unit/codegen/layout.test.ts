@@ -68,7 +68,7 @@ describe("relativeSpecifier", () => {
     ["k8s/apps/v1/index.ts", "k8s/apps/v1/other.ts", "./other.ts"],
     ["k8s/resources.ts", "k8s/apps/v1/index.ts", "./apps/v1/index.ts"],
     ["flux/source/v1/index.ts", "k8s/meta/v1/index.ts", "../../../k8s/meta/v1/index.ts"],
-    ["k8s/apps/v1/index.ts", "../src/api/resource.ts", "../../../../src/api/resource.ts"],
+    ["k8s/apps/v1/index.ts", "../src/base/resource.ts", "../../../../src/base/resource.ts"],
   ])("%s → %s", (from, to, expected) => {
     expect(relativeSpecifier(from, to)).toBe(expected);
   });

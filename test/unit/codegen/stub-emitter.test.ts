@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { customProperty, srcPaths, verbTypeArgument } from "../../../codegen/module-emitter.ts";
 import { crdVerbs, type KindModel } from "../../../codegen/model.ts";
 import { emitStubs, stubFactoryName, stubMemberName } from "../../../codegen/stub-emitter.ts";
-import type { Verb } from "../../../src/api/resource.ts";
+import type { Verb } from "../../../src/base/resource.ts";
 
 describe("stubMemberName", () => {
   it.each([
@@ -77,9 +77,9 @@ describe("customProperty", () => {
 });
 
 describe("srcPaths", () => {
-  it("puts the client and the Connection type beside src/api/resource.ts", () => {
-    expect(srcPaths("../src/api/resource.ts")).toEqual({ client: "../src/api/client.ts", connection: "../src/connection-types.ts" });
-    expect(() => srcPaths("../src/resource.ts")).toThrow(/api\/resource\.ts/);
+  it("finds the client and the Connection type from src/base/resource.ts", () => {
+    expect(srcPaths("../src/base/resource.ts")).toEqual({ client: "../src/api/client.ts", connection: "../src/connection/types.ts" });
+    expect(() => srcPaths("../src/resource.ts")).toThrow(/base\/resource\.ts/);
   });
 });
 

@@ -11,6 +11,7 @@ import { tempOutDir } from "./typecheck.ts";
 
 const bun = join(repoRoot, "node_modules", ".bin", "bun");
 const src = join(repoRoot, "src", "index.ts");
+const config = join(repoRoot, "src", "config", "index.ts");
 const gen = (module: string) => join(repoRoot, "generated", module, "index.ts");
 
 let out: { dir: string; dispose: () => Promise<void> };
@@ -32,7 +33,8 @@ describe("bundling one group", () => {
   it.each([
     [
       "apps/v1 stubs",
-      `import { createConnection, loadConfig } from ${JSON.stringify(src)};
+      `import { createConnection } from ${JSON.stringify(src)};
+import { loadConfig } from ${JSON.stringify(config)};
 import { appsV1 } from ${JSON.stringify(gen("k8s/apps/v1"))};
 const conn = createConnection(await loadConfig());
 console.log((await appsV1(conn).deployments("default").list()).items.length);`,
@@ -41,7 +43,8 @@ console.log((await appsV1(conn).deployments("default").list()).items.length);`,
     ],
     [
       "one core/v1 kind through api()",
-      `import { api, createConnection, loadConfig } from ${JSON.stringify(src)};
+      `import { api, createConnection } from ${JSON.stringify(src)};
+import { loadConfig } from ${JSON.stringify(config)};
 import { Pod } from ${JSON.stringify(gen("k8s/core/v1"))};
 const conn = createConnection(await loadConfig());
 console.log((await api(conn, Pod).list()).items.length);`,
@@ -50,7 +53,8 @@ console.log((await api(conn, Pod).list()).items.length);`,
     ],
     [
       "Flux source stubs",
-      `import { createConnection, loadConfig } from ${JSON.stringify(src)};
+      `import { createConnection } from ${JSON.stringify(src)};
+import { loadConfig } from ${JSON.stringify(config)};
 import { sourceV1 } from ${JSON.stringify(gen("flux/source/v1"))};
 const conn = createConnection(await loadConfig());
 console.log((await sourceV1(conn).gitRepositories.all().list()).items.length);`,

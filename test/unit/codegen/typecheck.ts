@@ -31,7 +31,7 @@ export async function tempOutDir(prefix: string): Promise<{ dir: string; dispose
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** The `resourceModulePath` generated files in `outDir` need to reach src/api/resource.ts. */
+/** The `resourceModulePath` generated files in `outDir` need to reach src/base/resource.ts. */
 export function resourcePathFor(outDir: string): string {
   return resourceModulePathFor(outDir, repoRoot);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthError } from "../../../src/errors.ts";
+import { AuthError } from "../../../src/base/errors.ts";
 import { ExecAuth } from "../../../src/config/auth/exec-credential.ts";
 import { credential, execBench, failure, V1, V1BETA1, type ExecBench, type Scenario } from "./fixtures/exec-plugin.ts";
 import { CERT_PEM } from "./fixtures/temp-files.ts";

@@ -1,7 +1,7 @@
 import { readFileSync, readlinkSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthError, ConfigError } from "../../../src/errors.ts";
-import { loadKubeconfig } from "../../../src/config/load.ts";
+import { AuthError, ConfigError } from "../../../src/base/errors.ts";
+import { loadKubeconfig } from "../../../src/config/kubeconfig-files.ts";
 import { resolveContext } from "../../../src/config/resolve.ts";
 import { credential, execBench, failure, PLUGIN_BODY, V1, V1BETA1, type ExecBench, type Scenario } from "./fixtures/exec-plugin.ts";
 import { b64, CA_PEM, CERT_PEM, KEY_PEM, kubeconfig, tempDir } from "./fixtures/temp-files.ts";

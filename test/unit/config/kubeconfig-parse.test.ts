@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/errors.ts";
+import { ConfigError } from "../../../src/base/errors.ts";
 import { parseKubeconfig } from "../../../src/config/kubeconfig-parse.ts";
 
 const FILE = "/cfg/kube.yaml";

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/errors.ts";
+import { ConfigError } from "../../../src/base/errors.ts";
 import { configEnvironment } from "../../../src/config/environment.ts";
 import type { Config } from "../../../src/config/kubeconfig.ts";
-import { kubeconfigPaths, loadKubeconfig, resolveRelativePaths } from "../../../src/config/load.ts";
+import { kubeconfigPaths, loadKubeconfig, resolveRelativePaths } from "../../../src/config/kubeconfig-files.ts";
 import { mergeKubeconfigs } from "../../../src/config/merge.ts";
 import { kubeconfig, tempDir, type TempDir } from "./fixtures/temp-files.ts";
 

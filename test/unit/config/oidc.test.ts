@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AuthError } from "../../../src/errors.ts";
+import { AuthError } from "../../../src/base/errors.ts";
 import { OidcAuth, jwtExpiry } from "../../../src/config/auth/oidc.ts";
 import { configEnvironment } from "../../../src/config/environment.ts";
-import { loadKubeconfig } from "../../../src/config/load.ts";
+import { loadKubeconfig } from "../../../src/config/kubeconfig-files.ts";
 import { resolveContext } from "../../../src/config/resolve.ts";
 import { createLoopbackPki, type LoopbackPki } from "../transport/loopback-pki.ts";
 import { jwt, nowSeconds, startFakeIssuer, type FakeIssuer } from "./fixtures/fake-issuer.ts";

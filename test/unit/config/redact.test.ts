@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadKubeconfig, type LoadedKubeconfig } from "../../../src/config/load.ts";
+import { loadKubeconfig, type LoadedKubeconfig } from "../../../src/config/kubeconfig-files.ts";
 import { minifyKubeconfig } from "../../../src/config/minify.ts";
 import { DATA_OMITTED, REDACTED, redactKubeconfig, redactUrl } from "../../../src/config/redact.ts";
 import { resolveContext } from "../../../src/config/resolve.ts";

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/errors.ts";
+import { ConfigError } from "../../../src/base/errors.ts";
 import { parseKubeconfig } from "../../../src/config/kubeconfig-parse.ts";
 import type { Config } from "../../../src/config/kubeconfig.ts";
-import { loadKubeconfig } from "../../../src/config/load.ts";
+import { loadKubeconfig } from "../../../src/config/kubeconfig-files.ts";
 import { resolveContext } from "../../../src/config/resolve.ts";
 import { selectContext, type ContextOverrides } from "../../../src/config/select.ts";
 import { b64, CA_PEM, CERT_PEM, KEY_PEM, kubeconfig, tempDir, type TempDir } from "./fixtures/temp-files.ts";

@@ -1,6 +1,6 @@
 import { utimesSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { AuthError, ConfigError } from "../../../src/errors.ts";
+import { AuthError, ConfigError } from "../../../src/base/errors.ts";
 import { TokenFileAuth } from "../../../src/config/auth/token-file.ts";
 import { configEnvironment } from "../../../src/config/environment.ts";
 import { inClusterConfig, isInCluster } from "../../../src/config/in-cluster.ts";

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { FluxNotReadyError, FluxSuspendedError, KubeError } from "../../../src/errors.ts";
+import { KubeError } from "../../../src/base/errors.ts";
+import { FluxNotReadyError, FluxSuspendedError } from "../../../src/flux/errors.ts";
 
 const repo = { kind: "GitRepository", name: "podinfo", namespace: "flux-system" };
 

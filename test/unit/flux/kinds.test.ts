@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, test } from "vitest";
-import { ValidationError } from "../../../src/errors.ts";
+import { ValidationError } from "../../../src/base/errors.ts";
 import { FluxClient } from "../../../src/flux/flux-client.ts";
 import {
   FLUX_RESOURCES,
@@ -13,7 +13,7 @@ import {
 import type { HelmRelease } from "../../../generated/flux/helm/v2/index.ts";
 import type { Alert } from "../../../generated/flux/notification/v1beta3/index.ts";
 import type { GitRepository } from "../../../generated/flux/source/v1/index.ts";
-import type { Connection } from "../../../src/connection-types.ts";
+import type { Connection } from "../../../src/connection/types.ts";
 
 describe("fluxRefOf", () => {
   test("from a reference and from an object", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { FLUX_RESOURCES, type FluxKind, type FluxObject } from "../../../src/flux/kinds.ts";
 import { fluxStatus } from "../../../src/flux/status-summary.ts";
-import { ValidationError } from "../../../src/errors.ts";
+import { ValidationError } from "../../../src/base/errors.ts";
 
 const ready = [{ type: "Ready", status: "True" as const, reason: "Succeeded", message: "all good", lastTransitionTime: "2025-01-01T00:00:00Z" }];
 const meta = (generation = 2) => ({ name: "x", namespace: "ns", generation });

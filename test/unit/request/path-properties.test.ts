@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ValidationError } from "../../../src/errors.ts";
+import { ValidationError } from "../../../src/base/errors.ts";
 import { encodeSegment, getRequest, listRequest, type ResourceRef } from "../../../src/request/index.ts";
 
 const dnsLabel = fc.stringMatching(/^[a-z]([a-z0-9-]{0,8}[a-z0-9])?$/);

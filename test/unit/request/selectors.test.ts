@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ValidationError } from "../../../src/errors.ts";
+import { ValidationError } from "../../../src/base/errors.ts";
 import { escapeFieldValue, formatFieldSelector, formatLabelSelector } from "../../../src/request/index.ts";
 
 describe("formatLabelSelector", () => {

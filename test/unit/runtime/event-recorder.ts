@@ -1,4 +1,4 @@
-import { objectKey, type KubeObject } from "../../../src/runtime/kube-object.ts";
+import { objectKey, type KubeObject } from "../../../src/base/object.ts";
 import type { WatcherEvent } from "../../../src/runtime/watcher-events.ts";
 
 /** Consumes a watcher in the background and keeps what it delivered. */

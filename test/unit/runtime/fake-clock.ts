@@ -1,4 +1,4 @@
-import type { Clock } from "../../../src/runtime/clock.ts";
+import type { Clock } from "../../../src/base/clock.ts";
 
 /** A clock that only moves when told to; timers fire in time order. */
 export class FakeClock implements Clock {

@@ -4,15 +4,33 @@
  * with compaction (410), bookmarks, streaming lists, label selectors, and fault switches.
  * The real API server's behaviour is checked by the contract suite, not here.
  */
-import type { Connection } from "../../../src/connection-types.ts";
-import { ApiError, TransportError } from "../../../src/errors.ts";
+import type { Connection } from "../../../src/connection/types.ts";
+import { ApiError, TransportError } from "../../../src/base/errors.ts";
 import type { KubeRequest, SendOptions } from "../../../src/request/types.ts";
 import type { HttpResponse } from "../../../src/transport/types.ts";
-import type { KubeObject } from "../../../src/runtime/kube-object.ts";
+import type { KubeObject } from "../../../src/base/object.ts";
+import type { ResourceType } from "../../../src/base/resource.ts";
+import { api } from "../../../src/api/client.ts";
+import type { ResourceClient } from "../../../src/api/client-types.ts";
 
 export interface TestObject extends KubeObject {
   data?: Record<string, string>;
 }
+
+/**
+ * The collection this server holds. No kind, so list items get theirs from the list's own
+ * kind, as for a resource described by hand.
+ */
+const TestConfigMaps: ResourceType<TestObject, true, never> = {
+  group: "",
+  version: "v1",
+  kind: "",
+  listKind: "",
+  plural: "configmaps",
+  namespaced: true,
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"],
+  subresources: [],
+};
 
 type EventType = "ADDED" | "MODIFIED" | "DELETED";
 
@@ -96,10 +114,13 @@ export class InMemoryApi implements Connection {
   private readonly streams = new Set<WatchStream>();
   private readonly snapshots = new Map<string, { rv: number; items: TestObject[] }>();
 
-  constructor(
-    readonly path = "/api/v1/namespaces/ns/configmaps",
-    private readonly ns: string | undefined = "ns",
-  ) {}
+  readonly path = "/api/v1/namespaces/ns/configmaps";
+  private readonly ns = "ns";
+
+  /** The typed client the runtime is given: configmaps in namespace "ns", through this fake server. */
+  client(): ResourceClient<TestObject, never> {
+    return api(this, TestConfigMaps, { namespace: this.ns });
+  }
 
   get resourceVersion(): string {
     return String(this.rv);
@@ -127,7 +148,7 @@ export class InMemoryApi implements Connection {
     const object: TestObject = {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name, ...(this.ns ? { namespace: this.ns } : {}), uid: `uid-${++this.uidCounter}`, labels },
+      metadata: { name, namespace: this.ns, uid: `uid-${++this.uidCounter}`, labels },
       data,
     };
     return this.record("ADDED", object);

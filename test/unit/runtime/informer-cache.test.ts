@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ValidationError } from "../../../src/errors.ts";
+import { ValidationError } from "../../../src/base/errors.ts";
 import { InformerCache } from "../../../src/runtime/informer-cache.ts";
-import type { KubeObject } from "../../../src/runtime/kube-object.ts";
+import type { KubeObject } from "../../../src/base/object.ts";
 
 interface Pod extends KubeObject {
   spec?: { nodeName?: string };

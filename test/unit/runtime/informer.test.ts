@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError, WaitTimeoutError } from "../../../src/errors.ts";
-import { ExponentialBackoff } from "../../../src/runtime/backoff.ts";
+import { ApiError, WaitTimeoutError } from "../../../src/base/errors.ts";
+import { ExponentialBackoff } from "../../../src/base/backoff.ts";
 import { informer, type Informer, type InformerOptions } from "../../../src/runtime/informer.ts";
 import { tick } from "./event-recorder.ts";
 import { InMemoryApi, type TestObject } from "./in-memory-api.ts";
@@ -9,8 +9,7 @@ const running: Informer<TestObject>[] = [];
 afterEach(() => running.splice(0).forEach((i) => i.stop()));
 
 function start(api: InMemoryApi, options: Partial<InformerOptions<TestObject>> = {}): Informer<TestObject> {
-  const inf = informer<TestObject>(api, {
-    path: api.path,
+  const inf = informer<TestObject>(api.client(), {
     streamingList: false,
     backoff: new ExponentialBackoff({ initialMs: 1, maxMs: 4 }),
     ...options,

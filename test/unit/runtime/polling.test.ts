@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { TransportError } from "../../../src/errors.ts";
-import type { Backoff } from "../../../src/runtime/backoff.ts";
+import { TransportError } from "../../../src/base/errors.ts";
+import type { Backoff } from "../../../src/base/backoff.ts";
 import { poller } from "../../../src/runtime/polling.ts";
 import { watcher } from "../../../src/runtime/watcher.ts";
 import { EventRecorder } from "./event-recorder.ts";
@@ -13,10 +13,9 @@ afterEach(() => controllers.splice(0).forEach((c) => c.abort()));
 function startPolling(api: InMemoryApi, clock: FakeClock, backoff?: Backoff) {
   const controller = new AbortController();
   controllers.push(controller);
-  const p = poller<TestObject>(api, {
-    path: api.path,
+  const p = poller<TestObject>(api.client(), {
     pollIntervalMs: 1000,
-    pageSize: 2,
+    limit: 2,
     clock,
     signal: controller.signal,
     ...(backoff ? { backoff } : {}),
@@ -75,7 +74,7 @@ describe("poller", () => {
     api.create("a");
     const controller = new AbortController();
     controllers.push(controller);
-    const w = watcher<TestObject>(api, { path: api.path, mode: "poll", pollIntervalMs: 10, signal: controller.signal });
+    const w = watcher<TestObject>(api.client(), { mode: "poll", pollIntervalMs: 10, signal: controller.signal });
     const rec = new EventRecorder(w);
     await rec.until((r) => r.count("SYNCED") >= 2);
     expect(w.mode).toBe("poll");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { objectKey, type KubeObject } from "../../../src/runtime/kube-object.ts";
+import { objectKey, type KubeObject } from "../../../src/base/object.ts";
 import { ResyncTracker } from "../../../src/runtime/resync-tracker.ts";
 import type { WatcherEvent } from "../../../src/runtime/watcher-events.ts";
 

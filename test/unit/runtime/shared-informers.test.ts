@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ExponentialBackoff } from "../../../src/runtime/backoff.ts";
+import { ExponentialBackoff } from "../../../src/base/backoff.ts";
+import type { ListWatchClient } from "../../../src/api/client-types.ts";
 import { SharedInformerFactory } from "../../../src/runtime/shared-informers.ts";
 import { tick } from "./event-recorder.ts";
 import { InMemoryApi, type TestObject } from "./in-memory-api.ts";
@@ -13,7 +14,7 @@ async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> 
 }
 
 const factoryFor = (api: InMemoryApi) =>
-  new SharedInformerFactory(api, { streamingList: false, backoff: new ExponentialBackoff({ initialMs: 1, maxMs: 4 }) });
+  new SharedInformerFactory({ streamingList: false, backoff: new ExponentialBackoff({ initialMs: 1, maxMs: 4 }) });
 const watches = (api: InMemoryApi) => api.requests.filter((r) => r.query?.watch).length;
 const lists = (api: InMemoryApi) => api.requests.filter((r) => !r.query?.watch).length;
 
@@ -22,16 +23,16 @@ describe("SharedInformerFactory", () => {
     const api = new InMemoryApi();
     api.create("a", {}, { app: "web" });
     const factory = factoryFor(api);
-    const first = factory.informer<TestObject>({ path: api.path, labelSelector: "app=web" });
+    const first = factory.informer<TestObject>(api.client(), { labelSelector: "app=web" });
     await first.waitForSync();
-    const second = factory.informer<TestObject>({ path: api.path, labelSelector: "app=web" });
+    const second = factory.informer<TestObject>(api.client(), { labelSelector: "app=web" });
     expect(second.synced).toBe(true);
     expect(second.store).toBe(first.store);
     expect(factory.size).toBe(1);
     await until(() => api.activeWatches === 1);
     expect([lists(api), watches(api)]).toEqual([1, 1]);
 
-    const other = factory.informer<TestObject>({ path: api.path, labelSelector: "app=db" });
+    const other = factory.informer<TestObject>(api.client(), { labelSelector: "app=db" });
     await other.waitForSync();
     expect(factory.size).toBe(2);
     expect(lists(api)).toBe(2);
@@ -43,11 +44,11 @@ describe("SharedInformerFactory", () => {
     const api = new InMemoryApi();
     api.create("a");
     const factory = factoryFor(api);
-    const h1 = factory.informer<TestObject>({ path: api.path });
+    const h1 = factory.informer<TestObject>(api.client());
     const seen1: string[] = [];
     h1.on("add", (o) => seen1.push(o.metadata!.name!));
     await h1.waitForSync();
-    const h2 = factory.informer<TestObject>({ path: api.path });
+    const h2 = factory.informer<TestObject>(api.client());
     const seen2: string[] = [];
     h2.on("add", (o) => seen2.push(o.metadata!.name!));
     expect(seen2).toEqual(["a"]); // replayed
@@ -63,8 +64,8 @@ describe("SharedInformerFactory", () => {
   it("stops the shared watch when the last handle stops, and starts afresh after", async () => {
     const api = new InMemoryApi();
     const factory = factoryFor(api);
-    const h1 = factory.informer<TestObject>({ path: api.path });
-    const h2 = factory.informer<TestObject>({ path: api.path });
+    const h1 = factory.informer<TestObject>(api.client());
+    const h2 = factory.informer<TestObject>(api.client());
     await until(() => api.activeWatches === 1);
     h1.stop();
     h1.stop(); // idempotent: does not release twice
@@ -74,7 +75,7 @@ describe("SharedInformerFactory", () => {
     h2.stop();
     await until(() => api.activeWatches === 0);
     expect(factory.size).toBe(0);
-    const h3 = factory.informer<TestObject>({ path: api.path });
+    const h3 = factory.informer<TestObject>(api.client());
     await h3.waitForSync();
     expect(lists(api)).toBe(2);
     h3.stop();
@@ -84,8 +85,8 @@ describe("SharedInformerFactory", () => {
     const api = new InMemoryApi();
     const factory = factoryFor(api);
     const controller = new AbortController();
-    const h1 = factory.informer<TestObject>({ path: api.path, signal: controller.signal });
-    const h2 = factory.informer<TestObject>({ path: api.path });
+    const h1 = factory.informer<TestObject>(api.client(), { signal: controller.signal });
+    const h2 = factory.informer<TestObject>(api.client());
     const waiting = h1.waitFor("never", () => true);
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ name: "AbortError" });
@@ -99,19 +100,27 @@ describe("SharedInformerFactory", () => {
     const api = new InMemoryApi();
     api.create("a", { v: "x" });
     const factory = factoryFor(api);
-    const h1 = factory.informer<TestObject>({ path: api.path });
+    const h1 = factory.informer<TestObject>(api.client());
     await h1.waitForSync();
-    const h2 = factory.informer<TestObject>({ path: api.path, indexers: { byV: (o) => [o.data?.v ?? ""] } });
+    const h2 = factory.informer<TestObject>(api.client(), { indexers: { byV: (o) => [o.data?.v ?? ""] } });
     expect(h2.store.byIndex("byV", "x").map((o) => o.metadata?.name)).toEqual(["a"]);
     factory.stopAll();
   });
 
-  it("keys by path, selectors and mode", () => {
-    const base = { path: "/api/v1/pods" };
-    expect(SharedInformerFactory.keyOf(base)).toBe(SharedInformerFactory.keyOf({ ...base, mode: "watch" }));
-    expect(SharedInformerFactory.keyOf(base)).not.toBe(SharedInformerFactory.keyOf({ ...base, labelSelector: "a=b" }));
-    expect(SharedInformerFactory.keyOf(base)).not.toBe(SharedInformerFactory.keyOf({ ...base, fieldSelector: "a=b" }));
-    expect(SharedInformerFactory.keyOf(base)).not.toBe(SharedInformerFactory.keyOf({ ...base, mode: "poll" }));
-    expect(SharedInformerFactory.keyOf(base)).not.toBe(SharedInformerFactory.keyOf({ path: "/api/v1/services" }));
+  it("keys by connection, resource, namespace, selectors and mode", () => {
+    const api = new InMemoryApi();
+    const client = api.client();
+    const key = (c: ListWatchClient<TestObject> = client, o: Parameters<typeof SharedInformerFactory.keyOf>[1] = {}) => SharedInformerFactory.keyOf(c, o);
+    expect(key()).toBe(key(api.client(), { mode: "watch" }));
+    // The same selector as a string or as an object is the same watch.
+    expect(key(client, { labelSelector: "app=web" })).toBe(key(client, { labelSelector: { app: "web" } }));
+    expect(key(client, { fieldSelector: "a=b" })).toBe(key(client, { fieldSelector: { a: "b" } }));
+    expect(key()).not.toBe(key(client, { labelSelector: "a=b" }));
+    expect(key()).not.toBe(key(client, { fieldSelector: "a=b" }));
+    expect(key()).not.toBe(key(client, { mode: "poll" }));
+    expect(key()).not.toBe(key({ ...client, namespace: "other" }));
+    expect(key()).not.toBe(key({ ...client, resource: { ...client.resource, plural: "secrets" } }));
+    // Another connection to the same server never shares a cache with this one.
+    expect(key()).not.toBe(key(new InMemoryApi().client()));
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ExponentialBackoff } from "../../../src/runtime/backoff.ts";
-import { objectKey } from "../../../src/runtime/kube-object.ts";
+import { ExponentialBackoff } from "../../../src/base/backoff.ts";
+import { objectKey } from "../../../src/base/object.ts";
 import { watcher } from "../../../src/runtime/watcher.ts";
 import { EventRecorder, tick } from "./event-recorder.ts";
 import { InMemoryApi, type TestObject } from "./in-memory-api.ts";
@@ -59,9 +59,8 @@ describe("watcher convergence (property)", () => {
         api.create("a", {}, { app: "web" });
         const controller = new AbortController();
         const labelSelector = selector ? "app=web" : undefined;
-        const w = watcher<TestObject>(api, {
-          path: api.path,
-          pageSize: 2,
+        const w = watcher<TestObject>(api.client(), {
+          limit: 2,
           backoff: new ExponentialBackoff({ initialMs: 1, maxMs: 2 }),
           signal: controller.signal,
           ...(labelSelector ? { labelSelector } : {}),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, DecodeError, TransportError, type KubeError } from "../../../src/errors.ts";
-import type { KubeObject } from "../../../src/runtime/kube-object.ts";
-import type { WatchEvent } from "../../../src/runtime/watch.ts";
+import { ApiError, DecodeError, TransportError, type KubeError } from "../../../src/base/errors.ts";
+import type { KubeObject } from "../../../src/base/object.ts";
+import type { WatchEvent } from "../../../src/api/watch-stream.ts";
 import {
   initialWatcherState,
   nextCommand,
@@ -19,7 +19,7 @@ const reset = new TransportError("connection reset", {}, { code: "ECONNRESET" })
 const empty = (over: Partial<WatcherState> = {}): WatcherState =>
   ({ phase: "Empty", streaming: "off", synced: false, streamingFailures: 0, ...over }) as WatcherState;
 const listing = (continueToken?: string, over: Partial<WatcherState> = {}): WatcherState =>
-  ({ phase: "InitialListing", continueToken, streaming: "off", synced: false, streamingFailures: 0, ...over }) as WatcherState;
+  ({ phase: "InitialListing", continue: continueToken, streaming: "off", synced: false, streamingFailures: 0, ...over }) as WatcherState;
 const streaming = (resourceVersion?: string, over: Partial<WatcherState> = {}): WatcherState =>
   ({ phase: "InitialStreaming", resourceVersion, streaming: "try", synced: false, streamingFailures: 0, ...over }) as WatcherState;
 const watching = (resourceVersion: string | undefined, over: Partial<WatcherState> = {}): WatcherState =>
@@ -37,7 +37,7 @@ const page = (items: KubeObject[], rv: string | undefined, continueToken?: strin
   type: "listPage",
   items,
   resourceVersion: rv,
-  continueToken,
+  continue: continueToken,
 });
 
 /** Effects reduced to their type (and the field that matters) so that tables stay readable. */
@@ -291,8 +291,8 @@ describe("watcher state machine", () => {
 
   it.each([
     { state: empty(), command: { kind: "start" } },
-    { state: listing(), command: { kind: "list", continueToken: undefined } },
-    { state: listing("tok"), command: { kind: "list", continueToken: "tok" } },
+    { state: listing(), command: { kind: "list", continue: undefined } },
+    { state: listing("tok"), command: { kind: "list", continue: "tok" } },
     { state: streaming("3"), command: { kind: "watch", resourceVersion: undefined, sendInitialEvents: true } },
     { state: watching("40"), command: { kind: "watch", resourceVersion: "40", sendInitialEvents: false } },
   ])("nextCommand in $state.phase", ({ state, command }) => {

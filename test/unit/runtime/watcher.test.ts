@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError, TransportError } from "../../../src/errors.ts";
-import { ExponentialBackoff, type Backoff } from "../../../src/runtime/backoff.ts";
+import { ApiError, TransportError } from "../../../src/base/errors.ts";
+import { ExponentialBackoff, type Backoff } from "../../../src/base/backoff.ts";
 import { watcher, type WatcherOptions } from "../../../src/runtime/watcher.ts";
 import { EventRecorder, tick } from "./event-recorder.ts";
 import { FakeClock } from "./fake-clock.ts";
@@ -13,7 +13,7 @@ afterEach(() => controllers.splice(0).forEach((c) => c.abort()));
 function start(api: InMemoryApi, options: Partial<WatcherOptions> = {}) {
   const controller = new AbortController();
   controllers.push(controller);
-  const w = watcher<TestObject>(api, { path: api.path, backoff: fast(), signal: controller.signal, ...options });
+  const w = watcher<TestObject>(api.client(), { backoff: fast(), signal: controller.signal, ...options });
   return { w, rec: new EventRecorder(w), controller };
 }
 
@@ -25,7 +25,7 @@ describe("watcher: list + watch", () => {
   it("lists in pages, reports SYNCED, then streams changes", async () => {
     const api = new InMemoryApi();
     for (const n of ["a", "b", "c", "d", "e"]) api.create(n, { v: "é€" });
-    const { w, rec } = start(api, { streamingList: false, pageSize: 2 });
+    const { w, rec } = start(api, { streamingList: false, limit: 2 });
     await rec.until(synced());
     expect(rec.brief()).toEqual([
       "ADDED ns/a",
@@ -160,7 +160,7 @@ describe("watcher: list + watch", () => {
         api.compact();
       }
     };
-    const { w, rec } = start(api, { streamingList: false, pageSize: 2 });
+    const { w, rec } = start(api, { streamingList: false, limit: 2 });
     await rec.until(synced());
     expect(rec.brief()).toEqual([
       "ERROR ApiError",
@@ -273,7 +273,7 @@ describe("watcher: list + watch", () => {
   it("cancels the open watch when the consumer breaks out of the loop", async () => {
     const api = new InMemoryApi();
     api.create("a");
-    const w = watcher<TestObject>(api, { path: api.path, streamingList: false, backoff: fast() });
+    const w = watcher<TestObject>(api.client(), { streamingList: false, backoff: fast() });
     for await (const event of w) if (event.type === "SYNCED") break;
     await tick(20);
     expect(api.activeWatches).toBe(0);
@@ -356,7 +356,7 @@ describe("watcher: scale", () => {
   it.each([true, false])("syncs 2500 objects in pages of 500 (streaming list: %s) and stays consistent", async (streamingList) => {
     const api = new InMemoryApi();
     for (let i = 0; i < 2500; i++) api.create(`cm-${String(i).padStart(4, "0")}`, { v: "x".repeat(100) });
-    const { w, rec } = start(api, { streamingList, pageSize: 500 });
+    const { w, rec } = start(api, { streamingList, limit: 500 });
     await rec.until(synced(), 10_000);
     expect(rec.count("ADDED")).toBe(2500);
     expect(w.stats.listRequests).toBe(streamingList ? 0 : 5);

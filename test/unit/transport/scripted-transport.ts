@@ -4,9 +4,10 @@
  * without timing; real HTTP is covered by transports.test.ts.
  */
 import { expect } from "vitest";
-import { createConnection, type ConnectionOptions, type RetryEvent } from "../../../src/connection.ts";
+import { createConnection, type ConnectionOptions, type RetryEvent } from "../../../src/connection/connection.ts";
 import type { AuthProvider, Credentials, ResolvedConfig } from "../../../src/config/types.ts";
-import { TlsError, TransportError } from "../../../src/errors.ts";
+import { TlsError, TransportError } from "../../../src/base/errors.ts";
+import type { Clock } from "../../../src/base/clock.ts";
 import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "../../../src/transport/types.ts";
 
 export type Reply = HttpResponse | Error | ((req: HttpRequest) => HttpResponse | Error | Promise<HttpResponse | Error>);
@@ -88,18 +89,37 @@ export function config(auth: AuthProvider, extra: Partial<ResolvedConfig> = {}):
   };
 }
 
-export function setup(script: Reply[], auth: AuthProvider = new FakeAuth([token("t0ken-one")]), options: ConnectionOptions = {}, extra: Partial<ResolvedConfig> = {}) {
+/** `now` pins the clock's time (for the rate limiter); its timers fire at once and land in `sleeps`. */
+export function setup(
+  script: Reply[],
+  auth: AuthProvider = new FakeAuth([token("t0ken-one")]),
+  options: Omit<ConnectionOptions, "clock"> & { now?: () => number } = {},
+  extra: Partial<ResolvedConfig> = {},
+) {
   const transports = new ScriptedTransports(script);
   const retries: RetryEvent[] = [];
   const sleeps: number[] = [];
   const conn = createConnection(config(auth, extra), {
     transport: transports.factory,
     onRetry: (e) => retries.push(e),
-    sleep: async (ms) => void sleeps.push(ms),
     random: () => 0,
     ...options,
+    clock: recordingClock(sleeps, options.now),
   });
   return { conn, transports, retries, sleeps };
+}
+
+/** A clock whose timers fire at once, recording each delay asked for; `now` may be pinned. */
+export function recordingClock(sleeps: number[], now: () => number = () => 0): Clock {
+  return {
+    now,
+    setTimeout: (callback, ms) => {
+      sleeps.push(ms);
+      queueMicrotask(callback);
+      return undefined;
+    },
+    clearTimeout: () => undefined,
+  };
 }
 
 export async function rejection(p: Promise<unknown>): Promise<Error> {

@@ -2,7 +2,7 @@
  * The transports each runtime can run, and small helpers shared by the transport tests.
  */
 import { expect } from "vitest";
-import { TransportError } from "../../../src/errors.ts";
+import { TransportError } from "../../../src/base/errors.ts";
 import { BunFetchTransport, NodeHttp1Transport, NodeHttp2Transport, isBun } from "../../../src/transport/index.ts";
 import type { HttpResponse, Transport, TransportOptions } from "../../../src/transport/types.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TlsError, TransportError } from "../../../src/errors.ts";
+import { TlsError, TransportError } from "../../../src/base/errors.ts";
 import { siteOf, toTransportError } from "../../../src/transport/transport-errors.ts";
 
 const URL_ = "https://user:pw@10.0.0.1:6443/api/v1/pods?limit=5";

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type AddressInfo } from "node:net";
-import { TlsError } from "../../../src/errors.ts";
+import { TlsError } from "../../../src/base/errors.ts";
 import type { Transport, TransportOptions } from "../../../src/transport/types.ts";
 import { createLoopbackPki, type LoopbackPki } from "./loopback-pki.ts";
 import { startConnectProxy, startLoopbackServer, type ConnectProxy, type LoopbackServer } from "./loopback-server.ts";

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { createConnection, type ConnectionOptions } from "../../src/connection.ts";
-import { ApiError, TlsError, TransportError } from "../../src/errors.ts";
-import { PACKAGE_VERSION, defaultUserAgent } from "../../src/runtime-info.ts";
-import { FakeAuth, messages, rejection, reply, setup, token, transportError } from "./transport/scripted-transport.ts";
+import { createConnection, type ConnectionOptions } from "../../../src/connection/connection.ts";
+import { ApiError, TlsError, TransportError } from "../../../src/base/errors.ts";
+import { PACKAGE_VERSION, defaultUserAgent } from "../../../src/base/runtime-info.ts";
+import { FakeAuth, messages, rejection, reply, setup, token, transportError } from "../transport/scripted-transport.ts";
 
 describe("what goes out", () => {
   it("URL, default headers, credentials, impersonation", async () => {
@@ -44,7 +44,7 @@ describe("what goes out", () => {
   });
 
   it("User-Agent names package version and runtime", () => {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
     expect(PACKAGE_VERSION).toBe(pkg.version);
     expect(defaultUserAgent({ name: "bun", version: "1.4.5" })).toBe(`bun-k8s/${pkg.version} (bun 1.4.5)`);
     expect(defaultUserAgent()).toMatch(/^bun-k8s\/\S+ \((bun|node) \d+\.\d+\.\d+\S*\)$/);

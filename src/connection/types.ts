@@ -1,5 +1,5 @@
-import type { KubeRequest, SendOptions } from "./request/types.ts";
-import type { HttpResponse } from "./transport/types.ts";
+import type { KubeRequest, SendOptions } from "../request/types.ts";
+import type { HttpResponse } from "../transport/types.ts";
 
 /**
  * A live link to one cluster as one user: server URL, TLS, credentials, impersonation,

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { ExponentialBackoff, ResetTimerBackoff, withBackoff, type Backoff } from "../../../src/runtime/backoff.ts";
-import { FakeClock } from "./fake-clock.ts";
+import { ExponentialBackoff, ResetTimerBackoff, withBackoff, type Backoff } from "../../../src/base/backoff.ts";
+import { FakeClock } from "../runtime/fake-clock.ts";
 
 const delays = (b: Backoff, n: number): number[] => Array.from({ length: n }, () => b.next());
 
 describe("ExponentialBackoff", () => {
   it("doubles from the initial delay up to the cap", () => {
-    const b = new ExponentialBackoff({ initialMs: 100, maxMs: 1000, random: () => 0 });
+    const b = new ExponentialBackoff({ initialMs: 100, maxMs: 1000, random: () => 1 });
     expect(delays(b, 6)).toEqual([100, 200, 400, 800, 1000, 1000]);
   });
 
-  it("takes up to `jitter` of each delay off at random", () => {
-    expect(delays(new ExponentialBackoff({ initialMs: 100, jitter: 0.5, random: () => 0.999999 }), 2)).toEqual([50, 100]);
+  it("leaves up to `jitter` of each delay to chance: random 0 gives the shortest", () => {
+    expect(delays(new ExponentialBackoff({ initialMs: 100, jitter: 0.5, random: () => 0 }), 2)).toEqual([50, 100]);
     expect(delays(new ExponentialBackoff({ initialMs: 100, jitter: 0.5, random: () => 0.5 }), 2)).toEqual([75, 150]);
   });
 
@@ -24,7 +24,7 @@ describe("ExponentialBackoff", () => {
   });
 
   it("starts over after reset", () => {
-    const b = new ExponentialBackoff({ initialMs: 10, random: () => 0 });
+    const b = new ExponentialBackoff({ initialMs: 10, random: () => 1 });
     delays(b, 5);
     b.reset();
     expect(b.next()).toBe(10);
@@ -34,7 +34,7 @@ describe("ExponentialBackoff", () => {
 describe("ResetTimerBackoff", () => {
   it("resets after a quiet period, not before", async () => {
     const clock = new FakeClock();
-    const b = new ResetTimerBackoff(new ExponentialBackoff({ initialMs: 100, random: () => 0 }), 10_000, clock);
+    const b = new ResetTimerBackoff(new ExponentialBackoff({ initialMs: 100, random: () => 1 }), 10_000, clock);
     expect(delays(b, 3)).toEqual([100, 200, 400]);
     await clock.advance(9_999);
     expect(b.next()).toBe(800);
@@ -53,7 +53,7 @@ describe("withBackoff", () => {
         yield item;
       }
     }
-    const b = new ExponentialBackoff({ initialMs: 100, random: () => 0 });
+    const b = new ExponentialBackoff({ initialMs: 100, random: () => 1 });
     const seen: string[] = [];
     const done = (async () => {
       for await (const item of withBackoff(source(), (i) => i === "fail", b, { clock })) seen.push(item);

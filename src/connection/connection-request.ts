@@ -2,11 +2,11 @@
  * The pure half of a Connection: the URL of a KubeRequest, impersonation headers, and the
  * Status of a failed response. No I/O; table-tested in test/unit/connection-request.test.ts.
  */
-import type { KubeRequest } from "./request/types.ts";
-import { encodeQuery } from "./request/path.ts";
-import type { Impersonation } from "./config/types.ts";
-import type { Status } from "./errors.ts";
-import { parseRetryAfter } from "./transport/retry.ts";
+import type { KubeRequest } from "../request/types.ts";
+import { encodeQuery } from "../request/path.ts";
+import type { Impersonation } from "../config/types.ts";
+import type { Status } from "../base/errors.ts";
+import { parseRetryAfter } from "../transport/retry.ts";
 
 /**
  * Server URL + path + query. Undefined values are left out, arrays repeat the key, keys and

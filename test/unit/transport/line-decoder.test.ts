@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { decodeLines, lineBatches } from "../../src/transport/line-decoder.ts";
+import { decodeLines, lineBatches } from "../../../src/transport/line-decoder.ts";
 
 const encoder = new TextEncoder();
 

@@ -13,7 +13,7 @@ import {
   TlsError,
   TransportError,
   type Status,
-} from "../../src/errors.ts";
+} from "../../../src/base/errors.ts";
 
 const status = (code: number, reason: string, message = "m"): Status => ({ kind: "Status", status: "Failure", code, reason, message });
 

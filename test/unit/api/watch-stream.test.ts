@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, DecodeError, isGone } from "../../../src/errors.ts";
-import { parseWatchLine, watch, type WatchEvent } from "../../../src/runtime/watch.ts";
-import { InMemoryApi, type TestObject } from "./in-memory-api.ts";
+import { ApiError, DecodeError, isGone } from "../../../src/base/errors.ts";
+import { parseWatchLine, type WatchEvent } from "../../../src/api/watch-stream.ts";
+import { InMemoryApi, type TestObject } from "../runtime/in-memory-api.ts";
 
 async function take<T>(source: AsyncIterable<T>, n: number): Promise<T[]> {
   const out: T[] = [];
@@ -13,11 +13,11 @@ async function take<T>(source: AsyncIterable<T>, n: number): Promise<T[]> {
   return out;
 }
 
-describe("watch", () => {
+describe("the typed client's watch stream", () => {
   it("sends a streaming GET with watch=true and yields typed events", async () => {
     const api = new InMemoryApi();
     const a = api.create("a", { v: "naïve €" });
-    const events = watch<TestObject>(api, api.path, { resourceVersion: String(Number(a.metadata!.resourceVersion) - 1) });
+    const events = api.client().watch({ resourceVersion: String(Number(a.metadata!.resourceVersion) - 1) });
     const first = take(events, 3);
     await new Promise((r) => setTimeout(r, 5));
     api.update("a", { v: "2" });
@@ -33,7 +33,7 @@ describe("watch", () => {
     const api = new InMemoryApi();
     api.create("a");
     api.compact();
-    const error = await take(watch(api, api.path, { resourceVersion: "1" }), 1).catch((e: unknown) => e);
+    const error = await take(api.client().watch({ resourceVersion: "1" }), 1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(isGone(error)).toBe(true);
     expect((error as ApiError).status.reason).toBe("Expired");
@@ -42,7 +42,7 @@ describe("watch", () => {
 
   it("throws DecodeError on a line that is not JSON, without quoting it", async () => {
     const api = new InMemoryApi();
-    const events = take(watch(api, api.path), 1).catch((e: unknown) => e);
+    const events = take(api.client().watch(), 1).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 5));
     api.sendRaw('{"type":"ADDED","object":{"data":{"password":"hunter2"');
     const error = await events;
@@ -55,7 +55,7 @@ describe("watch", () => {
     const controller = new AbortController();
     const seen: string[] = [];
     const done = (async () => {
-      for await (const ev of watch<TestObject>(api, api.path, { signal: controller.signal })) seen.push(ev.type);
+      for await (const ev of api.client().watch({ signal: controller.signal })) seen.push(ev.type);
     })();
     await new Promise((r) => setTimeout(r, 5));
     api.create("a");
@@ -66,11 +66,10 @@ describe("watch", () => {
     expect(api.activeWatches).toBe(0);
   });
 
-  it("adds option parameters to a prebuilt request", async () => {
+  it("sends the typed params as the query, a selector object formatted", async () => {
     const api = new InMemoryApi();
-    const request = { method: "GET" as const, path: api.path, query: { watch: true, labelSelector: "a=b" } };
     const controller = new AbortController();
-    const it = watch(api, request, { allowWatchBookmarks: true, signal: controller.signal })[Symbol.asyncIterator]();
+    const it = api.client().watch({ labelSelector: { a: "b" }, allowWatchBookmarks: true, signal: controller.signal })[Symbol.asyncIterator]();
     const pending = it.next();
     await new Promise((r) => setTimeout(r, 5));
     controller.abort();

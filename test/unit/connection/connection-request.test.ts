@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { escapeExtraKey, impersonationHeaders, requestUrl, statusFromResponse } from "../../src/connection-request.ts";
+import { escapeExtraKey, impersonationHeaders, requestUrl, statusFromResponse } from "../../../src/connection/connection-request.ts";
 
 const S = "https://10.0.0.1:6443";
 

@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../base/errors.ts";
 import { configEnvironment, describeFsError, isMissingFile, pathsFor, type ConfigEnvironment } from "./environment.ts";
 import type { AuthInfo, Cluster, Config } from "./kubeconfig.ts";
 import { parseKubeconfig } from "./kubeconfig-parse.ts";

@@ -2,11 +2,12 @@
  * One WATCH request as an async iterable of typed events. No retries and no relisting:
  * that is the watcher's job (watcher.ts). This is the thin layer over one HTTP stream.
  */
-import type { Connection } from "../connection-types.ts";
-import { ApiError, DecodeError, type ErrorSite, type Status } from "../errors.ts";
+import type { Connection } from "../connection/types.ts";
+import { ApiError, DecodeError, type ErrorSite, type Status } from "../base/errors.ts";
+import { isRecord } from "../base/object.ts";
 import type { KubeRequest } from "../request/types.ts";
 import { lineBatches } from "../transport/line-decoder.ts";
-import { buildWatchRequest, type WatchQuery } from "./watch-request.ts";
+import { siteOf } from "../connection/error-site.ts";
 
 /** The object of a BOOKMARK event: only a resourceVersion (and annotations) are meaningful. */
 export interface BookmarkObject {
@@ -24,39 +25,18 @@ export type WatchEventType = WatchEvent<unknown>["type"];
 /** The bookmark annotation that marks the end of a streaming list's initial events. */
 export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
 
-export interface WatchOptions extends WatchQuery {
-  /** Aborting ends the iteration cleanly (no error). */
-  signal?: AbortSignal;
-}
-
 /**
- * Watches a collection: one request, one stream of events, until the server closes it,
- * the connection fails (TransportError) or `signal` aborts (clean end). An ERROR event from
- * the server is thrown as an ApiError carrying its Status (use `isGone(e)` for 410).
- * A line that is not a watch event throws a DecodeError.
- *
- * `target` is a collection path, or a KubeRequest built elsewhere; the options' query
- * parameters are added to it.
+ * Opens one watch request and yields its events until the server closes the stream, the
+ * connection fails (TransportError) or `signal` aborts (a clean end). An ERROR event from the
+ * server is thrown as an ApiError carrying its Status (use `isGone(e)` for 410). A line that
+ * is not a watch event throws a DecodeError. The typed client's `watch()` is the public door.
  *
  * @example
- * for await (const ev of watch<ConfigMap>(conn, "/api/v1/namespaces/ns/configmaps", { signal })) {
- *   if (ev.type !== "BOOKMARK") console.log(ev.type, ev.object.metadata?.name);
- * }
+ * for await (const ev of watchStream<ConfigMap>(conn, watchRequest(ConfigMap, "ns"), { signal })) console.log(ev.type);
  */
-export function watch<T = unknown>(
-  conn: Connection,
-  target: string | KubeRequest,
-  options: WatchOptions = {},
-): AsyncIterable<WatchEvent<T>> {
-  const { signal, ...query } = options;
-  const request = typeof target === "string" ? buildWatchRequest(target, query) : mergeQuery(target, query);
-  const site: ErrorSite = {
-    server: conn.server,
-    context: conn.contextName,
-    method: "GET",
-    path: request.path,
-  };
-  return { [Symbol.asyncIterator]: () => streamEvents<T>(conn, request, site, signal) };
+export function watchStream<T>(conn: Connection, request: KubeRequest, options: { signal?: AbortSignal | undefined } = {}): AsyncIterable<WatchEvent<T>> {
+  const site = siteOf(conn, request);
+  return { [Symbol.asyncIterator]: () => streamEvents<T>(conn, request, site, options.signal) };
 }
 
 async function* streamEvents<T>(
@@ -120,13 +100,4 @@ export function parseWatchLine<T>(line: string, site: ErrorSite): WatchEvent<T> 
 /** True for the bookmark that ends a streaming list's initial events. */
 export function isInitialEventsEnd(event: WatchEvent<unknown>): boolean {
   return event.type === "BOOKMARK" && event.object.metadata.annotations?.[INITIAL_EVENTS_END_ANNOTATION] === "true";
-}
-
-function mergeQuery(request: KubeRequest, query: WatchQuery): KubeRequest {
-  const extra = buildWatchRequest(request.path, query).query;
-  return { ...request, query: { ...request.query, ...extra } };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -3,10 +3,10 @@
  * re-authentication path, one pool per client certificate, cancellation and rate limit.
  */
 import { describe, expect, it } from "vitest";
-import type { HttpResponse } from "../../src/transport/types.ts";
-import type { Credentials } from "../../src/config/types.ts";
-import { ApiError, TransportError, isAbortError } from "../../src/errors.ts";
-import { FakeAuth, rejection, reply, setup, token, transportError, type Reply } from "./transport/scripted-transport.ts";
+import type { HttpResponse } from "../../../src/transport/types.ts";
+import type { Credentials } from "../../../src/config/types.ts";
+import { ApiError, TransportError, isAbortError } from "../../../src/base/errors.ts";
+import { FakeAuth, rejection, reply, setup, token, transportError, type Reply } from "../transport/scripted-transport.ts";
 
 describe("retries", () => {
   it("429 twice then 200: two retries with exponential delays", async () => {
@@ -166,7 +166,7 @@ describe("cancellation and rate limit", () => {
 
   it("a rate limit makes the request beyond the burst wait 1/qps", async () => {
     let now = 0;
-    const { conn, sleeps } = setup([], undefined, { rateLimit: { qps: 2, burst: 1 }, clock: { now: () => now } });
+    const { conn, sleeps } = setup([], undefined, { rateLimit: { qps: 2, burst: 1 }, now: () => now });
     await conn.send({ method: "GET", path: "/a" });
     await conn.send({ method: "GET", path: "/b" });
     now += 10_000;

@@ -6,18 +6,19 @@
  * answer into an ApiError carrying the server's Status.
  */
 import { createHash } from "node:crypto";
-import type { Connection } from "./connection-types.ts";
-import type { ResolvedConfig } from "./config/types.ts";
-import type { KubeRequest, SendOptions } from "./request/types.ts";
-import type { HttpResponse, Transport, TransportOptions } from "./transport/types.ts";
-import { ApiError, TlsError, TransportError, transportErrorAt, type ErrorSite } from "./errors.ts";
-import { createTransport } from "./transport/index.ts";
-import { ABORT_ERR } from "./transport/transport-errors.ts";
-import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from "./transport/retry.ts";
-import { TokenBucket, type Clock, type RateLimit } from "./transport/rate-limit.ts";
+import type { Connection } from "./types.ts";
+import type { ResolvedConfig } from "../config/types.ts";
+import type { KubeRequest, SendOptions } from "../request/types.ts";
+import type { HttpResponse, Transport, TransportOptions } from "../transport/types.ts";
+import { ApiError, TlsError, TransportError, transportErrorAt, type ErrorSite } from "../base/errors.ts";
+import { createTransport } from "../transport/index.ts";
+import { ABORT_ERR } from "../transport/transport-errors.ts";
+import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from "../transport/retry.ts";
+import { TokenBucket, type RateLimit } from "../transport/rate-limit.ts";
+import { sleep, systemClock, type Clock } from "../base/clock.ts";
 import { impersonationHeaders, requestUrl, statusFromResponse } from "./connection-request.ts";
-import { defaultUserAgent } from "./runtime-info.ts";
-import { RequestSignals, abortableSleep } from "./transport/linked-signals.ts";
+import { defaultUserAgent } from "../base/runtime-info.ts";
+import { RequestSignals } from "../transport/linked-signals.ts";
 
 export interface RetryEvent {
   method: string;
@@ -47,9 +48,8 @@ export interface ConnectionOptions {
   userAgent?: string;
   /** Pools kept at once (one per client certificate); the least recently used beyond this is closed. Default 3. */
   maxPools?: number;
-  /** Test seams: jitter source, sleeping, and the clock for the rate limiter. */
+  /** Test seams: the jitter source, and the clock that rate-limit waits and retry pauses run on. */
   random?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   clock?: Clock;
 }
 
@@ -111,17 +111,15 @@ class PooledConnection implements Connection {
   }
 
   async #attempts(request: KubeRequest, sendOptions: SendOptions, url: string, site: ErrorSite, signal: AbortSignal): Promise<HttpResponse> {
-    const sleep = this.#options.sleep ?? abortableSleep;
+    const clock = this.#options.clock ?? systemClock;
     const random = this.#options.random ?? Math.random;
     const aborted = (): TransportError => new TransportError("request aborted", site, { code: ABORT_ERR });
     if (signal.aborted) throw aborted();
     if (this.#bucket) {
       const wait = this.#bucket.reserve();
-      if (wait > 0) {
-        await sleep(wait, signal).catch((e: unknown) => {
-          this.#bucket?.refund();
-          throw signal.aborted ? aborted() : e;
-        });
+      if (wait > 0 && !(await sleep(wait, clock, signal))) {
+        this.#bucket.refund();
+        throw aborted();
       }
     }
     const timeoutMs = sendOptions.timeoutMs ?? (sendOptions.stream ? 0 : (this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
@@ -154,7 +152,7 @@ class PooledConnection implements Connection {
         const tls = err instanceof TlsError;
         const decision = decideRetry(request.method, { kind: "error", code: err.code, tls }, retries, this.#retry, random, Date.now());
         if (!decision.retry) throw err;
-        await this.#pause(++retries, decision.delayMs, decision.reason, request.method, site, signal, sleep);
+        await this.#pause(++retries, decision.delayMs, decision.reason, request.method, site, signal, clock);
         continue;
       }
       if (res.status >= 200 && res.status < 300) return res;
@@ -169,7 +167,7 @@ class PooledConnection implements Connection {
       const decision = decideRetry(request.method, { kind: "status", status: res.status, retryAfter }, retries, this.#retry, random, Date.now());
       if (decision.retry) {
         await discard(res);
-        await this.#pause(++retries, decision.delayMs, decision.reason, request.method, site, signal, sleep);
+        await this.#pause(++retries, decision.delayMs, decision.reason, request.method, site, signal, clock);
         continue;
       }
       const body = await res.text().catch(() => "");
@@ -184,14 +182,11 @@ class PooledConnection implements Connection {
     method: string,
     site: ErrorSite,
     signal: AbortSignal,
-    sleep: (ms: number, signal: AbortSignal) => Promise<void>,
+    clock: Clock,
   ): Promise<void> {
     this.#options.onRetry?.({ method, path: site.path ?? "", retry, delayMs, reason });
-    try {
-      await sleep(delayMs, signal);
-    } catch (err) {
-      if (signal.aborted) throw new TransportError("request aborted", site, { code: ABORT_ERR, cause: err });
-      throw err;
+    if (!(await sleep(delayMs, clock, signal))) {
+      throw new TransportError("request aborted", site, { code: ABORT_ERR, cause: signal.reason });
     }
   }
 

@@ -18,39 +18,68 @@ export interface ExponentialBackoffOptions {
   maxMs?: number;
   /** Growth per retry. Default 2. */
   factor?: number;
-  /** Fraction of each delay taken off at random, 0..1. Default 0.5. */
+  /** Fraction of each delay left to chance, 0..1 (see DelayCurve). Default 0.5. */
   jitter?: number;
   /** Source of randomness in [0, 1). Default Math.random. */
   random?: () => number;
 }
 
+/** The shape of an exponential delay sequence. */
+export interface DelayCurve {
+  /** First delay, ms. */
+  initialMs: number;
+  /** Largest delay, ms. */
+  maxMs: number;
+  /** Growth per attempt. */
+  factor: number;
+  /** Fraction of each delay left to chance, 0..1: the delay lies in [base × (1 − jitter), base]. */
+  jitter: number;
+}
+
 /**
- * Delays that grow by `factor` up to `maxMs`, each shortened by a random part of up to
- * `jitter`, so that many clients that failed together do not retry together.
+ * The delay before retry number `attempt` (from 0): `initialMs × factor^attempt`, capped at
+ * `maxMs`, of which the `jitter` part is scaled by `random()`. The one backoff formula of the
+ * SDK: request retries (transport/retry.ts) and the watcher's ExponentialBackoff both use it,
+ * so clients that failed together spread out and never retry with a zero delay.
  *
- * @example const b = new ExponentialBackoff({ initialMs: 100, random: () => 0 }); b.next(); // 100
+ * @example exponentialDelay(2, { initialMs: 100, maxMs: 1_000, factor: 2, jitter: 0.5 }, () => 1) // 400
+ */
+export function exponentialDelay(attempt: number, curve: DelayCurve, random: () => number): number {
+  const base = Math.min(curve.maxMs, curve.initialMs * curve.factor ** Math.min(Math.max(attempt, 0), 1_000));
+  const jitter = clamp01(curve.jitter);
+  return base * (1 - jitter) + base * jitter * clamp01(random());
+}
+
+function clamp01(n: number): number {
+  return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
+}
+
+/**
+ * Delays that grow by `factor` up to `maxMs`, each with a random part of up to `jitter`
+ * (see exponentialDelay), so that many clients that failed together do not retry together.
+ *
+ * @example const b = new ExponentialBackoff({ initialMs: 100, jitter: 0 }); b.next(); // 100
  */
 export class ExponentialBackoff implements Backoff {
   private attempt = 0;
-  private readonly initialMs: number;
-  private readonly maxMs: number;
-  private readonly factor: number;
-  private readonly jitter: number;
+  private readonly curve: DelayCurve;
   private readonly random: () => number;
 
   constructor(options: ExponentialBackoffOptions = {}) {
-    this.initialMs = options.initialMs ?? 800;
-    this.maxMs = options.maxMs ?? 30_000;
-    this.factor = options.factor ?? 2;
-    this.jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
+    this.curve = {
+      initialMs: options.initialMs ?? 800,
+      maxMs: options.maxMs ?? 30_000,
+      factor: options.factor ?? 2,
+      jitter: options.jitter ?? 0.5,
+    };
     this.random = options.random ?? Math.random;
   }
 
   next(): number {
-    const base = Math.min(this.maxMs, this.initialMs * this.factor ** this.attempt);
-    // Stop growing the exponent once the cap is reached, so it never overflows.
-    if (base < this.maxMs) this.attempt++;
-    return Math.round(base * (1 - this.jitter * this.random()));
+    const delay = exponentialDelay(this.attempt, this.curve, this.random);
+    // Stop counting once the cap is reached, so the exponent never overflows.
+    if (this.curve.initialMs * this.curve.factor ** this.attempt < this.curve.maxMs) this.attempt++;
+    return Math.round(delay);
   }
 
   reset(): void {
