@@ -5,6 +5,7 @@
  */
 import type { Connection } from "../connection/types.ts";
 import { ValidationError } from "../base/errors.ts";
+import { siteOf } from "../connection/error-site.ts";
 import type { ResourceType, Verb } from "../base/resource.ts";
 import type { DynamicObject } from "../base/object.ts";
 import { Discovery, type DiscoveredResource } from "./discovery.ts";
@@ -133,7 +134,7 @@ export async function discoverResource(
       query.group !== undefined && `group "${query.group}"`,
       query.version && `version ${query.version}`,
     ].filter(Boolean);
-    throw new ValidationError(`discoverResource: the cluster serves no ${what.join(", ")}`, { server: conn.server, context: conn.contextName });
+    throw new ValidationError(`discoverResource: the cluster serves no ${what.join(", ")}`, siteOf(conn));
   }
   return {
     group: found.group,

@@ -72,12 +72,12 @@ export function isStatus(value: unknown): value is Status {
 }
 
 /**
- * A plain JSON object (not null, not an array).
+ * A plain JSON or YAML mapping: not null, not an array, not a YAML timestamp (a Date).
  *
  * @example isRecord(JSON.parse(text)) // true for "{}", false for "[]" and "null"
  */
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ConfigError } from "../base/errors.ts";
+import { isRecord } from "../base/object.ts";
 
 /**
  * Reads typed fields out of untyped YAML, failing with a ConfigError that names the
@@ -120,10 +121,6 @@ export class FieldReader {
   keys(): string[] {
     return Object.keys(this.#object);
   }
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
 function kindOf(v: unknown): string {

@@ -6,6 +6,7 @@ import type { KubeRequest } from "../request/types.ts";
 import { encodeQuery } from "../request/path.ts";
 import type { Impersonation } from "../config/types.ts";
 import type { Status } from "../base/errors.ts";
+import { isStatus } from "../base/object.ts";
 import { parseRetryAfter } from "../transport/retry.ts";
 
 /**
@@ -91,11 +92,6 @@ const REASONS: Record<number, string> = {
 
 const MAX_SNIPPET = 300;
 
-function isStatus(v: unknown): v is Status {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const o = v as Record<string, unknown>;
-  return o.kind === "Status" || (typeof o.code === "number" && (typeof o.message === "string" || typeof o.reason === "string"));
-}
 
 /**
  * The Status of a failed response: the body when it is one, otherwise a synthetic Status

@@ -16,6 +16,7 @@ import { ABORT_ERR } from "../transport/transport-errors.ts";
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from "../transport/retry.ts";
 import { TokenBucket, type RateLimit } from "../transport/rate-limit.ts";
 import { sleep, systemClock, type Clock } from "../base/clock.ts";
+import { siteOf } from "./error-site.ts";
 import { impersonationHeaders, requestUrl, statusFromResponse } from "./connection-request.ts";
 import { defaultUserAgent } from "../base/runtime-info.ts";
 import { RequestSignals } from "../transport/linked-signals.ts";
@@ -92,7 +93,7 @@ class PooledConnection implements Connection {
 
   async send(request: KubeRequest, sendOptions: SendOptions = {}): Promise<HttpResponse> {
     const url = requestUrl(this.server, request.path, request.query);
-    const site: ErrorSite = { server: this.server, context: this.contextName, method: request.method, path: url.slice(this.server.length) };
+    const site = siteOf(this, { method: request.method, path: url.slice(this.server.length) });
     const signals = new RequestSignals([this.#options.signal, sendOptions.signal, this.#closed.signal]);
     try {
       const res = await this.#attempts(request, sendOptions, url, site, signals.signal);

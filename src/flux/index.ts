@@ -1,4 +1,5 @@
-/** The Flux toolkit: typed GitOps operations on the generated Flux kinds, like the `flux` CLI. */
+/** The Flux toolkit (`bun-k8s/flux`): typed GitOps operations on the generated Flux kinds, like the `flux` CLI. */
+export { FluxNotReadyError, FluxSuspendedError, type FluxObjectIdentity } from "./errors.ts";
 export { FluxClient, type FluxClientOptions, type PairApplyOptions, type ResumeOptions } from "./flux-client.ts";
 export {
   FLUX_RESOURCES,

@@ -30,7 +30,7 @@ const BUN_CODES: Record<string, string> = {
 };
 
 /** Splits an absolute URL into the parts an error may show: origin and path with query. */
-export function siteOf(method: string, url: string): ErrorSite {
+export function siteOfUrl(method: string, url: string): ErrorSite {
   try {
     const u = new URL(url);
     // userinfo never reaches a message
@@ -77,7 +77,7 @@ export function toTransportError(
   ended?: EndReason,
 ): TransportError {
   if (err instanceof TransportError && !ended) return err;
-  const site = siteOf(method, url);
+  const site = siteOfUrl(method, url);
   if (ended === "abort") return new TransportError("request aborted", site, { code: ABORT_ERR, cause: err });
   if (ended === "timeout") {
     return new TransportError("no response headers before the deadline", site, { code: TIMEOUT, cause: err });

@@ -107,7 +107,7 @@ describe(`generate --from-cluster (${cluster.mode} cluster ${cluster.server})`, 
   });
 
   test("the generated SDK has the same types (docs aside); the live server adds enums the committed specs leave out", () => {
-    const options = { resourceModulePath: "../src/api/resource.ts", sources: { k8s: "x", flux: "x", crds: "x" } };
+    const options = { resourceModulePath: "../src/base/resource.ts", sources: { k8s: "x", flux: "x", crds: "x" } };
     const generate = (m: ApiModel) => new Map(generateFiles(m, options).map((f) => [f.path, f.text]));
     const liveFiles = generate(live);
     // The live server publishes Kubernetes' +enum markers (OpenAPIEnums); the committed documents do not.

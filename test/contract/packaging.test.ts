@@ -29,8 +29,10 @@ async function ok(what: string, command: string, args: readonly string[], cwd: s
   return r.stdout;
 }
 
-/** The consumer: a strict program using the root entry and three generated subpaths. */
-const consumerProgram = `import { KubeClient, api, createConnection, loadConfig, type Connection } from "bun-k8s";
+/** The consumer: a strict program using the root, config and flux entries and three generated subpaths. */
+const consumerProgram = `import { KubeClient, api, createConnection, type Connection } from "bun-k8s";
+import { loadConfig } from "bun-k8s/config";
+import { FluxClient, fluxApiVersion } from "bun-k8s/flux";
 import { Namespace, coreV1 } from "bun-k8s/core/v1";
 import type { Deployment } from "bun-k8s/apps/v1";
 import { GitRepository } from "bun-k8s/flux/source/v1";
@@ -42,6 +44,7 @@ const conn: Connection = createConnection(await loadConfig());
 const system: Namespace = await api(conn, Namespace).get("kube-system");
 const viaStub: Namespace = await coreV1(conn).namespaces().get("default");
 const missing = await coreV1(conn).configMaps("default").getOpt("bun-k8s-packaging-absent");
+const flux = new FluxClient(kube, { fieldManager: "packaging" });
 
 // These must stay compile errors: if the package's types were lost (any), tsc would fail here.
 // @ts-expect-error cluster-scoped kinds take no namespace
@@ -56,6 +59,7 @@ console.log(JSON.stringify({
   viaStub: viaStub.metadata?.name,
   missing: missing === undefined,
   tables: { deployments: resources["apps/v1/Deployment"].plural, gitrepositories: GitRepository.plural },
+  flux: { fieldManager: flux.fieldManager, apiVersion: fluxApiVersion("GitRepository") },
 }));
 kube.close();
 conn.close();
@@ -175,6 +179,7 @@ describe("a consumer project", () => {
       viaStub: string;
       missing: boolean;
       tables: { deployments: string; gitrepositories: string };
+      flux: { fieldManager: string; apiVersion: string };
     };
     expect(out.runtime).toBe(runtime);
     expect(out.namespaces).toEqual(expect.arrayContaining(["default", "kube-system"]));
@@ -182,6 +187,7 @@ describe("a consumer project", () => {
     expect(out.viaStub).toBe("default");
     expect(out.missing).toBe(true);
     expect(out.tables).toEqual({ deployments: "deployments", gitrepositories: "gitrepositories" });
+    expect(out.flux).toEqual({ fieldManager: "packaging", apiVersion: "source.toolkit.fluxcd.io/v1" });
   };
 
   test("runs the compiled program on Node against the control plane", async () => {

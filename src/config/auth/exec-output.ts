@@ -1,5 +1,5 @@
 import { AuthError } from "../../base/errors.ts";
-import { isRecord } from "../field-reader.ts";
+import { isRecord } from "../../base/object.ts";
 
 /** What an ExecCredential's status grants. */
 export interface ExecGrant {

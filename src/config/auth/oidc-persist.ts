@@ -2,7 +2,7 @@ import { chmod, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import yaml from "js-yaml";
 import { AuthError } from "../../base/errors.ts";
-import { isRecord } from "../field-reader.ts";
+import { isRecord } from "../../base/object.ts";
 
 /**
  * Writes refreshed OIDC tokens into the auth-provider config of `userName` in `file`, as

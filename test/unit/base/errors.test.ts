@@ -5,7 +5,9 @@ import {
   isAlreadyExists,
   isConflict,
   isForbidden,
+  isAbortError,
   isGone,
+  isInvalid,
   isNotFound,
   isTooManyRequests,
   isUnauthorized,
@@ -27,8 +29,9 @@ describe("ApiError helpers", () => {
     ["Forbidden", status(403, "Forbidden"), isForbidden],
     ["Unauthorized", status(401, "Unauthorized"), isUnauthorized],
     ["TooManyRequests", status(429, "TooManyRequests"), isTooManyRequests],
+    ["Invalid", status(422, "Invalid"), isInvalid],
   ];
-  const helpers = [isNotFound, isConflict, isAlreadyExists, isGone, isForbidden, isUnauthorized, isTooManyRequests];
+  const helpers = [isNotFound, isConflict, isAlreadyExists, isGone, isForbidden, isUnauthorized, isTooManyRequests, isInvalid, isAbortError];
 
   test.each(cases)("%s is recognised by exactly its helper", (_name, s, helper) => {
     const e = new ApiError(s);
@@ -38,6 +41,15 @@ describe("ApiError helpers", () => {
 
   test("AlreadyExists is not reported as a plain conflict", () => {
     expect(isConflict(new ApiError(status(409, "AlreadyExists")))).toBe(false);
+  });
+
+  test("isAbortError: a transport error with the abort code, and nothing else", () => {
+    const aborted = new TransportError("request aborted", {}, { code: "ABORT_ERR" });
+    expect(isAbortError(aborted)).toBe(true);
+    for (const other of helpers) if (other !== isAbortError) expect(other(aborted)).toBe(false);
+    expect(isAbortError(new TransportError("reset", {}, { code: "ECONNRESET" }))).toBe(false);
+    expect(isAbortError(new ApiError(status(499, "ABORT_ERR")))).toBe(false);
+    expect(isAbortError(new DOMException("aborted", "AbortError"))).toBe(false);
   });
 
   test("helpers reject non-API errors", () => {

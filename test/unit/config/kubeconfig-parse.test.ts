@@ -84,13 +84,18 @@ contexts:
     expect(c.contexts).toEqual([{ name: "dev", context: { cluster: "c1", user: "u1", namespace: "apps" } }]);
   });
 
+  const empty = { clusters: [], users: [], contexts: [] };
   it.each([
-    ["an empty file", ""],
-    ["a null document", "~\n"],
-    ["JSON", '{"apiVersion":"v1","kind":"Config","clusters":[],"users":[],"contexts":[]}'],
-    ["nulls as kubectl writes them", "clusters: null\nusers:\n- name: u\n  user:\n    exec: {command: x, apiVersion: v, args: null, env: null}\n"],
-  ])("accepts %s", (_name, text) => {
-    expect(() => parseKubeconfig(text, FILE)).not.toThrow();
+    ["an empty file", "", empty],
+    ["a null document", "~\n", empty],
+    ["JSON", '{"apiVersion":"v1","kind":"Config","clusters":[],"users":[],"contexts":[]}', { ...empty, apiVersion: "v1", kind: "Config" }],
+    [
+      "nulls as kubectl writes them",
+      "clusters: null\nusers:\n- name: u\n  user:\n    exec: {command: x, apiVersion: v, args: null, env: null}\n",
+      { ...empty, users: [{ name: "u", user: { exec: { command: "x", apiVersion: "v" } } }] },
+    ],
+  ])("accepts %s", (_name, text, expected) => {
+    expect(parseKubeconfig(text, FILE)).toEqual(expected);
   });
 
   const failures: [string, string, RegExp][] = [

@@ -1,4 +1,4 @@
-import { describe, expect, expectTypeOf, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ValidationError } from "../../../src/base/errors.ts";
 import { FluxClient } from "../../../src/flux/flux-client.ts";
 import {
@@ -7,13 +7,8 @@ import {
   fluxApiVersion,
   fluxRefOf,
   isReconcilableKind,
-  type FluxObjectOf,
-  type FluxRef,
 } from "../../../src/flux/kinds.ts";
 import type { HelmRelease } from "../../../generated/flux/helm/v2/index.ts";
-import type { Alert } from "../../../generated/flux/notification/v1beta3/index.ts";
-import type { GitRepository } from "../../../generated/flux/source/v1/index.ts";
-import type { Connection } from "../../../src/connection/types.ts";
 
 describe("fluxRefOf", () => {
   test("from a reference and from an object", () => {
@@ -56,27 +51,6 @@ test("the table and helpers agree with the generated resources", () => {
   expect(["Alert", "Provider", "ExternalArtifact"].filter(isReconcilableKind)).toEqual([]);
   expect(Object.keys(FLUX_RESOURCES).filter(isReconcilableKind)).toHaveLength(11);
   expect(describeRef({ kind: "Kustomization", name: "apps", namespace: "flux-system" })).toBe("Kustomization flux-system/apps");
-});
-
-test("types: targets map to their object type, and unreconcilable kinds do not compile", () => {
-  expectTypeOf<FluxObjectOf<FluxRef<"GitRepository">>>().toEqualTypeOf<GitRepository>();
-  expectTypeOf<FluxObjectOf<HelmRelease>>().toEqualTypeOf<HelmRelease>();
-
-  const flux = new FluxClient({ server: "https://x", namespace: "d", contextName: undefined, send: () => Promise.reject(new Error("offline")), close: () => {} } satisfies Connection);
-  const alert: Alert = { kind: "Alert", metadata: { name: "a", namespace: "n" }, spec: { providerRef: { name: "p" }, eventSources: [] } };
-  // Type-only checks: these calls are never awaited against a server.
-  const typeOnly = (): void => {
-    // @ts-expect-error Alerts have no reconciler
-    void flux.reconcile(alert);
-    // @ts-expect-error ExternalArtifact cannot be suspended
-    void flux.suspend({ kind: "ExternalArtifact", name: "a", namespace: "n" });
-    // @ts-expect-error credentials are read for GitRepositories only
-    void flux.credentials({ kind: "OCIRepository", name: "a", namespace: "n" });
-    // @ts-expect-error not a Flux kind
-    void flux.status({ kind: "Deployment", name: "a", namespace: "n" });
-    expectTypeOf(flux.waitForReady({ kind: "HelmRelease", name: "a", namespace: "n" })).resolves.toEqualTypeOf<HelmRelease>();
-  };
-  expect(typeof typeOnly).toBe("function");
 });
 
 test("FluxClient refuses one manager for both full applies and spec.suspend", () => {

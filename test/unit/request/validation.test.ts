@@ -146,6 +146,7 @@ describe("params are validated before anything is sent", () => {
 
   it("lets an explicit custom:false override the group list", () => {
     const builtInLooking = { ...GatewayClass, custom: false };
-    expect(() => patchRequest(builtInLooking, undefined, { name: "g" }, { type: "strategic", patch: {} })).not.toThrow();
+    const r = patchRequest(builtInLooking, undefined, { name: "g" }, { type: "strategic", patch: {} });
+    expect(r.headers).toEqual({ "Content-Type": "application/strategic-merge-patch+json" });
   });
 });

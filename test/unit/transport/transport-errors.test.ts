@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TlsError, TransportError } from "../../../src/base/errors.ts";
-import { siteOf, toTransportError } from "../../../src/transport/transport-errors.ts";
+import { siteOfUrl, toTransportError } from "../../../src/transport/transport-errors.ts";
 
 const URL_ = "https://user:pw@10.0.0.1:6443/api/v1/pods?limit=5";
 const err = (code: string, message = code): Error => Object.assign(new Error(message), { code });
@@ -46,8 +46,8 @@ describe("toTransportError", () => {
     expect(toTransportError(original, "GET", URL_)).toBe(original);
   });
 
-  it("siteOf never keeps userinfo and survives bad URLs", () => {
-    expect(siteOf("GET", URL_)).toEqual({ method: "GET", server: "https://10.0.0.1:6443", path: "/api/v1/pods?limit=5" });
-    expect(siteOf("GET", "not a url")).toEqual({ method: "GET", path: "(invalid URL)" });
+  it("siteOfUrl never keeps userinfo and survives bad URLs", () => {
+    expect(siteOfUrl("GET", URL_)).toEqual({ method: "GET", server: "https://10.0.0.1:6443", path: "/api/v1/pods?limit=5" });
+    expect(siteOfUrl("GET", "not a url")).toEqual({ method: "GET", path: "(invalid URL)" });
   });
 });

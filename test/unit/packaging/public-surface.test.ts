@@ -1,0 +1,75 @@
+/**
+ * The public surface of each entry point, name by name (types included, read with the
+ * TypeScript checker). A new export makes this test fail until it is added here: growth is a
+ * decision, not an accident.
+ */
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const entries = { root: "src/index.ts", config: "src/config/index.ts", flux: "src/flux/index.ts" } as const;
+
+const program = ts.createProgram(
+  Object.values(entries).map((e) => root + e),
+  { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, allowImportingTsExtensions: true, noEmit: true, strict: true },
+);
+const checker = program.getTypeChecker();
+
+function exportsOf(entry: string): string[] {
+  const file = program.getSourceFile(root + entry);
+  const symbol = file && checker.getSymbolAtLocation(file);
+  if (!symbol) throw new Error(`no module symbol for ${entry}`);
+  return checker.getExportsOfModule(symbol).map((s) => s.getName()).sort();
+}
+
+const ROOT = [
+  "AllNamespacesClient", "ApiError", "ApplyConfiguration", "ApplyParams", "AuthError", "Backoff", "BindingTarget", "BookmarkObject",
+  "CallOptions", "ChangeInfo", "Clock", "ClusterOptions", "ConfigError", "Connection", "ConnectionOptions", "CreateParams",
+  "DecodeError", "DeepPartial", "DeleteCollectionParams", "DeleteParams", "DiscoveredResource", "Discovery", "DynamicObject",
+  "DynamicResourceSpec", "ErrorSite", "EvictionParams", "ExponentialBackoff", "ExponentialBackoffOptions", "GetParams",
+  "HttpRequest", "HttpResponse", "INITIAL_EVENTS_END_ANNOTATION", "IndexFunction", "Informer", "InformerHandlers",
+  "InformerOptions", "JsonPatchOperation", "KubeClient", "KubeClientOptions", "KubeError", "KubeList", "KubeObject",
+  "KubeRequest", "LabelSelector", "LabelSelectorRequirement", "ListClient", "ListMeta", "ListParams", "ListWatchClient",
+  "LogParams", "LogStreamParams", "MergePatch", "NamespacedOptions", "ObjectMetaLike", "ObjectRef", "Patch", "PatchParams",
+  "PollerOptions", "Preconditions", "PropagationPolicy", "RateLimit", "ReadonlyCache", "ReplaceParams", "ResetTimerBackoff",
+  "ResourceApi", "ResourceClient", "ResourceQuery", "ResourceType", "RetryEvent", "RetryPolicy", "Scale", "ScopeOptions",
+  "SelectorParams", "SendOptions", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
+  "TlsError", "TlsOptions", "TokenRequest", "TokenRequestParams", "Transport", "TransportError", "TransportOptions",
+  "ValidationError", "Verb", "WaitOptions", "WaitTimeoutError", "WatchEvent", "WatchEventType", "WatchMode", "WatchParams",
+  "Watcher", "WatcherEvent", "WatcherOptions", "WatcherStats", "WriteParams", "api", "apiVersionOf", "applyConfigurationOf",
+  "createConnection", "createTransport", "defaultBackoff", "discoverResource", "dynamicResource", "formatFieldSelector",
+  "formatLabelSelector", "informer", "isAbortError", "isAlreadyExists", "isConflict", "isForbidden", "isGone", "isInvalid",
+  "isNotFound", "isStatus", "isTooManyRequests", "isUnauthorized", "objectKey", "poller", "watcher",
+];
+
+describe("public surface", () => {
+  it("bun-k8s exports exactly these names", () => {
+    expect(exportsOf(entries.root)).toEqual([...ROOT].sort());
+  });
+
+  it("keeps internals out of the root: no GenericClient, no transports, no Flux, no config loaders", () => {
+    const names = new Set(exportsOf(entries.root));
+    for (const internal of ["GenericClient", "NodeHttp2Transport", "BunFetchTransport", "FluxClient", "loadConfig", "watchStream", "Collection"]) {
+      expect(names.has(internal), internal).toBe(false);
+    }
+  });
+
+  it("bun-k8s/config and bun-k8s/flux carry their own, and Flux its own errors", () => {
+    const config = exportsOf(entries.config);
+    const flux = exportsOf(entries.flux);
+    expect(config).toEqual(expect.arrayContaining(["loadConfig", "loadKubeconfig", "inClusterConfig", "ExecAuth", "ResolvedConfig"]));
+    expect(flux).toEqual(expect.arrayContaining(["FluxClient", "FluxNotReadyError", "FluxSuspendedError", "FLUX_RESOURCES"]));
+    // No name is exported by two entries: one concept, one home.
+    const rootNames = new Set(exportsOf(entries.root));
+    expect([...config, ...flux].filter((n) => rootNames.has(n))).toEqual([]);
+    expect(config.length).toBeLessThan(70);
+    expect(flux.length).toBeLessThan(70);
+  });
+
+  it("every runtime value the root lists is really exported", async () => {
+    const module = (await import(root + entries.root)) as Record<string, unknown>;
+    for (const name of Object.keys(module)) expect(ROOT).toContain(name);
+    expect(Object.keys(module).length).toBeGreaterThan(30);
+  });
+});
