@@ -25,10 +25,13 @@ interface RawClient {
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
 class BunFetchClient implements RawClient {
-  constructor(
-    readonly server: string,
-    readonly tls: Tls,
-  ) {}
+  readonly server: string;
+  readonly tls: Tls;
+
+  constructor(server: string, tls: Tls) {
+    this.server = server;
+    this.tls = tls;
+  }
 
   async #fetch(method: string, path: string, body?: string, signal?: AbortSignal): Promise<Response> {
     const res = await fetch(this.server + path, {
@@ -73,11 +76,10 @@ class BunFetchClient implements RawClient {
 
 class NodeHttpsClient implements RawClient {
   readonly agent: Agent;
+  readonly server: string;
 
-  constructor(
-    readonly server: string,
-    tls: Tls,
-  ) {
+  constructor(server: string, tls: Tls) {
+    this.server = server;
     this.agent = new Agent({ keepAlive: true, maxSockets: Infinity, ...tls });
   }
 

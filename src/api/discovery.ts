@@ -69,14 +69,17 @@ export class Discovery {
   #groups: Promise<DiscoveredGroup[]> | undefined;
   #byGroupVersion = new Map<string, Promise<DiscoveredResource[]>>();
 
+  private readonly conn: Connection;
+  private readonly options: { aggregated?: boolean };
+
   /**
    * @param options.aggregated ask for aggregated discovery (default true); false reads the
    *   legacy per-group-version documents, as servers before 1.26 require.
    */
-  constructor(
-    private readonly conn: Connection,
-    private readonly options: { aggregated?: boolean } = {},
-  ) {}
+  constructor(conn: Connection, options: { aggregated?: boolean } = {}) {
+    this.conn = conn;
+    this.options = options;
+  }
 
   /** Forgets everything (e.g. after installing a CRD). */
   invalidate(): void {

@@ -50,10 +50,13 @@ function nameFrom(object: unknown, action: string): string {
 
 /** status, ephemeralcontainers, resize: GET/PUT/PATCH (and apply) with the object's own type. */
 export class ObjectSubresource<T> implements SubresourceClient<T> {
-  constructor(
-    private readonly ctx: ClientContext,
-    private readonly subresource: string,
-  ) {}
+  private readonly ctx: ClientContext;
+  private readonly subresource: string;
+
+  constructor(ctx: ClientContext, subresource: string) {
+    this.ctx = ctx;
+    this.subresource = subresource;
+  }
 
   async get(name: string, options?: CallOptions): Promise<T> {
     const { send } = splitCall(options);
@@ -84,7 +87,11 @@ export class ObjectSubresource<T> implements SubresourceClient<T> {
 const SCALE_BODY = { apiVersion: "autoscaling/v1", kind: "Scale" } as const;
 
 export class ScaleSubresource implements ScaleClient {
-  constructor(private readonly ctx: ClientContext) {}
+  private readonly ctx: ClientContext;
+
+  constructor(ctx: ClientContext) {
+    this.ctx = ctx;
+  }
 
   async get(name: string, options?: CallOptions): Promise<Scale> {
     const { send } = splitCall(options);
@@ -120,7 +127,10 @@ interface Condition {
 /** certificatesigningrequests/approval, plus approve/deny that read, add a condition and PUT. */
 export class ApprovalSubresource<T> implements ApprovalClient<T> {
   private readonly inner: ObjectSubresource<T>;
-  constructor(private readonly ctx: ClientContext) {
+  private readonly ctx: ClientContext;
+
+  constructor(ctx: ClientContext) {
+    this.ctx = ctx;
     this.inner = new ObjectSubresource<T>(ctx, "approval");
   }
 

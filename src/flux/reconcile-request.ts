@@ -40,7 +40,11 @@ export function formatRfc3339Nano(epochNanos: bigint): string {
  */
 export class RequestClock {
   #last = 0n;
-  constructor(private readonly nowMs: () => number = Date.now) {}
+  private readonly nowMs: () => number;
+
+  constructor(nowMs: () => number = Date.now) {
+    this.nowMs = nowMs;
+  }
 
   /** @example new RequestClock().next() // "2025-03-01T10:00:00.123000001Z" on a second call in that ms */
   next(): string {

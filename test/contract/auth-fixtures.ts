@@ -62,7 +62,11 @@ export const b64 = (s: string): string => Buffer.from(s).toString("base64");
  */
 export class Clients {
   readonly #open: KubeClient[] = [];
-  constructor(private readonly t: TempDir) {}
+  private readonly t: TempDir;
+
+  constructor(t: TempDir) {
+    this.t = t;
+  }
 
   /** The environment exec plugins inherit and loadConfig reads: PATH only. */
   env(extra: Record<string, string> = {}): Record<string, string> {

@@ -64,13 +64,13 @@ export class FakeFluxController {
   private readonly outcome: Outcome;
   private readonly only: ReadonlySet<string> | undefined;
 
+  private readonly conn: Connection;
+  private readonly namespace: string;
+
   /** `only`: handle just these names (other objects in the namespace are left alone). */
-  constructor(
-    private readonly conn: Connection,
-    private readonly namespace: string,
-    kinds: readonly FluxKind[],
-    options: { outcome?: Outcome; only?: readonly string[] } = {},
-  ) {
+  constructor(conn: Connection, namespace: string, kinds: readonly FluxKind[], options: { outcome?: Outcome; only?: readonly string[] } = {}) {
+    this.conn = conn;
+    this.namespace = namespace;
     this.outcome =
       options.outcome ??
       ((o) => ({

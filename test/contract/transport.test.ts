@@ -23,7 +23,11 @@ afterAll(() => {
 class StaticAuth implements AuthProvider {
   readonly description = "static test credentials";
   invalidations = 0;
-  constructor(private readonly sequence: Credentials[]) {}
+  private readonly sequence: Credentials[];
+
+  constructor(sequence: Credentials[]) {
+    this.sequence = sequence;
+  }
   async credentials(): Promise<Credentials> {
     return this.sequence[Math.min(this.invalidations, this.sequence.length - 1)] ?? { headers: {} };
   }

@@ -37,15 +37,31 @@ export interface Timings {
 }
 
 export class ControlPlane {
+  readonly info: ClusterInfo;
+  readonly timings: Timings;
+  private readonly cp: BuiltControlPlane;
+  private readonly procs: Map<string, Managed>;
+  private readonly apiserverArgs: string[];
+  private readonly options: LaunchOptions;
+  private readonly reaper: ChildProcess | undefined;
+
   private constructor(
-    readonly info: ClusterInfo,
-    readonly timings: Timings,
-    private readonly cp: BuiltControlPlane,
-    private readonly procs: Map<string, Managed>,
-    private readonly apiserverArgs: string[],
-    private readonly options: LaunchOptions,
-    private readonly reaper: ChildProcess | undefined,
-  ) {}
+    info: ClusterInfo,
+    timings: Timings,
+    cp: BuiltControlPlane,
+    procs: Map<string, Managed>,
+    apiserverArgs: string[],
+    options: LaunchOptions,
+    reaper: ChildProcess | undefined,
+  ) {
+    this.info = info;
+    this.timings = timings;
+    this.cp = cp;
+    this.procs = procs;
+    this.apiserverArgs = apiserverArgs;
+    this.options = options;
+    this.reaper = reaper;
+  }
 
   /** @example const cp = await ControlPlane.start(); ...; await cp.stop(); */
   static async start(options: LaunchOptions = {}): Promise<ControlPlane> {

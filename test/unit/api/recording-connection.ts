@@ -15,7 +15,11 @@ export class RecordingConnection implements Connection {
   readonly namespace = "default";
   readonly contextName = "test";
   readonly sent: { request: KubeRequest; options: SendOptions | undefined }[] = [];
-  constructor(private readonly answers: Answer[] = []) {}
+  private readonly answers: Answer[];
+
+  constructor(answers: Answer[] = []) {
+    this.answers = answers;
+  }
 
   answer(...more: Answer[]): this {
     this.answers.push(...more);

@@ -46,11 +46,12 @@ class WatchStream {
   /** Cut off by a partition: nothing more reaches the client on this stream. */
   stalled = false;
 
-  constructor(
-    readonly query: Record<string, unknown>,
-    private readonly chunking: (line: string) => Uint8Array[],
-    signal: AbortSignal | undefined,
-  ) {
+  readonly query: Record<string, unknown>;
+  private readonly chunking: (line: string) => Uint8Array[];
+
+  constructor(query: Record<string, unknown>, chunking: (line: string) => Uint8Array[], signal: AbortSignal | undefined) {
+    this.query = query;
+    this.chunking = chunking;
     signal?.addEventListener("abort", () => this.fail(new DOMException("aborted", "AbortError")), { once: true });
   }
 

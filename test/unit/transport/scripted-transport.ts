@@ -59,10 +59,13 @@ export class ScriptedTransports {
 export class FakeAuth implements AuthProvider {
   readonly description = "fake";
   invalidations = 0;
-  constructor(
-    public creds: Credentials[],
-    private readonly fresh = true,
-  ) {}
+  creds: Credentials[];
+  private readonly fresh: boolean;
+
+  constructor(creds: Credentials[], fresh = true) {
+    this.creds = creds;
+    this.fresh = fresh;
+  }
   async credentials(): Promise<Credentials> {
     return this.creds[0] ?? { headers: {} };
   }
