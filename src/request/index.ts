@@ -20,9 +20,7 @@ export {
 export type { FieldValidation, WriteParams } from "./param-checks.ts";
 export {
   getRequest,
-  listPathRequest,
   listRequest,
-  watchPathRequest,
   watchRequest,
   type GetParams,
   type ListParams,

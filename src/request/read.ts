@@ -4,7 +4,7 @@
  */
 import { ValidationError } from "../base/errors.ts";
 import type { KubeRequest } from "./types.ts";
-import { describeResource, preview, requireVerb, resourcePath, type ResourceRef } from "./path.ts";
+import { describeResource, requireVerb, resourcePath, type ResourceRef } from "./path.ts";
 import { checkBoolean, checkInteger, checkOneOf, checkString, compact } from "./param-checks.ts";
 import { fieldSelectorParam, labelSelectorParam, type LabelSelector } from "./selectors.ts";
 
@@ -133,35 +133,6 @@ export function watchRequest(r: ResourceRef, namespace: string | undefined, para
   const action = `watch ${describeResource(r)}`;
   requireVerb(r, "watch", "watch");
   return { method: "GET", path: resourcePath(r, "watch", { namespace }), query: watchQuery(action, params) };
-}
-
-function checkCollectionPath(action: string, path: string): void {
-  if (!path.startsWith("/") || path.includes("?")) {
-    throw new ValidationError(`${action}: a collection path starts with "/" and has no query, got ${preview(path)}`);
-  }
-}
-
-/**
- * LIST on a collection path the caller already has (the runtime's entry point), with the
- * same parameter rules as listRequest.
- *
- * @example listPathRequest("/apis/apps/v1/deployments", { limit: 500, continue: token })
- */
-export function listPathRequest(path: string, params?: ListParams): KubeRequest {
-  const action = `list ${path}`;
-  checkCollectionPath(action, path);
-  return { method: "GET", path, query: listQuery(action, params) };
-}
-
-/**
- * WATCH on a collection path the caller already has, with the same rules as watchRequest.
- *
- * @example watchPathRequest("/api/v1/namespaces/ns/configmaps", { resourceVersion: "42" })
- */
-export function watchPathRequest(path: string, params?: WatchParams): KubeRequest {
-  const action = `watch ${path}`;
-  checkCollectionPath(action, path);
-  return { method: "GET", path, query: watchQuery(action, params) };
 }
 
 /**
