@@ -17,6 +17,7 @@ describe("layers (docs/architecture.md)", () => {
       "src/api/",
       "generated/",
       "src/runtime/",
+      "src/manifests/",
       "src/client/",
       "src/flux/",
       "src/index.ts",
