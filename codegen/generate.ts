@@ -1,16 +1,12 @@
 /**
  * The pipeline: loaded model → normalised schemas → layout → files. Pure apart from
- * `loadSpecInputs` (reads the spec cache) and `writeOutput` (writes the output folder).
+ * `writeOutput` (writes the output folder). Loading the pinned specs is in spec-inputs.ts.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import type { MaterialisedInputs } from "../specs/materialise.ts";
-import { loadCrdYaml } from "./crd-loader.ts";
-import { applyEnums, parseEnumTable } from "./enum-overlay.ts";
 import { layoutModel, type OutputSet } from "./layout.ts";
-import { type ApiModel, compareStrings, mergeModels } from "./model.ts";
+import { type ApiModel, compareStrings } from "./model.ts";
 import { emitModule } from "./module-emitter.ts";
-import { loadOpenApiDocuments } from "./openapi-loader.ts";
 import { normalizeModel } from "./schema-normalize.ts";
 import { emitResourceTable } from "./table-emitter.ts";
 import { type ImportPaths, packageImports, repoImports } from "./import-paths.ts";
@@ -78,31 +74,6 @@ export function generateFiles(rawModel: ApiModel, options: GenerateOptions): Gen
   // A user's project holds one family: its files sit at the top of the output folder.
   const placed = target ? files.map((f) => ({ path: f.path.replace(/^crds\//, ""), text: f.text })) : files;
   return placed.sort((a, b) => compareStrings(a.path, b.path));
-}
-
-/**
- * Reads the materialised spec cache into one model: Kubernetes documents (with the enums of the
- * pinned Go definitions laid on) first, then Flux CRDs.
- *
- * @example
- * const model = await loadSpecInputs(await materialise(await readManifest()));
- */
-export async function loadSpecInputs(inputs: MaterialisedInputs, options: { flux?: boolean } = {}): Promise<ApiModel> {
-  const names = (await readdir(inputs.kubernetesDir)).filter((n) => n.endsWith("_openapi.json")).sort(compareStrings);
-  const docs = [];
-  for (const name of names) {
-    docs.push({ name, document: JSON.parse(await readFile(join(inputs.kubernetesDir, name), "utf8")) as unknown });
-  }
-  const table = parseEnumTable(await readFile(inputs.kubernetesEnums, "utf8"), inputs.kubernetesEnums);
-  const models = [applyEnums(loadOpenApiDocuments(docs), table, `k8s.io/kubernetes@${inputs.kubernetesVersion} pkg/generated/openapi`)];
-  if (options.flux !== false) {
-    const crdFiles = [];
-    for (const flux of inputs.fluxDirs) {
-      for (const name of flux.files) crdFiles.push({ name, text: await readFile(join(flux.dir, name), "utf8") });
-    }
-    models.push(loadCrdYaml(crdFiles));
-  }
-  return mergeModels(models);
 }
 
 /** Import path of src/base/resource.ts as seen from an output folder. */

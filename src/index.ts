@@ -41,6 +41,7 @@ export {
 // Resources and objects
 export { apiVersionOf, type ResourceType, type Verb } from "./base/resource.ts";
 export { isStatus, objectKey, type DynamicObject, type KubeList, type KubeObject, type ListMeta, type ObjectMetaLike } from "./base/object.ts";
+export type { JsonValue, NewerValue, QuantityMarker, Writable } from "./base/value-types.ts";
 
 // The typed API
 export {

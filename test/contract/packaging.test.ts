@@ -4,16 +4,17 @@
  * tarball, type-checks a small strict program against the package's own .d.ts files, and
  * runs it against the control plane on Node (the tsc output) and on Bun (the .ts source).
  *
- * The package is packed from a staging copy (package.json, tsconfigs, src/, generated/), so
- * the checkout's dist/ is never touched while other work runs there.
+ * The package is packed from a staging copy (test/support/packed-sdk.ts), so the checkout's dist/
+ * is never touched while other work runs there.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { repoRoot } from "../../specs/materialise.ts";
 import { runChild, type ChildResult } from "../support/child-output.ts";
 import { envWithRealNode, realNodePath } from "../support/node-runtime.ts";
+import { packedSdk } from "../support/packed-sdk.ts";
 
 const cluster = inject("cluster");
 const bun = join(repoRoot, "node_modules", ".bin", "bun");
@@ -85,24 +86,14 @@ const consumerTsconfig = {
 };
 
 let work: string;
-let stage: string;
 let consumer: string;
 let files: string[] = [];
 let tarball = "";
 
 beforeAll(async () => {
+  ({ tarball, files } = await packedSdk());
   work = mkdtempSync(join(tmpdir(), "bun-k8s-pack-"));
-  stage = join(work, "stage");
   consumer = join(work, "consumer");
-  for (const f of ["package.json", "README.md", "tsconfig.json", "tsconfig.build.json"]) cpSync(join(repoRoot, f), join(stage, f));
-  for (const d of ["src", "generated"]) cpSync(join(repoRoot, d), join(stage, d), { recursive: true });
-  // The build needs the dev tools (tsc, @types/node), not a copy of them.
-  symlinkSync(join(repoRoot, "node_modules"), join(stage, "node_modules"), "dir");
-  const packed = JSON.parse(
-    await ok("npm pack (prepack: npm run build)", "npm", ["pack", "--json", "--pack-destination", work, "--loglevel=error"], stage),
-  ) as { filename: string; files: { path: string }[] }[];
-  tarball = join(work, packed[0]?.filename ?? "");
-  files = (packed[0]?.files ?? []).map((f) => f.path).sort();
 }, 600_000);
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -125,12 +116,16 @@ describe("npm pack", () => {
       "dist/generated/flux/source/v1/index.js",
       "dist/generated/flux/source/v1/index.d.ts",
       "dist/generated/flux/resources.js",
+      "dist/src/manifests/index.js",
+      "dist/codegen/bin.js",
+      "dist/codegen/bun-k8s-gen.js",
     ]) {
       expect(files, f).toContain(f);
     }
-    // Only build output: no TypeScript sources, tests, specs or codegen.
+    // Only build output: no TypeScript sources, tests or specs; the generator compiled, without the repository's spec loading.
     expect(files.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md"].includes(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+    expect(files.filter((f) => f.startsWith("dist/specs/") || f.startsWith("dist/test/") || f === "dist/codegen/cli.js" || f.startsWith("dist/codegen/spec-inputs"))).toEqual([]);
   });
 
   test('every "exports" target of package.json exists in the tarball for the generated families', () => {

@@ -8,7 +8,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const entries = { root: "src/index.ts", config: "src/config/index.ts", flux: "src/flux/index.ts" } as const;
+const entries = { root: "src/index.ts", config: "src/config/index.ts", flux: "src/flux/index.ts", manifests: "src/manifests/index.ts" } as const;
 
 const program = ts.createProgram(
   Object.values(entries).map((e) => root + e),
@@ -29,15 +29,15 @@ const ROOT = [
   "DecodeError", "DeepPartial", "DeleteCollectionParams", "DeleteParams", "DiscoveredResource", "Discovery", "DynamicObject",
   "DynamicResourceSpec", "ErrorSite", "EvictionParams", "ExponentialBackoff", "ExponentialBackoffOptions", "GetParams",
   "HttpRequest", "HttpResponse", "INITIAL_EVENTS_END_ANNOTATION", "IndexFunction", "Informer", "InformerHandlers",
-  "InformerOptions", "JsonPatchOperation", "KubeClient", "KubeClientOptions", "KubeError", "KubeList", "KubeObject",
+  "InformerOptions", "JsonPatchOperation", "JsonValue", "KubeClient", "KubeClientOptions", "KubeError", "KubeList", "KubeObject",
   "KubeRequest", "LabelSelector", "LabelSelectorRequirement", "ListClient", "ListMeta", "ListParams", "ListWatchClient",
-  "LogParams", "LogStreamParams", "MergePatch", "NamespacedOptions", "ObjectMetaLike", "ObjectRef", "Patch", "PatchParams",
-  "PollerOptions", "Preconditions", "PropagationPolicy", "RateLimit", "ReadonlyCache", "ReplaceParams", "ResetTimerBackoff",
+  "LogParams", "LogStreamParams", "MergePatch", "NamespacedOptions", "NewerValue", "ObjectMetaLike", "ObjectRef", "Patch", "PatchParams",
+  "PollerOptions", "Preconditions", "PropagationPolicy", "QuantityMarker", "RateLimit", "ReadonlyCache", "ReplaceParams", "ResetTimerBackoff",
   "ResourceApi", "ResourceClient", "ResourceQuery", "ResourceType", "RetryEvent", "RetryPolicy", "Scale", "ScopeOptions",
   "SelectorParams", "SendOptions", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
   "TlsError", "TlsOptions", "TokenRequest", "TokenRequestParams", "Transport", "TransportError", "TransportOptions",
   "ValidationError", "Verb", "WaitOptions", "WaitTimeoutError", "WatchEvent", "WatchEventType", "WatchMode", "WatchParams",
-  "Watcher", "WatcherEvent", "WatcherOptions", "WatcherStats", "WriteParams", "api", "apiVersionOf", "applyConfigurationOf",
+  "Watcher", "WatcherEvent", "WatcherOptions", "WatcherStats", "Writable", "WriteParams", "api", "apiVersionOf", "applyConfigurationOf",
   "createConnection", "createTransport", "defaultBackoff", "discoverResource", "dynamicResource", "formatFieldSelector",
   "formatLabelSelector", "informer", "isAbortError", "isAlreadyExists", "isConflict", "isForbidden", "isGone", "isInvalid",
   "isNotFound", "isStatus", "isTooManyRequests", "isUnauthorized", "objectKey", "poller", "watcher",
@@ -65,6 +65,22 @@ describe("public surface", () => {
     expect([...config, ...flux].filter((n) => rootNames.has(n))).toEqual([]);
     expect(config.length).toBeLessThan(70);
     expect(flux.length).toBeLessThan(70);
+  });
+
+  it("bun-k8s/manifests exports exactly these names; DocumentError is its own error, nothing else repeats the root", () => {
+    expect(exportsOf(entries.manifests)).toEqual(
+      [
+        "APPLYSET_GROUP_KINDS_ANNOTATION", "APPLYSET_ID_LABEL", "APPLYSET_NAMESPACES_ANNOTATION", "APPLYSET_PART_OF_LABEL",
+        "APPLYSET_TOOLING_ANNOTATION", "AppliedObject", "ApplyAction", "ApplyError", "ApplyManifestsOptions", "ApplyResult",
+        "ApplySetError", "ApplySetOptions", "ApplySetParent", "ChangedField", "ConnectionSource", "DEFAULT_TOOLING", "DiffAction",
+        "DiffManifestsOptions", "DiffResult", "DocumentError", "FailedObject", "FieldChange", "FieldConflict", "FieldManager",
+        "ManifestOrigin", "ObjectDiff", "ObjectId", "ParseOptions", "PathElement", "PrunedObject", "ResourceTables", "YamlLimits",
+        "applyManifests", "applySetId", "conflictsOf", "describeObject", "describeOrigin", "diffManifests", "dumpManifests",
+        "formatDiff", "formatPath", "originOf", "ownersOf", "parseManifests",
+      ].sort(),
+    );
+    const rootNames = new Set(exportsOf(entries.root));
+    expect(exportsOf(entries.manifests).filter((n) => rootNames.has(n))).toEqual([]);
   });
 
   it("every runtime value the root lists is really exported", async () => {
