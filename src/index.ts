@@ -64,6 +64,8 @@ export {
   type ResourceClient,
   type ResourceQuery,
   type Scale,
+  serverVersion,
+  type ServerVersion,
   type TokenRequest,
   type WatchEvent,
   type WatchEventType,

@@ -34,12 +34,12 @@ const ROOT = [
   "LogParams", "LogStreamParams", "MergePatch", "NamespacedOptions", "NewerValue", "ObjectMetaLike", "ObjectRef", "Patch", "PatchParams",
   "PollerOptions", "Preconditions", "PropagationPolicy", "QuantityMarker", "RateLimit", "ReadonlyCache", "ReplaceParams", "ResetTimerBackoff",
   "ResourceApi", "ResourceClient", "ResourceQuery", "ResourceType", "RetryEvent", "RetryPolicy", "Scale", "ScopeOptions",
-  "SelectorParams", "SendOptions", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
+  "SelectorParams", "SendOptions", "ServerVersion", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
   "TlsError", "TlsOptions", "TokenRequest", "TokenRequestParams", "Transport", "TransportError", "TransportOptions",
   "ValidationError", "Verb", "WaitOptions", "WaitTimeoutError", "WatchEvent", "WatchEventType", "WatchMode", "WatchParams",
   "Watcher", "WatcherEvent", "WatcherOptions", "WatcherStats", "Writable", "WriteParams", "api", "apiVersionOf", "applyConfigurationOf",
   "createConnection", "createTransport", "defaultBackoff", "discoverResource", "dynamicResource", "formatFieldSelector",
-  "formatLabelSelector", "informer", "isAbortError", "isAlreadyExists", "isConflict", "isForbidden", "isGone", "isInvalid",
+  "formatLabelSelector", "informer", "serverVersion", "isAbortError", "isAlreadyExists", "isConflict", "isForbidden", "isGone", "isInvalid",
   "isNotFound", "isStatus", "isTooManyRequests", "isUnauthorized", "objectKey", "poller", "watcher",
 ];
 
