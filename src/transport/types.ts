@@ -56,7 +56,7 @@ export interface Transport {
 
 export interface TransportOptions {
   tls: TlsOptions;
-  /** http:// or https:// CONNECT proxy (kubeconfig proxy-url). */
+  /** http:// or https:// CONNECT proxy, or socks5:// (kubeconfig proxy-url, or HTTPS_PROXY as resolved by config). */
   proxyUrl?: string;
   /** Do not ask for gzip (kubeconfig disable-compression). */
   disableCompression?: boolean;
