@@ -126,6 +126,8 @@ const REAL_SHAPES: ReadonlyMap<string, SchemaObject> = new Map([
   // The server always answers with the canonical string; writes may send numbers (see Writable).
   ["io.k8s.apimachinery.pkg.api.resource.Quantity", { allOf: [{ type: "string" }, { [sdkTypeKey]: "QuantityMarker" }] }],
   [`${apiextensions}.JSON`, { [sdkTypeKey]: "JsonValue" }],
+  // A field set: "f:spec", "k:{...}", "v:...", "i:0" and "." keys, each holding a field set.
+  ["io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1", { type: "object", additionalProperties: { $ref: `${schemaRefPrefix}io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1` } }],
   [`${apiextensions}.JSONSchemaPropsOrArray`, { oneOf: [schemaProps, { type: "array", items: schemaProps }] }],
   [`${apiextensions}.JSONSchemaPropsOrBool`, { oneOf: [schemaProps, { type: "boolean" }] }],
   [`${apiextensions}.JSONSchemaPropsOrStringArray`, { oneOf: [schemaProps, { type: "array", items: { type: "string" } }] }],

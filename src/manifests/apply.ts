@@ -48,6 +48,12 @@ export interface ApplyManifestsOptions {
   signal?: AbortSignal;
 }
 
+/** The object without server bookkeeping and without status, which an apply of the object never sets. */
+function appliable(object: DynamicObject): DynamicObject {
+  const { status: _status, ...rest } = comparable(object);
+  return rest;
+}
+
 async function applyOne<T extends KubeObject>(conn: Connection, step: Step<T>, options: ApplyManifestsOptions): Promise<AppliedObject<T>> {
   const resource = step.resource;
   const config = step.config;
@@ -63,9 +69,10 @@ async function applyOne<T extends KubeObject>(conn: Connection, step: Step<T>, o
   });
   let action: ApplyAction;
   if (!before) action = "created";
-  // A no-op apply leaves resourceVersion alone; a dry run never changes it, so compare contents.
-  else if (options.dryRun) action = sameJson(comparable(before), comparable(after)) ? "unchanged" : "configured";
-  else action = resourceVersionOf(before) === resourceVersionOf(after) ? "unchanged" : "configured";
+  // A no-op apply leaves resourceVersion alone. A dry run never changes it, and a controller may
+  // write the object (its status) between our read and our apply: then compare what an apply can set.
+  else if (!options.dryRun && resourceVersionOf(before) === resourceVersionOf(after)) action = "unchanged";
+  else action = sameJson(appliable(before), appliable(after)) ? "unchanged" : "configured";
   return { id: step.id, action, object: after as unknown as T, origin: step.origin };
 }
 
