@@ -169,6 +169,8 @@ export class ApplySet {
     try {
       await this.#parentClient().apply(config, options);
     } catch (e) {
+      // A dry run creates no namespace, so the parent cannot be recorded in a new one: nothing is stored anyway.
+      if (this.#dryRun && isNotFound(e)) return;
       // As kubectl: the set's own manager should own these fields; take them if another does.
       if (!isConflict(e)) throw e;
       await this.#parentClient().apply(config, { ...options, force: true });

@@ -93,15 +93,15 @@ function isPrintable(c: string): boolean {
   return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff);
 }
 
-interface ScalarAnalysis {
+export interface ScalarAnalysis {
   multiline: boolean;
   blockPlainAllowed: boolean;
   singleQuotedAllowed: boolean;
   blockAllowed: boolean;
 }
 
-/** go-yaml's yaml_emitter_analyze_scalar, for block context. */
-function analyze(chars: readonly string[]): ScalarAnalysis {
+/** go-yaml's yaml_emitter_analyze_scalar, for block context. Exported for the fast path's test. */
+export function analyze(chars: readonly string[]): ScalarAnalysis {
   if (chars.length === 0) return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
   const text = chars.join("");
   let blockIndicators = text.startsWith("---") || text.startsWith("...");
@@ -187,8 +187,16 @@ class Writer {
   }
 }
 
+/**
+ * Strings that need no analysis (most keys and values): printable ASCII without ':', '#' or
+ * control characters, not starting with an indicator or a space, not ending with a space.
+ * go-yaml allows them in every style.
+ */
+export const UNREMARKABLE = /^(?!\.\.\.)[A-Za-z0-9_./()=+$^~;<][^\x00-\x1f\x7f-\uffff:#]*(?<! )$/;
+export const PLAIN_ANALYSIS: ScalarAnalysis = { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true };
+
 function chooseStyle(text: string, chars: readonly string[], simpleKey: boolean): Style {
-  const a = analyze(chars);
+  const a = UNREMARKABLE.test(text) ? PLAIN_ANALYSIS : analyze(chars);
   let style: Style = text.includes("\n") ? "literal" : plainStringSurvives(text) ? "plain" : "double";
   if (simpleKey && a.multiline) style = "double";
   if (style === "plain" && (!a.blockPlainAllowed || (chars.length === 0 && simpleKey))) style = "single";

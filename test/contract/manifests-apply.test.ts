@@ -203,6 +203,17 @@ describe(`applyManifests on ${cluster.mode} cluster`, () => {
     expect(isNotFound(gadgets)).toBe(true);
   });
 
+  test("a dry run of a new namespace and its ApplySet stores nothing and fails nothing", async () => {
+    const fresh = `${ns}-dry`;
+    const result = await applyManifests(conn, parseManifests(`apiVersion: v1\nkind: Namespace\nmetadata: { name: ${fresh} }\n`), {
+      fieldManager: "gitops-test",
+      dryRun: true,
+      applySet: { parent: { name: "app", namespace: fresh } },
+    });
+    expect(result.applied.map((a) => `${a.action} ${a.id.name}`)).toEqual([`created ${fresh}`]);
+    expect(await api(conn, Namespace).getOpt(fresh)).toBeUndefined();
+  });
+
   test("every failure is reported: an unknown kind, a bad object, a namespace mismatch, next to successes", async () => {
     const objects = parseManifests(`
 apiVersion: nothing.example.com/v1

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadYamlDocuments } from "../../../src/base/yaml-documents.ts";
-import { goFloat, goKeyOrder, toYaml } from "../../../src/manifests/yaml-text.ts";
+import { analyze, goFloat, goKeyOrder, PLAIN_ANALYSIS, toYaml, UNREMARKABLE } from "../../../src/manifests/yaml-text.ts";
 
 describe("toYaml (go-yaml v2 as kubectl prints)", () => {
   it("sorts keys, leaves lists unindented, quotes what would read back as another type", () => {
@@ -100,4 +100,21 @@ describe("toYaml (go-yaml v2 as kubectl prints)", () => {
       { numRuns: 300 },
     );
   }, 30_000);
+
+  it("takes the fast path only for strings the full analysis allows in every style", () => {
+    const ascii = fc.string({ unit: fc.constantFrom(..." -.:#/_aZ09'\"!|>[]{},?%@`&*\t".split("")), maxLength: 12 });
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.oneof(ascii, fc.string({ maxLength: 12 })), (text) => {
+        if (!UNREMARKABLE.test(text)) return;
+        fast++;
+        expect(analyze([...text])).toEqual(PLAIN_ANALYSIS);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(fast).toBeGreaterThan(100);
+    expect(UNREMARKABLE.test("nginx:1.27")).toBe(false);
+    expect(UNREMARKABLE.test("...x")).toBe(false);
+    expect(UNREMARKABLE.test("web-0")).toBe(true);
+  });
 });
