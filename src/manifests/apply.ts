@@ -7,14 +7,14 @@
 import type { Connection } from "../connection/types.ts";
 import { api } from "../api/client.ts";
 import { ValidationError } from "../base/errors.ts";
-import { resourceVersionOf, type DynamicObject, type KubeObject } from "../base/object.ts";
+import { isRecord, resourceVersionOf, type DynamicObject, type KubeObject } from "../base/object.ts";
 import type { AppliedObject, ApplyAction, ApplyResult, FailedObject, PrunedObject } from "./apply-result.ts";
 import { asKubeError, isCrd, isFoundation, mapLimit, planSteps, type Step } from "./apply-plan.ts";
 import { ApplySet, type ApplySetOptions } from "./applyset.ts";
 import { waitEstablished } from "./crd-wait.ts";
 import { ApplyError } from "./errors.ts";
 import { KindResolver, resourcesOfCrd, type ResourceTables } from "./kinds.ts";
-import { comparable, sameJson } from "./normalize.ts";
+import { sameJson } from "./normalize.ts";
 import { CustomResourceDefinition } from "../../generated/k8s/apiextensions/v1/index.ts";
 
 /** A Connection, or anything that holds one (a KubeClient). */
@@ -48,10 +48,35 @@ export interface ApplyManifestsOptions {
   signal?: AbortSignal;
 }
 
-/** The object without server bookkeeping and without status, which an apply of the object never sets. */
-function appliable(object: DynamicObject): DynamicObject {
-  const { status: _status, ...rest } = comparable(object);
-  return rest;
+/** What `object` holds at the places `config` sets: maps narrowed to config's keys, lists and values whole. */
+function projectOnto(object: unknown, config: unknown): unknown {
+  if (!isRecord(config) || !isRecord(object)) return object;
+  return Object.fromEntries(Object.keys(config).map((k) => [k, projectOnto(object[k], config[k])]));
+}
+
+/** The field manager's server-side apply entry in managedFields (its fields and when they last changed). */
+function applyEntry(object: KubeObject, fieldManager: string): unknown {
+  return object.metadata?.managedFields?.find((e) => isRecord(e) && e.manager === fieldManager && e.operation === "Apply" && !e.subresource);
+}
+
+/**
+ * Whether an apply changed the object. A no-op apply leaves resourceVersion alone, but a
+ * controller may write the object between our read and our apply (a Deployment's status, its
+ * revision annotation). A change of ours moves our managedFields entry or a value we sent; a
+ * dry run has to be judged by those two alone.
+ */
+function changedByApply(before: KubeObject, after: KubeObject, config: unknown, options: ApplyManifestsOptions): boolean {
+  if (!options.dryRun && resourceVersionOf(before) === resourceVersionOf(after)) return false;
+  if (!sameJson(applyEntry(before, options.fieldManager), applyEntry(after, options.fieldManager))) return true;
+  const sent = secretStringDataAsData(config);
+  return !sameJson(projectOnto(before, sent), projectOnto(after, sent));
+}
+
+/** A Secret's stringData is stored in data: compare the data keys it writes. */
+function secretStringDataAsData(config: unknown): unknown {
+  if (!isRecord(config) || config.kind !== "Secret" || !isRecord(config.stringData)) return config;
+  const { stringData, ...rest } = config;
+  return { ...rest, data: { ...(isRecord(rest.data) ? rest.data : {}), ...stringData } };
 }
 
 async function applyOne<T extends KubeObject>(conn: Connection, step: Step<T>, options: ApplyManifestsOptions): Promise<AppliedObject<T>> {
@@ -67,12 +92,7 @@ async function applyOne<T extends KubeObject>(conn: Connection, step: Step<T>, o
     ...(options.force && { force: true }),
     ...(options.dryRun && { dryRun: true }),
   });
-  let action: ApplyAction;
-  if (!before) action = "created";
-  // A no-op apply leaves resourceVersion alone. A dry run never changes it, and a controller may
-  // write the object (its status) between our read and our apply: then compare what an apply can set.
-  else if (!options.dryRun && resourceVersionOf(before) === resourceVersionOf(after)) action = "unchanged";
-  else action = sameJson(appliable(before), appliable(after)) ? "unchanged" : "configured";
+  const action: ApplyAction = !before ? "created" : changedByApply(before, after, config, options) ? "configured" : "unchanged";
   return { id: step.id, action, object: after as unknown as T, origin: step.origin };
 }
 

@@ -203,6 +203,43 @@ describe(`applyManifests on ${cluster.mode} cluster`, () => {
     expect(isNotFound(gadgets)).toBe(true);
   });
 
+  test("a controller's write between our read and our apply does not make a no-op apply 'configured'; a quick change does", async () => {
+    const { Deployment } = await import("../../generated/k8s/apps/v1/index.ts");
+    const race: Deployment = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "race", namespace: ns },
+      spec: { replicas: 1, selector: { matchLabels: { app: "race" } }, template: { metadata: { labels: { app: "race" } }, spec: { containers: [{ name: "c", image: "busybox" }] } } },
+    };
+    expect((await applyManifests(conn, [race], { fieldManager: "gitops-test" })).applied[0]?.action).toBe("created");
+    // A connection that lets "a controller" write the object right before our apply reaches the server.
+    let wrote = 0;
+    const racing: Connection = {
+      server: conn.server,
+      namespace: conn.namespace,
+      contextName: conn.contextName,
+      close: () => undefined,
+      send: async (request, options) => {
+        if (request.method === "PATCH" && request.path.endsWith("/deployments/race")) {
+          const deployments = api(conn, Deployment, { namespace: ns });
+          await deployments.patch("race", { type: "merge", patch: { metadata: { annotations: { "deployment.kubernetes.io/revision": String(++wrote) } } } });
+        }
+        return conn.send(request, options);
+      },
+    };
+    const again = await applyManifests(racing, [race], { fieldManager: "gitops-test" });
+    expect(wrote).toBe(1);
+    expect(again.applied[0]?.action).toBe("unchanged");
+    // Changed right away (often within the second of the last write): still seen.
+    const quick = await applyManifests(conn, [{ ...race, spec: { ...race.spec!, replicas: 2 } }], { fieldManager: "gitops-test" });
+    expect(quick.applied[0]?.action).toBe("configured");
+    // A Secret's stringData is stored as data; a quick change of it is seen too.
+    const secret = (password: string) => parseManifests(`apiVersion: v1\nkind: Secret\nmetadata: { name: quick, namespace: ${ns} }\nstringData: { password: ${password} }\n`);
+    const actions = [];
+    for (const pw of ["one", "two", "two"]) actions.push((await applyManifests(conn, secret(pw), { fieldManager: "gitops-test" })).applied[0]?.action);
+    expect(actions).toEqual(["created", "configured", "unchanged"]);
+  });
+
   test("a dry run of a new namespace and its ApplySet stores nothing and fails nothing", async () => {
     const fresh = `${ns}-dry`;
     const result = await applyManifests(conn, parseManifests(`apiVersion: v1\nkind: Namespace\nmetadata: { name: ${fresh} }\n`), {
