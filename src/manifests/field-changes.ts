@@ -6,7 +6,7 @@
 import { isRecord } from "../base/object.ts";
 import { formatPath, isSetList, listKeyNames, type FieldSet, type PathElement } from "./managed-fields.ts";
 import { sameJson } from "./normalize.ts";
-import { goKeyOrder } from "./yaml-text.ts";
+import { goKeyOrder } from "./yaml-style.ts";
 
 /** One changed field. `before` undefined: added; `after` undefined: removed. */
 export interface FieldChange {

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadYamlDocuments } from "../../../src/base/yaml-documents.ts";
-import { analyze, goFloat, goKeyOrder, PLAIN_ANALYSIS, toYaml, UNREMARKABLE } from "../../../src/manifests/yaml-text.ts";
+import { toYaml } from "../../../src/manifests/yaml-text.ts";
+import { analyze, goFloat, goKeyOrder, PLAIN_ANALYSIS, UNREMARKABLE } from "../../../src/manifests/yaml-style.ts";
 
 describe("toYaml (go-yaml v2 as kubectl prints)", () => {
   it("sorts keys, leaves lists unindented, quotes what would read back as another type", () => {
