@@ -1,7 +1,7 @@
 /**
  * Waiting for CustomResourceDefinitions to be served: a CRD's custom objects can be applied
- * only once the CRD is Established. One informer watches every CRD of the batch; a CRD whose
- * names were refused (NamesAccepted=False) fails at once with the server's reason.
+ * only once the CRD is Established. Each CRD of the batch is watched by name; a CRD whose names
+ * were refused (NamesAccepted=False) fails at once with the server's reason.
  */
 import type { Connection } from "../connection/types.ts";
 import { api } from "../api/client.ts";
@@ -26,12 +26,14 @@ export async function waitEstablished(
   options: { timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<Map<string, KubeError>> {
   const failures = new Map<string, KubeError>();
-  if (names.length === 0) return failures;
-  const crds = informer(api(conn, CustomResourceDefinition), options.signal ? { signal: options.signal } : {});
+  // One informer per CRD, narrowed to its name: a cluster with hundreds of large CRDs is never listed whole.
+  const informers = names.map((name) =>
+    informer(api(conn, CustomResourceDefinition), { fieldSelector: { "metadata.name": name }, ...(options.signal && { signal: options.signal }) }),
+  );
   try {
     const settled = await Promise.allSettled(
-      names.map((name) =>
-        crds.waitFor(
+      names.map((name, i) =>
+        (informers[i] as (typeof informers)[number]).waitFor(
           name,
           (crd) => condition(crd, "Established")?.status === "True" || condition(crd, "NamesAccepted")?.status === "False",
           { timeoutMs: options.timeoutMs },
@@ -48,7 +50,7 @@ export async function waitEstablished(
       if (refused?.status === "False") failures.set(name, new KubeError(`CRD ${name} is not served: ${refused.reason ?? "NamesNotAccepted"}: ${refused.message ?? ""}`));
     });
   } finally {
-    crds.stop();
+    for (const inf of informers) inf.stop();
   }
   return failures;
 }
