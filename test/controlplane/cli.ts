@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildControlPlane, repoRoot } from "./build.ts";
-import { ControlPlane } from "./launcher.ts";
+import { ControlPlane, STOP_ORDER } from "./launcher.ts";
 import { stopPid } from "./processes.ts";
 
 const stateFile = join(repoRoot, ".cache", "cluster", "state.json");
@@ -39,7 +39,7 @@ async function down(): Promise<void> {
     return;
   }
   const state = JSON.parse(readFileSync(stateFile, "utf8")) as { dir: string; pids: Record<string, number> };
-  for (const name of ["kube-controller-manager", "kube-apiserver", "etcd"]) {
+  for (const name of STOP_ORDER) {
     const pid = state.pids[name];
     if (pid) await stopPid(pid);
   }
@@ -70,7 +70,8 @@ async function demo(): Promise<void> {
 const command = process.argv[2];
 if (command === "build") {
   const result = buildControlPlane(log);
-  console.log(JSON.stringify({ version: result.version, built: result.built, seconds: Number(result.seconds.toFixed(1)) }));
+  const groups = Object.fromEntries(Object.entries(result.groupSeconds).map(([k, v]) => [k, Number(v.toFixed(1))]));
+  console.log(JSON.stringify({ version: result.version, built: result.built, seconds: Number(result.seconds.toFixed(1)), groups }));
 } else if (command === "up") await up();
 else if (command === "down") await down();
 else if (command === "demo") await demo();

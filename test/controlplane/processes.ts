@@ -23,6 +23,8 @@ export interface StartOptions {
   logFile: string;
   /** Survive our exit (npm run cluster:up). */
   detach?: boolean;
+  /** Added to our environment. */
+  env?: Record<string, string>;
 }
 
 export function startManaged(o: StartOptions): Managed {
@@ -30,7 +32,11 @@ export function startManaged(o: StartOptions): Managed {
   const supervisorArgs = ["run"];
   if (o.detach) supervisorArgs.push("-detach");
   supervisorArgs.push("--", o.command, ...o.args);
-  const child = spawn(o.cptool, supervisorArgs, { stdio: ["ignore", fd, fd], detached: o.detach ?? false });
+  const child = spawn(o.cptool, supervisorArgs, {
+    stdio: ["ignore", fd, fd],
+    detached: o.detach ?? false,
+    env: o.env ? { ...process.env, ...o.env } : process.env,
+  });
   closeSync(fd);
   if (o.detach) child.unref();
   const exited = new Promise<number | null>((resolve) => {
