@@ -32,6 +32,9 @@ async function up(): Promise<void> {
   console.log(`\nkube-apiserver ${cp.info.expectedVersion} at ${cp.info.server}`);
   console.log("kubeconfigs:");
   for (const [name, path] of Object.entries(cp.info.kubeconfigs)) console.log(`  ${name.padEnd(11)} ${path}`);
+  const mib = Object.entries(cp.memory()).map(([name, bytes]) => `${name} ${(bytes / 1048576).toFixed(0)} MiB`);
+  console.log(`RSS: ${mib.join(", ")}`);
+  if (cp.info.nodes) console.log(`nodes: ${cp.info.nodes.names.join(", ")}; pods' exec folders and logs under ${cp.info.nodes.podsDir}`);
   console.log(`\ntry: KUBECONFIG=${cp.info.kubeconfigs.admin} ${cp.info.kubectl} get namespaces`);
   console.log("stop: npm run cluster:down");
 }

@@ -16,7 +16,7 @@
  * logs and attach read podsDir/default.log (empty), and port-forward has no target.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { ClusterInfo } from "./cluster-info.ts";
 import { miniRequest, type MiniTls } from "./mini-client.ts";
 
@@ -24,6 +24,7 @@ export const KWOK_API = "kwok.x-k8s.io/v1alpha1";
 
 export interface PodPaths {
   workDir: string;
+  logsDir: string;
   logFile(container: string): string;
   previousLogFile(container: string): string;
 }
@@ -31,10 +32,12 @@ export interface PodPaths {
 /** @example podPaths(cluster.nodes!.podsDir, "ns", "web").logFile("app") */
 export function podPaths(podsDir: string, namespace: string, pod: string): PodPaths {
   const root = join(podsDir, namespace, pod);
+  const logsDir = join(root, "logs");
   return {
     workDir: join(root, "work"),
-    logFile: (container) => join(root, "logs", `${container}.log`),
-    previousLogFile: (container) => join(root, "logs", `${container}.previous.log`),
+    logsDir,
+    logFile: (container) => join(logsDir, `${container}.log`),
+    previousLogFile: (container) => join(logsDir, `${container}.previous.log`),
   };
 }
 
@@ -76,9 +79,10 @@ export interface PodIO extends PodPaths {
  */
 export async function preparePodIO(cluster: ClusterInfo, spec: PodIOSpec): Promise<PodIO> {
   if (!cluster.nodes || !cluster.pkiDir) throw new Error("preparePodIO needs the local cluster with kwok nodes (BUN_K8S_NODES is 0?)");
+  if (spec.containers.length === 0) throw new Error(`preparePodIO: pod ${spec.pod} needs at least one container name`);
   const paths = podPaths(cluster.nodes.podsDir, spec.namespace, spec.pod);
   mkdirSync(paths.workDir, { recursive: true });
-  mkdirSync(dirname(paths.logFile(spec.containers[0] ?? "none")), { recursive: true });
+  mkdirSync(paths.logsDir, { recursive: true });
   for (const c of spec.containers) {
     writeFileSync(paths.logFile(c), "", { flag: "a" });
     writeFileSync(paths.previousLogFile(c), "", { flag: "a" });
