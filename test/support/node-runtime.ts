@@ -4,13 +4,22 @@
  * would silently run Bun.
  */
 import { existsSync, realpathSync } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
+import { basename, delimiter, dirname, join } from "node:path";
 
 const self = realpathSync(process.execPath);
 
+/**
+ * Whether `file` is Bun: our own binary, or another Bun's (the shim folder in /tmp is shared
+ * by every checkout on the machine, so its `node` may link to another checkout's Bun).
+ */
+function isBun(file: string): boolean {
+  const real = realpathSync(file);
+  return real === self || /^bun(\.exe)?$/.test(basename(real));
+}
+
 function isBunShim(dir: string): boolean {
   const candidate = join(dir, "node");
-  return typeof process.versions.bun === "string" && existsSync(candidate) && realpathSync(candidate) === self;
+  return typeof process.versions.bun === "string" && existsSync(candidate) && isBun(candidate);
 }
 
 /** The path of the real Node binary. */
@@ -18,7 +27,7 @@ export function realNodePath(): string {
   if (!process.versions.bun) return process.execPath;
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     const candidate = join(dir, "node");
-    if (existsSync(candidate) && realpathSync(candidate) !== self) return candidate;
+    if (existsSync(candidate) && !isBun(candidate)) return candidate;
   }
   throw new Error("no Node on PATH besides Bun's node shim");
 }
