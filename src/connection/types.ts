@@ -15,7 +15,7 @@ export interface Connection {
   readonly contextName: string | undefined;
   /**
    * Sends a request. Resolves with the response when the status is 2xx; otherwise
-   * rejects with an ApiError carrying the parsed Status (see src/errors.ts).
+   * rejects with an ApiError carrying the parsed Status (see src/base/errors.ts).
    */
   send(request: KubeRequest, options?: SendOptions): Promise<HttpResponse>;
   /** Closes pooled connections. */

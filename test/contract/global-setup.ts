@@ -27,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   log(
     `${cp.info.expectedVersion}: build ${cp.timings.built ? `${cp.timings.buildSeconds.toFixed(1)} s` : "cached"}, ` +
       `start to /readyz ${cp.timings.startToReadySeconds.toFixed(1)} s, bootstrap ${cp.timings.bootstrapSeconds.toFixed(1)} s, ` +
+      (cp.info.nodes ? `${cp.info.nodes.names.length} kwok nodes Ready ${cp.timings.nodesSeconds.toFixed(1)} s, ` : "no nodes, ") +
       `RSS ${Object.entries(memory).map(([k, v]) => `${k} ${mib(v)}`).join(", ")}`,
   );
   project.provide("cluster", cp.info);
