@@ -23,6 +23,8 @@ export interface StartOptions {
   logFile: string;
   /** Survive our exit (npm run cluster:up). */
   detach?: boolean;
+  /** Variables added to our environment for the process. */
+  env?: Record<string, string>;
 }
 
 export function startManaged(o: StartOptions): Managed {
@@ -30,7 +32,8 @@ export function startManaged(o: StartOptions): Managed {
   const supervisorArgs = ["run"];
   if (o.detach) supervisorArgs.push("-detach");
   supervisorArgs.push("--", o.command, ...o.args);
-  const child = spawn(o.cptool, supervisorArgs, { stdio: ["ignore", fd, fd], detached: o.detach ?? false });
+  const env = o.env ? { ...process.env, ...o.env } : undefined;
+  const child = spawn(o.cptool, supervisorArgs, { stdio: ["ignore", fd, fd], detached: o.detach ?? false, env });
   closeSync(fd);
   if (o.detach) child.unref();
   const exited = new Promise<number | null>((resolve) => {
