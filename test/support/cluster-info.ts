@@ -1,3 +1,5 @@
+import type { FluxInfo } from "../flux/flux-info.ts";
+
 /**
  * What the contract suite's globalSetup hands every test file (through vitest's
  * provide/inject): where the cluster is and which kubeconfigs reach it.
@@ -42,6 +44,11 @@ export interface ClusterInfo {
   controlUrl: string | undefined;
   /** Whether the Flux CRDs are installed. */
   fluxCrds: boolean;
+  /**
+   * Local mode, when the real Flux controllers run (test/flux/launcher.ts): the loopback Git
+   * and Helm repositories they read from, and the Git credentials.
+   */
+  flux?: FluxInfo;
 }
 
 declare module "vitest" {
