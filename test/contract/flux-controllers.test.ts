@@ -1,5 +1,5 @@
 /**
- * The real GitOps loop: the real source-controller and kustomize-controller (built from their
+ * The real GitOps loop: the real source-, kustomize- and helm-controller (built from their
  * Go modules, started by the global setup) against objects the SDK's generic client writes,
  * with the loopback Git server (basic auth over HTTPS, signed by the test CA) and the
  * loopback Helm chart repository. Nothing here writes a status.
@@ -12,6 +12,7 @@ import type { Connection } from "../../src/connection-types.ts";
 import { ConfigMap, Secret } from "../../generated/k8s/core/v1/index.ts";
 import { GitRepository, HelmChart, HelmRepository } from "../../generated/flux/source/v1/index.ts";
 import { Kustomization } from "../../generated/flux/kustomize/v1/index.ts";
+import { HelmRelease } from "../../generated/flux/helm/v2/index.ts";
 import { GitWorkspace } from "../flux/git-workspace.ts";
 import { publishChart } from "../flux/helm-chart.ts";
 import { REAL_FLUX_LABEL } from "../flux/launcher.ts";
@@ -165,7 +166,7 @@ describe.skipIf(!flux)("the real Flux controllers", () => {
     });
   });
 
-  describe("Helm chart repository → HelmRepository → HelmChart", () => {
+  describe("Helm chart repository → HelmRepository → HelmChart and HelmRelease", () => {
     test("the chart is packaged as an artifact; a new version is picked up after a reconcile", async () => {
       const chart = `web-${ns.slice(-5)}`;
       const templates = { "configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  greeting: {{ .Values.greeting }}\n" };
@@ -183,7 +184,7 @@ describe.skipIf(!flux)("the real Flux controllers", () => {
       const repository = await pollUntil("HelmRepository Ready", () => api(conn, HelmRepository, { namespace: ns }).get("charts"), (o) => isReady(o));
       expect(repository.value.status?.artifact?.revision).toMatch(/^sha256:[0-9a-f]{64}$/);
       const first = await pollUntil("HelmChart Ready", () => api(conn, HelmChart, { namespace: ns }).get("web"), (o) => isReady(o));
-      timing("HelmChart Ready after apply", first.seconds);
+      timing("HelmChart Ready after its HelmRepository", first.seconds);
       expect(first.value.status?.artifact?.revision).toBe("0.1.0");
       const archive = Buffer.from(await (await fetch(first.value.status!.artifact!.url)).arrayBuffer());
       const tar = gunzipSync(archive).toString("latin1");
@@ -199,6 +200,34 @@ describe.skipIf(!flux)("the real Flux controllers", () => {
       const again = gunzipSync(Buffer.from(await (await fetch(next.value.status!.artifact!.url)).arrayBuffer())).toString("latin1");
       expect(again).toContain("version: 0.1.1");
       expect(again).toContain("greeting: hello again");
+    });
+
+    test("a HelmRelease is installed by the real helm-controller from the loopback chart repository", async () => {
+      const chart = `app-${ns.slice(-5)}`;
+      const templates = { "configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  greeting: {{ .Values.greeting | quote }}\n" };
+      publishChart(flux!.helm.dir, { name: chart, version: "1.0.0", templates, values: { greeting: "default" } });
+      await api(conn, Secret, { namespace: ns }).create({ metadata: { name: "release-ca" }, stringData: { "ca.crt": readFileSync(flux!.helm.caFile, "utf8") } });
+      await api(conn, HelmRepository, { namespace: ns }).create({
+        metadata: { name: "release-charts", labels },
+        spec: { url: flux!.helm.url, interval: "10m", certSecretRef: { name: "release-ca" } },
+      });
+      await api(conn, HelmRelease, { namespace: ns }).create({
+        metadata: { name: "greeter", labels },
+        spec: {
+          interval: "10m",
+          // helm-controller makes this HelmChart; the label lets this suite's source-controller see it.
+          chart: { metadata: { labels }, spec: { chart, version: "1.x", sourceRef: { kind: "HelmRepository", name: "release-charts" } } },
+          values: { greeting: "from the HelmRelease" },
+        },
+      });
+      const release = await pollUntil("HelmRelease greeter Ready", () => api(conn, HelmRelease, { namespace: ns }).get("greeter"), (o) => isReady(o));
+      timing("HelmRelease Ready after apply", release.seconds);
+      expect(readyOf(release.value)?.reason).toBe("InstallSucceeded");
+      expect(release.value.status?.history?.[0]).toMatchObject({ chartName: chart, chartVersion: "1.0.0", status: "deployed" });
+      expect(release.value.status?.helmChart).toBe(`${ns}/${ns}-greeter`);
+      const settings = await api(conn, ConfigMap, { namespace: ns }).get("greeter-settings");
+      expect(settings.data).toEqual({ greeting: "from the HelmRelease" });
+      expect(settings.metadata?.labels?.["app.kubernetes.io/managed-by"]).toBe("Helm");
     });
   });
 });

@@ -16,7 +16,7 @@ import { goSources, goVersion } from "../controlplane/build.ts";
 export const fluxModuleDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(fluxModuleDir, "../..");
 
-export const fluxBinaries = ["source-controller", "kustomize-controller", "notification-controller", "testserver"] as const;
+export const fluxBinaries = ["source-controller", "kustomize-controller", "helm-controller", "notification-controller", "testserver"] as const;
 export type FluxBinary = (typeof fluxBinaries)[number];
 
 export interface BuiltFlux {
@@ -42,6 +42,7 @@ export function pinnedFluxVersions(): BuiltFlux["versions"] {
   return {
     "source-controller": version("source-controller"),
     "kustomize-controller": version("kustomize-controller"),
+    "helm-controller": version("helm-controller"),
     "notification-controller": version("notification-controller"),
   };
 }

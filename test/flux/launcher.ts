@@ -1,5 +1,5 @@
 /**
- * Starts the real Flux controllers (source, kustomize, notification) against a cluster,
+ * Starts the real Flux controllers (source, kustomize, helm, notification) against a cluster,
  * with the loopback Git and Helm repository server they read from, all built by
  * test/flux/build.ts and each run under `cptool run` so it dies with whoever started it.
  */
@@ -39,7 +39,7 @@ export const REAL_FLUX_LABEL = { "bun-k8s.test/flux-controllers": "real" } as co
 export const REAL_FLUX_SELECTOR = "bun-k8s.test/flux-controllers=real";
 
 /** What the controllers' processes are called in memory() and pids(). */
-const processNames = ["testserver", "source-controller", "kustomize-controller", "notification-controller"] as const;
+const processNames = ["testserver", "source-controller", "kustomize-controller", "helm-controller", "notification-controller"] as const;
 
 /**
  * Whether to run the Flux controllers, from BUN_K8S_FLUX: "1" always (building them if
@@ -116,7 +116,7 @@ export class FluxControllers {
         BUN_K8S_GIT_PASSWORD: password,
       });
 
-      const ports = await freePorts(10);
+      const ports = await freePorts(12);
       const port = () => ports.pop()!;
       const health: Record<string, number> = {};
       const common = (name: string): string[] => {
@@ -154,6 +154,8 @@ export class FluxControllers {
       );
       // A Kustomization whose source is not ready yet is looked at again after this long.
       start("kustomize-controller", [...common("kustomize-controller"), `--events-addr=${eventsUrl}`, "--no-remote-bases=true", "--requeue-dependency=5s"], env);
+      // Its default waits up to 10 minutes for releases in flight when stopped.
+      start("helm-controller", [...common("helm-controller"), `--events-addr=${eventsUrl}`, "--requeue-dependency=5s", "--graceful-shutdown-timeout=5s"], env);
 
       const started = performance.now();
       await waitUntil("the Git/Helm test server", () => existsSync(readyFile), procs.get("testserver")!);
@@ -196,7 +198,7 @@ export class FluxControllers {
 
   /** Stops the controllers, then the servers they read from. */
   async stop(): Promise<void> {
-    await Promise.all(["kustomize-controller", "source-controller", "notification-controller"].map((n) => this.stopOne(n)));
+    await Promise.all(["helm-controller", "kustomize-controller", "source-controller", "notification-controller"].map((n) => this.stopOne(n)));
     await this.stopOne("testserver");
   }
 
