@@ -36,7 +36,7 @@ const fluxControllers: readonly { controller: string; version: string; fallbackF
     ],
   },
   { controller: "kustomize-controller", version: "v1.9.6", fallbackFiles: ["kustomize.toolkit.fluxcd.io_kustomizations.yaml"] },
-  { controller: "helm-controller", version: "v1.6.1", fallbackFiles: ["helm.toolkit.fluxcd.io_helmreleases.yaml"] },
+  { controller: "helm-controller", version: "v1.6.4", fallbackFiles: ["helm.toolkit.fluxcd.io_helmreleases.yaml"] },
   {
     controller: "notification-controller",
     version: "v1.9.0",

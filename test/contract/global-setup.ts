@@ -49,6 +49,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("cluster", cp.info);
   const stop = async () => {
     control.close();
+    if (flux) log(`Flux RSS after the run: ${Object.entries(flux.memory()).map(([k, v]) => `${k} ${mib(v)}`).join(", ")}`);
     await flux?.stop();
     await cp.stop();
   };
