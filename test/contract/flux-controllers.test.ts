@@ -167,15 +167,20 @@ describe.skipIf(!flux)("the real Flux controllers", () => {
   });
 
   describe("Helm chart repository → HelmRepository → HelmChart and HelmRelease", () => {
+    /** A HelmRepository on the loopback chart repository, trusting its CA through certSecretRef. */
+    const helmRepository = async (name: string) => {
+      await api(conn, Secret, { namespace: ns }).create({ metadata: { name: `${name}-ca` }, stringData: { "ca.crt": readFileSync(flux!.helm.caFile, "utf8") } });
+      await api(conn, HelmRepository, { namespace: ns }).create({
+        metadata: { name, labels },
+        spec: { url: flux!.helm.url, interval: "10m", certSecretRef: { name: `${name}-ca` } },
+      });
+    };
+
     test("the chart is packaged as an artifact; a new version is picked up after a reconcile", async () => {
       const chart = `web-${ns.slice(-5)}`;
       const templates = { "configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  greeting: {{ .Values.greeting }}\n" };
       publishChart(flux!.helm.dir, { name: chart, version: "0.1.0", templates, values: { greeting: "hello" } });
-      await api(conn, Secret, { namespace: ns }).create({ metadata: { name: "helm-ca" }, stringData: { "ca.crt": readFileSync(flux!.helm.caFile, "utf8") } });
-      await api(conn, HelmRepository, { namespace: ns }).create({
-        metadata: { name: "charts", labels },
-        spec: { url: flux!.helm.url, interval: "10m", certSecretRef: { name: "helm-ca" } },
-      });
+      await helmRepository("charts");
       await api(conn, HelmChart, { namespace: ns }).create({
         metadata: { name: "web", labels },
         spec: { chart, version: "0.1.x", interval: "10m", sourceRef: { kind: "HelmRepository", name: "charts" } },
@@ -206,11 +211,7 @@ describe.skipIf(!flux)("the real Flux controllers", () => {
       const chart = `app-${ns.slice(-5)}`;
       const templates = { "configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  greeting: {{ .Values.greeting | quote }}\n" };
       publishChart(flux!.helm.dir, { name: chart, version: "1.0.0", templates, values: { greeting: "default" } });
-      await api(conn, Secret, { namespace: ns }).create({ metadata: { name: "release-ca" }, stringData: { "ca.crt": readFileSync(flux!.helm.caFile, "utf8") } });
-      await api(conn, HelmRepository, { namespace: ns }).create({
-        metadata: { name: "release-charts", labels },
-        spec: { url: flux!.helm.url, interval: "10m", certSecretRef: { name: "release-ca" } },
-      });
+      await helmRepository("release-charts");
       await api(conn, HelmRelease, { namespace: ns }).create({
         metadata: { name: "greeter", labels },
         spec: {

@@ -70,6 +70,7 @@ async function demo(): Promise<void> {
     await cp.stop();
     throw error;
   });
+  if (flux) log(`Flux controllers ready (${Object.entries(flux.info.versions).map(([k, v]) => `${k} ${v}`).join(", ")}), Git server ${flux.info.git.url}`);
   const stopAll = async () => {
     await flux?.stop();
     await cp.stop();
