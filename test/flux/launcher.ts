@@ -36,7 +36,7 @@ export interface FluxStartOptions {
  * controller there would race them.
  */
 export const REAL_FLUX_LABEL = { "bun-k8s.test/flux-controllers": "real" } as const;
-export const REAL_FLUX_SELECTOR = "bun-k8s.test/flux-controllers=real";
+export const REAL_FLUX_SELECTOR = Object.entries(REAL_FLUX_LABEL).map(([key, value]) => `${key}=${value}`).join(",");
 
 /** What the controllers' processes are called in memory() and pids(). */
 const processNames = ["testserver", "source-controller", "kustomize-controller", "helm-controller", "notification-controller"] as const;
