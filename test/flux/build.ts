@@ -70,8 +70,8 @@ function binPaths(out: string): BuiltFlux["bin"] {
 }
 
 /**
- * Returns the Flux binaries, building them first when they are missing (about ten minutes
- * from an empty Go build cache on 2 cores).
+ * Returns the Flux binaries, building them first when they are missing (about 12 CPU-minutes
+ * from an empty Go build cache: 6 minutes on 2 idle cores).
  * @example const flux = buildFlux(console.log); console.log(flux.bin["source-controller"]);
  */
 export function buildFlux(log: (line: string) => void = () => {}): BuiltFlux {
@@ -81,7 +81,7 @@ export function buildFlux(log: (line: string) => void = () => {}): BuiltFlux {
   const versions = pinnedFluxVersions();
   if (existsSync(join(out, ".complete"))) return { versions, bin, built: false, seconds: (performance.now() - started) / 1000 };
 
-  log(`building the Flux controllers ${JSON.stringify(versions)} from Go modules into ${out} (first build takes about ten minutes)`);
+  log(`building the Flux controllers ${JSON.stringify(versions)} from Go modules into ${out} (from an empty Go cache: about 6 minutes on 2 idle cores)`);
   const staging = `${out}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
