@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { api } from "../../src/api/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
 import { Secret } from "../../generated/k8s/core/v1/index.ts";
 import { GitRepository } from "../../generated/flux/source/v1/index.ts";
 import { Alert, Provider } from "../../generated/flux/notification/v1beta3/index.ts";
@@ -27,7 +26,7 @@ interface PostedEvent {
 }
 
 describe.skipIf(!flux)("the real notification-controller", () => {
-  let conn: Connection;
+  let conn: Awaited<ReturnType<typeof connect>>;
   let ns: string;
   let removeNamespace: () => Promise<void>;
   let receiver: Server;

@@ -8,7 +8,6 @@ import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { api } from "../../src/api/index.ts";
-import type { Connection } from "../../src/connection-types.ts";
 import { ConfigMap, Secret } from "../../generated/k8s/core/v1/index.ts";
 import { GitRepository, HelmChart, HelmRepository } from "../../generated/flux/source/v1/index.ts";
 import { Kustomization } from "../../generated/flux/kustomize/v1/index.ts";
@@ -66,7 +65,7 @@ data:
 `;
 
 describe.skipIf(!flux)("the real Flux controllers", () => {
-  let conn: Connection;
+  let conn: Awaited<ReturnType<typeof connect>>;
   let ns: string;
   let removeNamespace: () => Promise<void>;
   const workspaces: GitWorkspace[] = [];

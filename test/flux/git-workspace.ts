@@ -17,13 +17,19 @@ export interface GitRemote {
 }
 
 export class GitWorkspace {
-  private constructor(
-    /** The repository's URL on the server, as a GitRepository's spec.url. */
-    readonly url: string,
-    readonly dir: string,
-    readonly branch: string,
-    private readonly env: Record<string, string>,
-  ) {}
+  /** The repository's URL on the server, as a GitRepository's spec.url. */
+  readonly url: string;
+  /** The local working copy. */
+  readonly dir: string;
+  readonly branch: string;
+  private readonly env: Record<string, string>;
+
+  private constructor(url: string, dir: string, branch: string, env: Record<string, string>) {
+    this.url = url;
+    this.dir = dir;
+    this.branch = branch;
+    this.env = env;
+  }
 
   /**
    * An empty working copy whose `origin` is `repoPath` on the server (created there by the

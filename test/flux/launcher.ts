@@ -89,10 +89,13 @@ export async function startFluxFor(
 }
 
 export class FluxControllers {
-  private constructor(
-    readonly info: FluxInfo,
-    private readonly procs: Map<string, Managed>,
-  ) {}
+  readonly info: FluxInfo;
+  private readonly procs: Map<string, Managed>;
+
+  private constructor(info: FluxInfo, procs: Map<string, Managed>) {
+    this.info = info;
+    this.procs = procs;
+  }
 
   /** @example const flux = await FluxControllers.start({ kubeconfigPath, dir, cptool }); ...; await flux.stop(); */
   static async start(o: FluxStartOptions): Promise<FluxControllers> {
