@@ -103,9 +103,9 @@ interface RepositoryIndex {
 }
 
 /**
- * Packs `chart` into `repoDir/charts/` and lists it in `repoDir/index.yaml` (newest version
- * first, as helm does); returns the archive's sha256. The index is replaced whole, so a
- * server never serves half of it.
+ * Packs `chart` into `repoDir/charts/` and lists it in `repoDir/index.yaml` (the latest
+ * published first; source-controller picks versions by SemVer, not by order); returns the
+ * archive's sha256. The index is replaced whole, so a server never serves half of it.
  *
  * @example const digest = publishChart(cluster.flux.helm.dir, { name: "web", version: "0.1.0", templates });
  */
