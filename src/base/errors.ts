@@ -167,14 +167,5 @@ export function errorAtSite(err: unknown, site: ErrorSite): unknown {
   return new Class(summary, site, { code: err.code, cause: err });
 }
 
-/**
- * The same transport failure reported at a fuller site (kept until the connection uses errorAtSite).
- *
- * @example throw transportErrorAt(err, { server, context, method: "GET", path: "/version" });
- */
-export function transportErrorAt(err: TransportError, site: ErrorSite): TransportError {
-  return errorAtSite(err, site) as TransportError;
-}
-
 /** The request was cancelled by the caller's AbortSignal (or the client was closed). */
 export const isAbortError = (e: unknown): e is TransportError => e instanceof TransportError && e.code === "ABORT_ERR";

@@ -82,7 +82,7 @@ export class NodeHttp2Transport implements Transport {
       throw toTransportError(err, method, url);
     }
     if (u.protocol !== "https:" || this.#http1Origins.has(u.origin)) return this.#fallback().send(request);
-    const lifetime = new RequestLifetime(request.signal, request.timeoutMs, () => this.#inflight.delete(lifetime));
+    const lifetime = new RequestLifetime(request, () => this.#inflight.delete(lifetime));
     this.#inflight.add(lifetime);
     let pooled: PooledSession | "http1";
     try {
@@ -251,7 +251,7 @@ export class NodeHttp2Transport implements Transport {
         if (settled) return;
         settled = true;
         lifetime.headersReceived();
-        resolve(nodeResponse(Number(h[":status"] ?? 0), flattenHeaders(h), stream, lifetime, method, url));
+        resolve(nodeResponse(Number(h[":status"] ?? 0), flattenHeaders(h), stream, lifetime, request));
       });
       if (request.body !== undefined) stream.end(request.body);
     });

@@ -8,6 +8,7 @@ import { connect as tlsConnect, rootCertificates } from "node:tls";
 import { TlsError, TransportError } from "../base/errors.ts";
 import type { TlsOptions } from "./types.ts";
 import { PROXY_CONNECT_FAILED } from "./transport-errors.ts";
+import { excerpt } from "../base/secrets.ts";
 
 export interface TunnelTarget {
   host: string;
@@ -123,7 +124,7 @@ export function openTunnel(
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
       if (status < 200 || status > 299) {
         fail(
-          new TransportError(`proxy ${where} refused CONNECT to ${hostPort}: ${statusLine.slice(0, 80)}`, { server: where }, {
+          new TransportError(`proxy ${where} refused CONNECT to ${hostPort}: ${excerpt(statusLine, 80)}`, { server: where }, {
             code: PROXY_CONNECT_FAILED,
           }),
         );
