@@ -1,3 +1,5 @@
+import { Console } from "node:console";
+import { Writable } from "node:stream";
 import { inspect } from "node:util";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +61,19 @@ function assertNoSecret(text: string): void {
   }
 }
 
+/** What console.dir really prints (on this runtime), captured. */
+function dirOutput(value: unknown): string {
+  let out = "";
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      out += chunk.toString();
+      done();
+    },
+  });
+  new Console({ stdout: sink, stderr: sink }).dir(value, { depth: 20 });
+  return out;
+}
+
 describe("redaction", () => {
   it("the test data really holds the secrets (so absence below means something)", () => {
     const raw = yaml.dump(structuredClone(loaded.config));
@@ -70,6 +85,9 @@ describe("redaction", () => {
   it.each([
     ["util.inspect", (v: unknown) => inspect(v, { depth: 20 })],
     ["util.inspect showHidden", (v: unknown) => inspect(v, { depth: 20, showHidden: true })],
+    // What Node's console.dir does: it ignores custom inspection.
+    ["util.inspect customInspect: false", (v: unknown) => inspect(v, { depth: 20, customInspect: false })],
+    ["console.dir", (v: unknown) => dirOutput(v)],
     ["JSON.stringify", (v: unknown) => JSON.stringify(v)],
     ["String template", (v: unknown) => `${String(v)}`],
   ])("%s of the config and of every part of it is secret-free", (_name, print) => {
@@ -100,13 +118,18 @@ describe("redaction", () => {
       "certificate-authority-data": DATA_OMITTED,
       "proxy-url": `http://bob:${REDACTED}@proxy:3128`,
     });
-    // Redaction copies; the loaded config keeps its data.
-    expect(loaded.config.users.find((u) => u.name === "token")?.user.token).toBe(SECRETS.token);
+    // Redaction copies; the loaded config keeps its data, readable, copyable and writable.
+    const user = loaded.config.users.find((u) => u.name === "token")!.user;
+    expect(user.token).toBe(SECRETS.token);
+    expect({ ...user }.token).toBe(SECRETS.token);
+    expect(structuredClone(user).token).toBe(SECRETS.token);
+    expect(Object.entries(user)).toContainEqual(["token", SECRETS.token]);
   });
 
   it("resolved configs and their auth providers print without secrets", async () => {
     for (const r of resolvedConfigs) {
-      for (const text of [inspect(r, { depth: 20, showHidden: true }), JSON.stringify(r), inspect(r.auth), JSON.stringify(r.auth), inspect(r.tls)]) {
+      const printed = [inspect(r, { depth: 20, showHidden: true }), inspect(r, { depth: 20, customInspect: false }), dirOutput(r), JSON.stringify(r), inspect(r.auth), dirOutput(r.auth), JSON.stringify(r.auth), inspect(r.tls)];
+      for (const text of printed) {
         assertNoSecret(text);
         expect(text).not.toContain("BEGIN CERTIFICATE");
       }
