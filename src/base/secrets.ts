@@ -145,7 +145,8 @@ function copyScrubbed(value: unknown, forms: readonly string[], depth: number): 
 
 /**
  * Scrubs a `cause` chain in place: the runtime errors a KubeError wraps (a socket error, a
- * spawn error) print with their own message and stack under `util.inspect`.
+ * spawn error, Bun's fetch error with the proxy's `statusText`) print with their message,
+ * stack and every own property under `util.inspect`, so every string property is scrubbed.
  *
  * @example new TransportError("request failed", site, { cause: scrubCause(err) });
  */
@@ -154,17 +155,16 @@ export function scrubCause(cause: unknown): unknown {
   if (forms.length === 0) return cause;
   let e: unknown = cause;
   for (let depth = 0; depth < 8 && e instanceof Error; depth++) {
-    for (const key of ["message", "stack"] as const) {
-      const text: unknown = e[key];
-      if (typeof text === "string") {
-        const clean = scrubWith(text, forms);
-        if (clean !== text) {
-          try {
-            Object.defineProperty(e, key, { value: clean, writable: true, configurable: true, enumerable: false });
-          } catch {
-            // A frozen foreign error: nothing we can do but it is not ours to print either.
-          }
-        }
+    for (const key of Object.getOwnPropertyNames(e)) {
+      const descriptor = Object.getOwnPropertyDescriptor(e, key);
+      const text: unknown = descriptor?.value;
+      if (typeof text !== "string") continue;
+      const clean = scrubWith(text, forms);
+      if (clean === text) continue;
+      try {
+        Object.defineProperty(e, key, { value: clean, writable: true, configurable: true, enumerable: descriptor?.enumerable ?? false });
+      } catch {
+        // A frozen foreign error: nothing we can do, and it is not ours to print either.
       }
     }
     e = e.cause;

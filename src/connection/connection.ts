@@ -24,6 +24,7 @@ import { siteOf } from "./error-site.ts";
 import { impersonationHeaders, requestUrl, statusFromResponse } from "./connection-request.ts";
 import { defaultUserAgent } from "../base/runtime-info.ts";
 import { RequestSignals } from "../transport/linked-signals.ts";
+import { proxyAuthorization } from "../transport/proxy-tunnel.ts";
 import { readErrorBody, waitForCredentials } from "./credential-wait.ts";
 
 export interface RetryEvent {
@@ -106,7 +107,7 @@ class PooledConnection implements Connection {
     this.#retry = options.retry === false ? { ...DEFAULT_RETRY_POLICY, maxRetries: 0 } : { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#bucket = options.rateLimit ? new TokenBucket(options.rateLimit, options.clock) : undefined;
     this.#userAgent = options.userAgent ?? defaultUserAgent();
-    if (config.proxyUrl) this.#secrets.add(proxyPassword(config.proxyUrl), "proxy");
+    if (config.proxyUrl) proxySecrets(config.proxyUrl).forEach((secret, i) => this.#secrets.add(secret, `proxy${i}`));
   }
 
   async send(request: KubeRequest, sendOptions: SendOptions = {}): Promise<HttpResponse> {
@@ -266,12 +267,13 @@ function dedupeHeaderNames(headers: Record<string, string>): Record<string, stri
   return Object.fromEntries(byLower.values());
 }
 
-/** The password of a proxy URL, if it carries one. */
-function proxyPassword(proxyUrl: string): string | undefined {
+/** A proxy URL's password and the Proxy-Authorization it makes, if it carries userinfo. */
+function proxySecrets(proxyUrl: string): string[] {
   try {
-    const password = new URL(proxyUrl).password;
-    return password ? decodeURIComponent(password) : undefined;
+    const u = new URL(proxyUrl);
+    const header = proxyAuthorization(u);
+    return [decodeURIComponent(u.password), ...(header ? [header, header.replace(/^Basic /, "")] : [])];
   } catch {
-    return undefined;
+    return [];
   }
 }

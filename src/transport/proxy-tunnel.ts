@@ -42,8 +42,12 @@ function proxyTrust(clusterTls: Pick<TlsOptions, "ca" | "rejectUnauthorized"> | 
   };
 }
 
-/** Proxy-Authorization from userinfo in the proxy URL, if any. */
-function proxyAuthorization(u: URL): string | undefined {
+/**
+ * Proxy-Authorization from userinfo in the proxy URL, if any.
+ *
+ * @example proxyAuthorization(new URL("http://bob:pw@proxy:3128")) // "Basic Ym9iOnB3"
+ */
+export function proxyAuthorization(u: URL): string | undefined {
   if (!u.username && !u.password) return undefined;
   const user = decodeURIComponent(u.username);
   const pass = decodeURIComponent(u.password);
