@@ -3,13 +3,15 @@
  * proxy (`proxy`). Each transport owns a Bun.FetchSession, whose keep-alive pool is never
  * shared with another session or with plain fetch(), so two client certificates for the
  * same server never borrow each other's connections. Bun decompresses bodies itself, chunk
- * by chunk as they are read, so a gzip bomb costs no more memory than what we keep.
+ * by chunk as they are read, so a gzip bomb costs no more memory than what we keep. Bun's
+ * fetch speaks HTTP/1.1 only, so ordinary requests take one of HTTP1_MAX_CONNECTIONS slots.
  */
 import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "./types.ts";
 import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 import { NodeHttp2Transport } from "./node-http2.ts";
 import { readWholeBody } from "./body-limit.ts";
+import { RequestSlots } from "./request-slots.ts";
 
 /** The slice of Bun's fetch API we use (no dependency on bun-types). */
 interface BunTls {
@@ -62,6 +64,7 @@ export class BunFetchTransport implements Transport {
   readonly #options: TransportOptions;
   readonly #session: BunFetchSession;
   readonly #inflight = new Set<RequestLifetime>();
+  readonly #slots = new RequestSlots();
   #nodeTransport: Transport | undefined;
   #closed = false;
 
@@ -79,8 +82,21 @@ export class BunFetchTransport implements Transport {
     // Bun's fetch joins repeated headers into one comma-separated line, which the API server
     // reads as a single value (one group named "a, b"); node:http2 in Bun sends them apart.
     if (repeated.some(([, values]) => values.length > 1)) return this.#separateHeaders().send(request);
-    const lifetime = new RequestLifetime(request, () => this.#inflight.delete(lifetime));
+    let release = (): void => undefined;
+    const lifetime = new RequestLifetime(request, () => {
+      this.#inflight.delete(lifetime);
+      release();
+    });
     this.#inflight.add(lifetime);
+    if (!request.stream) {
+      // Bun's fetch speaks HTTP/1.1: a request in flight is a connection. The wait counts against the deadline.
+      try {
+        release = await this.#slots.acquire(lifetime.signal);
+      } catch (err) {
+        lifetime.dispose();
+        throw toTransportError(err, method, url, lifetime.reason);
+      }
+    }
     const headers: Record<string, string> = { ...request.headers };
     for (const [name, values] of repeated) if (values[0] !== undefined) headers[name] = values[0];
     if (this.#options.disableCompression && !Object.keys(headers).some((h) => h.toLowerCase() === "accept-encoding")) {

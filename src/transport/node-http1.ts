@@ -13,6 +13,7 @@ import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 import { flattenHeaders, nodeResponse } from "./node-body.ts";
 import { openTunnel } from "./proxy-tunnel.ts";
+import { HTTP1_MAX_CONNECTIONS } from "./request-slots.ts";
 
 /** Node's TLS options from ours. `servername` only when the kubeconfig names one. */
 export function nodeTlsOptions(options: TransportOptions): ConnectionOptions {
@@ -54,14 +55,6 @@ function tunnelingConnection(proxyUrl: string, secure: boolean, tls: TransportOp
   };
 }
 
-/**
- * Sockets per origin for ordinary requests; more wait in the Agent's queue. One client's
- * parallel requests beyond a few dozen only queue in the API server's priority and fairness
- * queues (kube-apiserver serves 400 read-only requests at a time for all clients together),
- * so 64 loses no throughput and keeps file descriptors and TLS handshakes bounded.
- */
-export const HTTP1_MAX_SOCKETS = 64;
-
 interface AgentPair {
   https: https.Agent;
   http: http.Agent;
@@ -84,7 +77,7 @@ function agentPair(options: TransportOptions, maxSockets: number): AgentPair {
  */
 export class NodeHttp1Transport implements Transport {
   readonly #options: TransportOptions;
-  /** Ordinary requests: at most HTTP1_MAX_SOCKETS per origin. */
+  /** Ordinary requests: at most HTTP1_MAX_CONNECTIONS sockets per origin; more wait in the Agent's queue. */
   readonly #pooled: AgentPair;
   /** Streams: a watch holds its socket for its whole life, so queueing one behind others would hang it. */
   readonly #streams: AgentPair;
@@ -93,7 +86,7 @@ export class NodeHttp1Transport implements Transport {
 
   constructor(options: TransportOptions) {
     this.#options = options;
-    this.#pooled = agentPair(options, HTTP1_MAX_SOCKETS);
+    this.#pooled = agentPair(options, HTTP1_MAX_CONNECTIONS);
     this.#streams = agentPair(options, Infinity);
   }
 
