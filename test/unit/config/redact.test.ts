@@ -1,6 +1,5 @@
-import { Console } from "node:console";
-import { Writable } from "node:stream";
 import { inspect } from "node:util";
+import { dirOutput } from "../../support/console-dir.ts";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadKubeconfig, type LoadedKubeconfig } from "../../../src/config/kubeconfig-files.ts";
@@ -59,19 +58,6 @@ function assertNoSecret(text: string): void {
   for (const [name, secret] of Object.entries(SECRETS)) {
     expect(text.includes(secret), `${name} leaked in: ${text.slice(0, 300)}`).toBe(false);
   }
-}
-
-/** What console.dir really prints (on this runtime), captured. */
-function dirOutput(value: unknown): string {
-  let out = "";
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      out += chunk.toString();
-      done();
-    },
-  });
-  new Console({ stdout: sink, stderr: sink }).dir(value, { depth: 20 });
-  return out;
 }
 
 describe("redaction", () => {
