@@ -4,7 +4,7 @@
  * shared with another session or with plain fetch(), so two client certificates for the
  * same server never borrow each other's connections. Bun decompresses bodies itself, chunk
  * by chunk as they are read, so a gzip bomb costs no more memory than what we keep. Bun's
- * fetch speaks HTTP/1.1 only, so ordinary requests take one of HTTP1_MAX_CONNECTIONS slots.
+ * fetch speaks HTTP/1.1 only, so ordinary requests take one of MAX_CONNECTIONS_PER_ORIGIN slots.
  */
 import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "./types.ts";
 import { RequestLifetime } from "./request-lifetime.ts";

@@ -13,7 +13,7 @@ import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 import { flattenHeaders, nodeResponse } from "./node-body.ts";
 import { openTunnel } from "./proxy-tunnel.ts";
-import { HTTP1_MAX_CONNECTIONS } from "./request-slots.ts";
+import { MAX_CONNECTIONS_PER_ORIGIN } from "./request-slots.ts";
 
 /** Node's TLS options from ours. `servername` only when the kubeconfig names one. */
 export function nodeTlsOptions(options: TransportOptions): ConnectionOptions {
@@ -77,7 +77,7 @@ function agentPair(options: TransportOptions, maxSockets: number): AgentPair {
  */
 export class NodeHttp1Transport implements Transport {
   readonly #options: TransportOptions;
-  /** Ordinary requests: at most HTTP1_MAX_CONNECTIONS sockets per origin; more wait in the Agent's queue. */
+  /** Ordinary requests: at most MAX_CONNECTIONS_PER_ORIGIN sockets per origin; more wait in the Agent's queue. */
   readonly #pooled: AgentPair;
   /** Streams: a watch holds its socket for its whole life, so queueing one behind others would hang it. */
   readonly #streams: AgentPair;
@@ -86,7 +86,7 @@ export class NodeHttp1Transport implements Transport {
 
   constructor(options: TransportOptions) {
     this.#options = options;
-    this.#pooled = agentPair(options, HTTP1_MAX_CONNECTIONS);
+    this.#pooled = agentPair(options, MAX_CONNECTIONS_PER_ORIGIN);
     this.#streams = agentPair(options, Infinity);
   }
 

@@ -1,16 +1,17 @@
 /**
- * How many ordinary requests one HTTP/1.1 pool runs at once. Over HTTP/1.1 every request in
- * flight holds a connection, so this bounds connections too: Node's HTTP/1.1 fallback gives
- * its Agent this many sockets per origin, and Bun's fetch (HTTP/1.1 only) gets a slot per
- * request. Streams (watches, followed logs) hold theirs for their whole life and take none:
- * queued behind others they would hang.
+ * How many connections one pool opens to one origin. Over HTTP/1.1 every request in flight
+ * holds a connection: Node's HTTP/1.1 fallback gives its Agent this many sockets for
+ * ordinary requests, and Bun's fetch (HTTP/1.1 only) takes a slot per request. Streams
+ * (watches, followed logs) hold theirs for their whole life and take none: queued behind
+ * others they would hang. Over HTTP/2 it caps the sessions, whatever stream limit a server
+ * advertises (one stream per connection would otherwise mean one connection per request).
  *
  * Why 64: one client's parallel requests beyond a few dozen only queue in the API server's
  * priority and fairness queues (kube-apiserver serves 400 read-only requests at a time for
  * all clients together), so 64 loses no throughput and keeps file descriptors and TLS
  * handshakes bounded: 1,000 concurrent GETs open at most 64 connections, not 1,000.
  */
-export const HTTP1_MAX_CONNECTIONS = 64;
+export const MAX_CONNECTIONS_PER_ORIGIN = 64;
 
 /**
  * A counting semaphore whose waiters give up when their signal aborts.
@@ -24,7 +25,7 @@ export class RequestSlots {
   #busy = 0;
   readonly #waiting: (() => void)[] = [];
 
-  constructor(limit: number = HTTP1_MAX_CONNECTIONS) {
+  constructor(limit: number = MAX_CONNECTIONS_PER_ORIGIN) {
     this.#limit = limit;
   }
 

@@ -45,7 +45,7 @@ export type Protocol = "h2+http1" | "http1" | "plain";
 /**
  * @example const server = await startHostileServer(pki); server.handle = (_req, res) => stall(res);
  */
-export async function startHostileServer(pki: LoopbackPki, protocol: Protocol = "h2+http1"): Promise<HostileServer> {
+export async function startHostileServer(pki: LoopbackPki, protocol: Protocol = "h2+http1", h2Settings: { maxConcurrentStreams?: number } = {}): Promise<HostileServer> {
   let connections = 0;
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
@@ -62,7 +62,7 @@ export async function startHostileServer(pki: LoopbackPki, protocol: Protocol = 
       ? createHttpServer(listener)
       : protocol === "http1"
         ? createHttpsServer(tls, listener)
-        : createSecureServer({ ...tls, allowHTTP1: true }, listener as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+        : createSecureServer({ ...tls, allowHTTP1: true, settings: h2Settings }, listener as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
   server.on(protocol === "plain" ? "connection" : "secureConnection", (socket: Socket) => {
     connections++;
     sockets.add(socket);

@@ -4,7 +4,7 @@
  * 1,000 concurrent GETs to a server without HTTP/2 (Node's HTTP/1.1 fallback pools them).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { HTTP1_MAX_CONNECTIONS } from "../../src/transport/request-slots.ts";
+import { MAX_CONNECTIONS_PER_ORIGIN } from "../../src/transport/request-slots.ts";
 import { runChild, runtime } from "./child-runner.ts";
 import { failed, hostileBench, printTable, record, secret, type Bench } from "./hostile-fixtures.ts";
 import { json, startHostileServer, type HostileServer } from "./hostile-server.ts";
@@ -85,6 +85,20 @@ describe("kubeconfig edge cases", () => {
     expect(error.message).toMatch(/^response body is JSON null, expected a JSON object/);
   });
 
+  test("1,000 concurrent GETs to an HTTP/2 server that allows one stream per connection share a bounded pool", async () => {
+    const narrow = await startHostileServer(bench.pki, "h2+http1", { maxConcurrentStreams: 1 });
+    try {
+      narrow.handle = (_req, res) => setTimeout(() => json(res, 200, { kind: "ConfigMap", metadata: { name: "x" } }), 20);
+      const run = await runChild({ op: "gets", count: 1000, kubeconfig: bench.kubeconfig("narrow", narrow.url, { token: secret("tok") }) });
+      const opened = narrow.connections();
+      record("1000 concurrent GETs, HTTP/2 server with 1 stream per connection", run, run.result?.ok ? `ok, ${opened} connections` : undefined);
+      expect(run.result?.value).toEqual({ answered: 1000 });
+      expect(opened).toBeLessThanOrEqual(MAX_CONNECTIONS_PER_ORIGIN);
+    } finally {
+      await narrow.close();
+    }
+  });
+
   test("1,000 concurrent GETs to a server without HTTP/2 share a bounded pool", async () => {
     h1.handle = (_req, res) => setTimeout(() => json(res, 200, { kind: "ConfigMap", metadata: { name: "x" } }), 20);
     const before = h1.connections();
@@ -93,6 +107,6 @@ describe("kubeconfig edge cases", () => {
     record("1000 concurrent GETs, HTTP/1.1 server", run, run.result?.ok ? `ok, ${opened} connections` : undefined);
     expect(run.result?.value).toEqual({ answered: 1000 });
     // Node: one connection probes for h2, then the HTTP/1.1 pool; Bun's fetch: one slot per request in flight.
-    expect(opened).toBeLessThanOrEqual(HTTP1_MAX_CONNECTIONS + (runtime === "node" ? 1 : 0));
+    expect(opened).toBeLessThanOrEqual(MAX_CONNECTIONS_PER_ORIGIN + (runtime === "node" ? 1 : 0));
   });
 });

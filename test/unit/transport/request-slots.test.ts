@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HTTP1_MAX_CONNECTIONS, RequestSlots } from "../../../src/transport/request-slots.ts";
+import { MAX_CONNECTIONS_PER_ORIGIN, RequestSlots } from "../../../src/transport/request-slots.ts";
 
 const never = new AbortController().signal;
 
@@ -35,10 +35,10 @@ describe("RequestSlots", () => {
     await expect(slots.acquire(AbortSignal.abort(new Error("already")))).rejects.toThrow("already");
   });
 
-  it("defaults to HTTP1_MAX_CONNECTIONS (64)", async () => {
+  it("defaults to MAX_CONNECTIONS_PER_ORIGIN (64)", async () => {
     const slots = new RequestSlots();
-    const held = await Promise.all(Array.from({ length: HTTP1_MAX_CONNECTIONS }, () => slots.acquire(never)));
-    expect(HTTP1_MAX_CONNECTIONS).toBe(64);
+    const held = await Promise.all(Array.from({ length: MAX_CONNECTIONS_PER_ORIGIN }, () => slots.acquire(never)));
+    expect(MAX_CONNECTIONS_PER_ORIGIN).toBe(64);
     let extra = false;
     void slots.acquire(never).then(() => (extra = true));
     await new Promise((r) => setTimeout(r, 5));

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BunFetchTransport, NodeHttp2Transport, createTransport, isBun } from "../../../src/transport/index.ts";
-import { HTTP1_MAX_CONNECTIONS } from "../../../src/transport/request-slots.ts";
+import { MAX_CONNECTIONS_PER_ORIGIN } from "../../../src/transport/request-slots.ts";
 import { ResponseTooLargeError } from "../../../src/base/errors.ts";
 import type { Transport, TransportOptions } from "../../../src/transport/types.ts";
 import { createLoopbackPki, type LoopbackPki } from "./loopback-pki.ts";
@@ -216,7 +216,7 @@ describe.each(candidates)("$name", ({ make, httpVersion }) => {
     const opened = server.connections() - before;
     // HTTP/2 multiplexes; over HTTP/1.1 (Node's fallback, Bun's fetch) a request in flight holds a connection.
     if (httpVersion === "2.0") expect(opened).toBe(1);
-    else expect(opened).toBeLessThanOrEqual(HTTP1_MAX_CONNECTIONS);
+    else expect(opened).toBeLessThanOrEqual(MAX_CONNECTIONS_PER_ORIGIN);
   });
 
   it("recovers after the server dropped its connections (API server restart)", async () => {
