@@ -60,8 +60,16 @@ function defaultPort(u: URL): number {
 }
 
 /**
+ * How long a proxy may take to connect and answer CONNECT: as long as a TLS handshake is
+ * allowed (node-http2's CONNECT_TIMEOUT_MS). The tunnel is shared by every request waiting
+ * for the connection, watches included, so it cannot lean on any one request's deadline.
+ */
+export const TUNNEL_TIMEOUT_MS = 30_000;
+
+/**
  * Opens a CONNECT tunnel to `target` through `proxyUrl`; resolves with the socket once the
- * proxy answered 2xx. `signal` aborts the attempt.
+ * proxy answered 2xx. `signal` aborts the attempt; a proxy silent for TUNNEL_TIMEOUT_MS fails
+ * it with ETIMEDOUT (never sent, so retried).
  *
  * @example
  * const raw = await openTunnel("http://proxy:3128", { host: "10.0.0.1", port: 6443 });
@@ -72,6 +80,7 @@ export function openTunnel(
   target: TunnelTarget,
   signal?: AbortSignal,
   clusterTls?: Pick<TlsOptions, "ca" | "rejectUnauthorized">,
+  timeoutMs: number = TUNNEL_TIMEOUT_MS,
 ): Promise<Socket> {
   const u = new URL(proxyUrl);
   if (u.protocol !== "http:" && u.protocol !== "https:") {
@@ -140,7 +149,12 @@ export function openTunnel(
       if (rest.length > 0) socket.unshift(rest);
       resolve(socket);
     };
+    const timer = setTimeout(
+      () => fail(new TransportError(`proxy ${where} did not answer CONNECT to ${hostPort} within ${timeoutMs} ms`, { server: where }, { code: "ETIMEDOUT" })),
+      timeoutMs,
+    );
     const cleanup = (): void => {
+      clearTimeout(timer);
       socket.off("data", onData);
       socket.off("error", onError);
       socket.off("close", onClose);
