@@ -57,19 +57,25 @@ interface Cached {
   expiresAt: number | undefined;
 }
 
-/** One plugin run and who waits for it: when every waiter with a signal has left, it is killed. */
+/**
+ * One plugin run and who waits for it: when every waiter with a signal has left, a run
+ * without a terminal is killed. An interactive run (a person logging in) is left to finish,
+ * up to its own timeout, so the next request finds the credential.
+ */
 interface Run {
   promise: Promise<Cached>;
   stop: AbortController;
   /** Waiters without a signal count forever. */
   waiters: number;
+  interactive: boolean;
 }
 
 /**
  * A client-go credential plugin (kubeconfig `exec`, ExecCredential v1 or v1beta1). The
  * plugin's answer is cached until its expirationTimestamp; invalidate() runs it again once,
- * and concurrent callers share one run. A run is killed when it passes its timeout, or when
- * every caller waiting for it has given up (their signals aborted). The env values given to
+ * and concurrent callers share one run. A run is killed when it passes its timeout, or, when
+ * it runs without a terminal, as soon as every caller waiting for it has given up (their
+ * signals aborted); an interactive run is left to finish so the next request finds its answer. The env values given to
  * the plugin and every credential it prints are registered secrets: no error quotes them,
  * not even the plugin's own stderr.
  *
@@ -138,8 +144,9 @@ export class ExecAuth implements AuthProvider {
   #join(signal: AbortSignal | undefined): Promise<Cached> {
     let run = this.#running;
     if (!run) {
-      const stop = new AbortController();
-      const started: Run = { promise: this.#execute(stop.signal).finally(() => (this.#running = undefined)), stop, waiters: 0 };
+      const started = { stop: new AbortController(), waiters: 0, interactive: false } as Run;
+      // #execute decides (and records) interactive before its first await.
+      started.promise = this.#execute(started).finally(() => (this.#running = undefined));
       // Nobody may be left to observe a run killed because everyone left.
       started.promise.catch(() => undefined);
       this.#running = run = started;
@@ -150,7 +157,7 @@ export class ExecAuth implements AuthProvider {
     return new Promise<Cached>((resolve, reject) => {
       const leave = (): void => {
         reject(abortReason(signal));
-        if (--current.waiters === 0) current.stop.abort();
+        if (--current.waiters === 0 && !current.interactive) current.stop.abort();
       };
       if (signal.aborted) return leave();
       signal.addEventListener("abort", leave, { once: true });
@@ -161,10 +168,11 @@ export class ExecAuth implements AuthProvider {
     });
   }
 
-  async #execute(stop: AbortSignal): Promise<Cached> {
+  async #execute(run: Run): Promise<Cached> {
     const { exec, userName, env } = this.#options;
     const where = `exec plugin "${exec.command}" of user "${userName}"`;
     const interactive = this.#interactive(where);
+    run.interactive = interactive;
     const info: Record<string, unknown> = { interactive };
     if (exec.provideClusterInfo && this.#options.cluster) info.cluster = this.#options.cluster;
     const execInfo = { apiVersion: exec.apiVersion, kind: "ExecCredential", spec: info };
@@ -183,7 +191,7 @@ export class ExecAuth implements AuthProvider {
         env: childEnv,
         interactive,
         timeoutMs,
-        signal: stop,
+        signal: run.stop.signal,
         ...(this.#options.stderrSink ? { stderrSink: this.#options.stderrSink } : {}),
       });
     } catch (e) {

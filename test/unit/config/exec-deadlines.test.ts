@@ -51,11 +51,11 @@ async function until(check: () => boolean, ms = 3_000): Promise<boolean> {
   return check();
 }
 
-function auth(command: string, timeoutMs?: number): ExecAuth {
+function auth(command: string, timeoutMs?: number, terminal = false): ExecAuth {
   return new ExecAuth({
-    exec: { command, apiVersion: V1, interactiveMode: "Never" },
+    exec: { command, apiVersion: V1, interactiveMode: terminal ? "IfAvailable" : "Never" },
     userName: "u",
-    env: { env: { PATH: process.env.PATH }, now: Date.now, isTerminal: () => false },
+    env: { env: { PATH: process.env.PATH }, now: Date.now, isTerminal: () => terminal },
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   });
 }
@@ -86,6 +86,19 @@ describe("exec plugin deadlines", () => {
     ac.abort();
     await pending;
     expect(await until(() => plugin.pids().every((pid) => !alive(pid)))).toBe(true);
+  });
+
+  it("an interactive run (someone logging in) outlives the waiter that gave up; the next call gets its answer", async () => {
+    const plugin = sleepyPlugin(0.5);
+    const a = auth(plugin.command, undefined, true);
+    const ac = new AbortController();
+    const leaving = failure(a.credentials({ signal: ac.signal }));
+    expect(await until(() => plugin.pids().length === 2)).toBe(true);
+    ac.abort();
+    await leaving;
+    expect(plugin.pids().every(alive)).toBe(true);
+    expect((await a.credentials()).headers.authorization).toMatch(/^Bearer tok-from-plugin-\d+$/);
+    expect(a.runs).toBe(1);
   });
 
   it("a waiter that gives up does not kill a run another caller still waits for", async () => {
