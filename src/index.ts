@@ -20,6 +20,7 @@ export {
   ConfigError,
   DecodeError,
   KubeError,
+  ResponseTooLargeError,
   TlsError,
   TransportError,
   ValidationError,
@@ -37,6 +38,10 @@ export {
   type Status,
   type StatusDetails,
 } from "./base/errors.ts";
+
+// Secrets: what a custom AuthProvider registers so no error can quote it
+export { SecretValues } from "./base/secrets.ts";
+export { DEFAULT_MAX_RESPONSE_BYTES } from "./transport/body-limit.ts";
 
 // Resources and objects
 export { apiVersionOf, type ResourceType, type Verb } from "./base/resource.ts";

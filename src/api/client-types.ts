@@ -29,10 +29,13 @@ import type { Scale, TokenRequest } from "./subresource-bodies.ts";
 import type { WatchEvent } from "./watch-stream.ts";
 import type { Connection } from "../connection/types.ts";
 
-/** How one call is sent: cancellation and a per-call timeout (ms; 0: none). */
+/** How one call is sent: cancellation, a per-call timeout and a per-call response-size limit. */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
+  /** ms for credentials, headers and body (streams: until the headers); 0: none. Default: the connection's. */
   timeoutMs?: number | undefined;
+  /** Bytes of response body (after decompression) before ResponseTooLargeError. Default: the connection's. */
+  maxResponseBytes?: number | undefined;
 }
 
 export interface GetMethods<T> {

@@ -178,7 +178,7 @@ export class GenericClient<T> implements ClientContext {
     // A followed log is a long-lived stream: no time-to-headers default beyond what the caller set.
     const response = await this.connection.send(request, { ...send, stream: params?.follow === true });
     try {
-      yield* decodeLines(response.stream());
+      yield* decodeLines(response.stream(), { site: siteOf(this.connection, request) });
     } catch (e) {
       if (send.signal?.aborted) return;
       throw e;

@@ -25,7 +25,7 @@ function exportsOf(entry: string): string[] {
 
 const ROOT = [
   "AllNamespacesClient", "ApiError", "ApplyConfiguration", "ApplyParams", "AuthError", "Backoff", "BindingTarget", "BookmarkObject",
-  "CallOptions", "ChangeInfo", "Clock", "ClusterOptions", "ConfigError", "Connection", "ConnectionOptions", "CreateParams",
+  "CallOptions", "ChangeInfo", "Clock", "ClusterOptions", "ConfigError", "Connection", "ConnectionOptions", "CreateParams", "DEFAULT_MAX_RESPONSE_BYTES",
   "DecodeError", "DeepPartial", "DeleteCollectionParams", "DeleteParams", "DiscoveredResource", "Discovery", "DynamicObject",
   "DynamicResourceSpec", "ErrorSite", "EvictionParams", "ExponentialBackoff", "ExponentialBackoffOptions", "GetParams",
   "HttpRequest", "HttpResponse", "INITIAL_EVENTS_END_ANNOTATION", "IndexFunction", "Informer", "InformerHandlers",
@@ -33,8 +33,8 @@ const ROOT = [
   "KubeRequest", "LabelSelector", "LabelSelectorRequirement", "ListClient", "ListMeta", "ListParams", "ListWatchClient",
   "LogParams", "LogStreamParams", "MergePatch", "NamespacedOptions", "ObjectMetaLike", "ObjectRef", "Patch", "PatchParams",
   "PollerOptions", "Preconditions", "PropagationPolicy", "RateLimit", "ReadonlyCache", "ReplaceParams", "ResetTimerBackoff",
-  "ResourceApi", "ResourceClient", "ResourceQuery", "ResourceType", "RetryEvent", "RetryPolicy", "Scale", "ScopeOptions",
-  "SelectorParams", "SendOptions", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
+  "ResourceApi", "ResourceClient", "ResourceQuery", "ResponseTooLargeError", "ResourceType", "RetryEvent", "RetryPolicy", "Scale", "ScopeOptions",
+  "SecretValues", "SelectorParams", "SendOptions", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
   "TlsError", "TlsOptions", "TokenRequest", "TokenRequestParams", "Transport", "TransportError", "TransportOptions",
   "ValidationError", "Verb", "WaitOptions", "WaitTimeoutError", "WatchEvent", "WatchEventType", "WatchMode", "WatchParams",
   "Watcher", "WatcherEvent", "WatcherOptions", "WatcherStats", "WriteParams", "api", "apiVersionOf", "applyConfigurationOf",
