@@ -10,6 +10,7 @@ import type { Connection } from "./types.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { KubeRequest, SendOptions } from "../request/types.ts";
 import type { HttpResponse, Transport, TransportOptions } from "../transport/types.ts";
+import type { MessageSocket } from "../transport/websocket.ts";
 import { ApiError, TlsError, TransportError, transportErrorAt, type ErrorSite } from "../base/errors.ts";
 import { createTransport } from "../transport/index.ts";
 import { ABORT_ERR } from "../transport/transport-errors.ts";
@@ -20,6 +21,7 @@ import { siteOf } from "./error-site.ts";
 import { impersonationHeaders, requestUrl, statusFromResponse } from "./connection-request.ts";
 import { defaultUserAgent } from "../base/runtime-info.ts";
 import { RequestSignals } from "../transport/linked-signals.ts";
+import type { OpenWebSocketOptions } from "./types.ts";
 
 export interface RetryEvent {
   method: string;
@@ -98,6 +100,38 @@ class PooledConnection implements Connection {
     try {
       const res = await this.#attempts(request, sendOptions, url, site, signals.signal);
       return signals.releaseWhenConsumed(res);
+    } catch (err) {
+      signals.release();
+      if (err instanceof TransportError) throw transportErrorAt(err, site);
+      throw err;
+    }
+  }
+
+  /**
+   * The WebSocket twin of send(): same credentials, identity headers, TLS and proxy, never
+   * retried (an upgrade may start a command), one retry with fresh credentials after a 401.
+   * The error site has the path without the query: an exec's query holds its command line.
+   */
+  async openWebSocket(request: KubeRequest, options: OpenWebSocketOptions): Promise<MessageSocket> {
+    const url = requestUrl(this.server, request.path, request.query);
+    const site = siteOf(this, { method: request.method, path: request.path });
+    const signals = new RequestSignals([this.#options.signal, options.signal, this.#closed.signal]);
+    const identity = impersonationHeaders(this.#config.impersonate);
+    try {
+      for (let reauthenticated = false; ; reauthenticated = true) {
+        const credentials = await this.#config.auth.credentials();
+        const headers = dedupeHeaderNames({ "User-Agent": this.#userAgent, ...identity.headers, ...request.headers, ...credentials.headers });
+        const upgrade = await options.connector(
+          { url, headers, repeatedHeaders: identity.repeated, protocols: options.protocols, signal: signals.signal, timeoutMs: options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+          this.#transportOptions(credentials.clientCertificate),
+        );
+        if (upgrade.accepted) {
+          void upgrade.socket.closed.then(() => signals.release());
+          return upgrade.socket;
+        }
+        if (upgrade.status === 401 && !reauthenticated && (await this.#config.auth.invalidate())) continue;
+        throw this.#apiError(upgrade.status, upgrade.body, upgrade.headers["retry-after"], site, credentials.headers);
+      }
     } catch (err) {
       signals.release();
       if (err instanceof TransportError) throw transportErrorAt(err, site);
@@ -196,6 +230,14 @@ class PooledConnection implements Connection {
     return new ApiError(statusFromResponse(status, body, retryAfter, secrets), site, status);
   }
 
+  #transportOptions(cert: { cert: string; key: string } | undefined): TransportOptions {
+    return {
+      tls: { ...this.#config.tls, ...(cert && { cert: cert.cert, key: cert.key }) },
+      ...(this.#config.proxyUrl !== undefined && { proxyUrl: this.#config.proxyUrl }),
+      disableCompression: this.#config.disableCompression,
+    };
+  }
+
   /** One Transport per client certificate: rotated certificates get a new pool, tokens share one. */
   #transportFor(cert: { cert: string; key: string } | undefined): Transport {
     const key = cert ? createHash("sha256").update(cert.cert).update("\0").update(cert.key).digest("hex") : NO_CERT;
@@ -207,11 +249,7 @@ class PooledConnection implements Connection {
       return existing;
     }
     const make = this.#options.transport ?? createTransport;
-    const transport = make({
-      tls: { ...this.#config.tls, ...(cert && { cert: cert.cert, key: cert.key }) },
-      ...(this.#config.proxyUrl !== undefined && { proxyUrl: this.#config.proxyUrl }),
-      disableCompression: this.#config.disableCompression,
-    });
+    const transport = make(this.#transportOptions(cert));
     this.#pools.set(key, transport);
     const max = Math.max(1, this.#options.maxPools ?? 3);
     for (const [oldKey, old] of this.#pools) {
