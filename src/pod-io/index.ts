@@ -16,3 +16,4 @@ export {
   type PortForwardStream,
   type PortMapping,
 } from "./port-forward.ts";
+export { copyFromPod, copyToPod, type CopyOptions, type CopyResult } from "./copy.ts";
