@@ -129,3 +129,6 @@ export function transportErrorAt(err: TransportError, site: ErrorSite): Transpor
 
 /** The request was cancelled by the caller's AbortSignal (or the client was closed). */
 export const isAbortError = (e: unknown): e is TransportError => e instanceof TransportError && e.code === "ABORT_ERR";
+
+/** A wait ended early because its condition can no longer hold (a rollout past its progress deadline, a failed Job). */
+export class WaitFailedError extends KubeError {}
