@@ -54,8 +54,10 @@ export class ForwardedConnection {
     this.#socket.resume();
   }
 
-  /** Ends the forwarded connection. */
+  /** Ends the forwarded connection (reading on, so a paused socket can finish the close handshake). */
   close(): void {
+    this.#handler = () => undefined;
+    this.#socket.resume();
     this.#socket.close(1000);
   }
 

@@ -33,7 +33,7 @@ export interface RemoteProcess {
    * its signal aborted before the process ended.
    */
   readonly done: Promise<void>;
-  /** Ends the session: the WebSocket closes and the process loses its streams. */
+  /** Ends the session and with it the remote process: the connection is dropped, the streams end. */
   close(): void;
 }
 
@@ -93,7 +93,10 @@ export class ChannelProcess implements RemoteProcess {
 
   close(): void {
     this.#closedByCaller = true;
-    this.#socket.close(1000);
+    // Dropping the connection, not a close handshake: kube-apiserver 1.37 lets a command run
+    // on after a clean close (it waits for it), and ends it when the connection goes. A
+    // handshake would also stall while a full stream keeps the socket paused.
+    this.#socket.terminate();
   }
 
   #output(channel: number): ReadableStream<Uint8Array> {
