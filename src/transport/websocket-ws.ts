@@ -9,7 +9,7 @@
  * The module is imported lazily, on the first WebSocket.
  */
 import type { ClientRequest, IncomingMessage } from "node:http";
-import { isIP, type Socket } from "node:net";
+import { connect as netConnect, isIP, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import type { ClientOptions, WebSocket as WsSocket } from "ws";
 import { TransportError } from "../base/errors.ts";
@@ -77,15 +77,22 @@ async function clientOptions(request: WebSocketRequest, options: TransportOption
     maxPayload: MAX_MESSAGE_BYTES,
     ...tls,
   };
-  if (options.proxyUrl === undefined) return base;
-  // proxy-url: TLS to the API server runs end to end inside the proxy's CONNECT tunnel.
+  // Bun's ws joins a repeated header into one comma-separated line (one group "a, b" to the
+  // API server) unless it dials through createConnection, where node:http writes each line.
+  const separateLines = Object.values(request.repeatedHeaders ?? {}).some((values) => values.length > 1);
+  if (options.proxyUrl === undefined && !separateLines) return base;
   const target = new URL(request.url);
   const host = hostOf(target);
+  const port = portOf(target);
   const secure = target.protocol === "https:";
-  const tunnel: Socket = await openTunnel(options.proxyUrl, { host, port: portOf(target) }, signal, options.tls);
-  tunnel.resume();
+  // proxy-url: TLS to the API server runs end to end inside the proxy's CONNECT tunnel.
+  const tunnel = options.proxyUrl === undefined ? undefined : await openTunnel(options.proxyUrl, { host, port }, signal, options.tls);
+  tunnel?.resume();
+  const servername = tls.servername ?? (isIP(host) === 0 ? host : undefined);
   const createConnection = (): Socket =>
-    secure ? tlsConnect({ ...tls, socket: tunnel, ...(tls.servername === undefined && isIP(host) === 0 && { servername: host }) }) : tunnel;
+    secure
+      ? tlsConnect({ ...tls, ...(tunnel ? { socket: tunnel } : { host, port }), ...(servername !== undefined && { servername }), ALPNProtocols: ["http/1.1"] })
+      : (tunnel ?? netConnect({ host, port }));
   return { ...base, createConnection: createConnection as ClientOptions["createConnection"] };
 }
 
