@@ -5,6 +5,7 @@
  * progress deadline, a failed Job), which `awaitCondition` and `kube.wait` reject with.
  * The rules follow `kubectl rollout status` and `kubectl wait`.
  */
+import type { ObjectMetaLike } from "../base/object.ts";
 
 /** A predicate over an object that may be gone, with a name and an optional early failure. */
 export interface Condition<T> {
@@ -25,14 +26,15 @@ export function condition<T>(description: string, holds: (object: T | undefined)
 }
 
 interface StatusCondition {
-  type: string;
-  status: string;
+  type?: string | undefined;
+  status?: string | undefined;
   reason?: string | undefined;
   message?: string | undefined;
 }
 
-interface Meta {
-  metadata?: { generation?: number | undefined; uid?: string | undefined; name?: string | undefined } | undefined;
+/** Any object with metadata: what `deleted` reads. */
+export interface Meta {
+  metadata?: Pick<ObjectMetaLike, "name" | "uid" | "generation"> | undefined;
 }
 
 function conditionOf(conditions: readonly StatusCondition[] | undefined, type: string): StatusCondition | undefined {
@@ -64,8 +66,8 @@ export interface DeploymentLike extends Meta {
  *
  * @example await kube.wait(Deployment, "web", deploymentComplete(), { namespace: "prod", timeoutMs: 120_000 });
  */
-export function deploymentComplete<T extends DeploymentLike>(): Condition<T> {
-  return condition<T>(
+export function deploymentComplete(): Condition<DeploymentLike> {
+  return condition(
     "the Deployment's rollout to complete",
     (d) => {
       if (!d || !observed(d)) return false;
@@ -102,8 +104,8 @@ export interface StatefulSetLike extends Meta {
  *
  * @example await kube.wait(StatefulSet, "db", statefulSetRolledOut(), { namespace: "prod" });
  */
-export function statefulSetRolledOut<T extends StatefulSetLike>(): Condition<T> {
-  return condition<T>(
+export function statefulSetRolledOut(): Condition<StatefulSetLike> {
+  return condition(
     "the StatefulSet's rollout to complete",
     (s) => {
       if (!s || !observed(s) || s.spec?.updateStrategy?.type === "OnDelete") return false;
@@ -131,8 +133,8 @@ export interface DaemonSetLike extends Meta {
  *
  * @example await kube.wait(DaemonSet, "agent", daemonSetRolledOut(), { namespace: "kube-system" });
  */
-export function daemonSetRolledOut<T extends DaemonSetLike>(): Condition<T> {
-  return condition<T>(
+export function daemonSetRolledOut(): Condition<DaemonSetLike> {
+  return condition(
     "the DaemonSet's rollout to complete",
     (d) => {
       if (!d || !observed(d) || d.spec?.updateStrategy?.type === "OnDelete") return false;
@@ -158,8 +160,8 @@ function jobCondition(j: JobLike | undefined, type: string): boolean {
  *
  * @example await kube.wait(Job, "migrate", jobComplete(), { namespace: "prod", timeoutMs: 600_000 });
  */
-export function jobComplete<T extends JobLike>(): Condition<T> {
-  return condition<T>(
+export function jobComplete(): Condition<JobLike> {
+  return condition(
     "the Job to complete",
     (j) => jobCondition(j, "Complete"),
     (j) => {
@@ -174,8 +176,8 @@ export function jobComplete<T extends JobLike>(): Condition<T> {
  *
  * @example await kube.wait(Job, "must-fail", jobFailed(), { namespace: "ci" });
  */
-export function jobFailed<T extends JobLike>(): Condition<T> {
-  return condition<T>(
+export function jobFailed(): Condition<JobLike> {
+  return condition(
     "the Job to fail",
     (j) => jobCondition(j, "Failed"),
     (j) => (jobCondition(j, "Complete") ? `job ${j?.metadata?.name ?? ""} completed` : undefined),
@@ -197,8 +199,8 @@ function podEnded(p: PodLike | undefined, allowed: string): string | undefined {
  *
  * @example await kube.wait(Pod, "web-0", podRunning(), { namespace: "prod" });
  */
-export function podRunning<T extends PodLike>(): Condition<T> {
-  return condition<T>("the Pod to run", (p) => p?.status?.phase === "Running", (p) => podEnded(p, ""));
+export function podRunning(): Condition<PodLike> {
+  return condition("the Pod to run", (p) => p?.status?.phase === "Running", (p) => podEnded(p, ""));
 }
 
 /**
@@ -206,8 +208,8 @@ export function podRunning<T extends PodLike>(): Condition<T> {
  *
  * @example await kube.wait(Pod, "web-0", podReady(), { namespace: "prod" });
  */
-export function podReady<T extends PodLike>(): Condition<T> {
-  return condition<T>("the Pod to be ready", (p) => conditionOf(p?.status?.conditions, "Ready")?.status === "True", (p) => podEnded(p, ""));
+export function podReady(): Condition<PodLike> {
+  return condition("the Pod to be ready", (p) => conditionOf(p?.status?.conditions, "Ready")?.status === "True", (p) => podEnded(p, ""));
 }
 
 /**
@@ -215,8 +217,8 @@ export function podReady<T extends PodLike>(): Condition<T> {
  *
  * @example await kube.wait(Pod, "backup", podSucceeded(), { namespace: "ops" });
  */
-export function podSucceeded<T extends PodLike>(): Condition<T> {
-  return condition<T>("the Pod to succeed", (p) => p?.status?.phase === "Succeeded", (p) => podEnded(p, "Succeeded"));
+export function podSucceeded(): Condition<PodLike> {
+  return condition("the Pod to succeed", (p) => p?.status?.phase === "Succeeded", (p) => podEnded(p, "Succeeded"));
 }
 
 /** The slice of an apiextensions.k8s.io/v1 CustomResourceDefinition the rules read. */
@@ -229,8 +231,8 @@ export interface CrdLike extends Meta {
  *
  * @example await kube.wait(CustomResourceDefinition, "widgets.example.com", crdEstablished());
  */
-export function crdEstablished<T extends CrdLike>(): Condition<T> {
-  return condition<T>(
+export function crdEstablished(): Condition<CrdLike> {
+  return condition(
     "the CRD to be established",
     (c) => conditionOf(c?.status?.conditions, "Established")?.status === "True",
     (c) => {
@@ -246,6 +248,6 @@ export function crdEstablished<T extends CrdLike>(): Condition<T> {
  *
  * @example await kube.wait(Namespace, "scratch", deleted(ns.metadata?.uid), { timeoutMs: 120_000 });
  */
-export function deleted<T extends Meta>(uid?: string): Condition<T> {
-  return condition<T>(uid ? `it (uid ${uid}) to be deleted` : "it to be deleted", (o) => o === undefined || (uid !== undefined && o.metadata?.uid !== uid));
+export function deleted(uid?: string): Condition<Meta> {
+  return condition(uid ? `it (uid ${uid}) to be deleted` : "it to be deleted", (o) => o === undefined || (uid !== undefined && o.metadata?.uid !== uid));
 }
