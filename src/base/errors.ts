@@ -158,6 +158,8 @@ export const isInvalid = (e: unknown): e is ApiError => hasCode(e, 422, "Invalid
  * @example
  * throw errorAtSite(err, { server, context, method: "GET", path: "/version" });
  */
+export function errorAtSite(err: TransportError, site: ErrorSite): TransportError;
+export function errorAtSite(err: unknown, site: ErrorSite): unknown;
 export function errorAtSite(err: unknown, site: ErrorSite): unknown {
   if (err instanceof ResponseTooLargeError) return new ResponseTooLargeError(err.part, err.limitBytes, site);
   if (!(err instanceof TransportError)) return err;
@@ -169,3 +171,6 @@ export function errorAtSite(err: unknown, site: ErrorSite): unknown {
 
 /** The request was cancelled by the caller's AbortSignal (or the client was closed). */
 export const isAbortError = (e: unknown): e is TransportError => e instanceof TransportError && e.code === "ABORT_ERR";
+
+/** A wait ended early because its condition can no longer hold (a rollout past its progress deadline, a failed Job). */
+export class WaitFailedError extends KubeError {}

@@ -12,6 +12,7 @@ import type { Connection } from "./types.ts";
 import type { Credentials, ResolvedConfig } from "../config/types.ts";
 import type { KubeRequest, SendOptions } from "../request/types.ts";
 import type { HttpResponse, Transport, TransportOptions } from "../transport/types.ts";
+import type { MessageSocket } from "../transport/websocket.ts";
 import { ApiError, ConfigError, TlsError, TransportError, errorAtSite, type ErrorSite } from "../base/errors.ts";
 import { SecretValues, scrubText } from "../base/secrets.ts";
 import { createTransport } from "../transport/index.ts";
@@ -26,6 +27,7 @@ import { defaultUserAgent } from "../base/runtime-info.ts";
 import { RequestSignals } from "../transport/linked-signals.ts";
 import { proxyAuthorization } from "../transport/proxy-tunnel.ts";
 import { readErrorBody, waitForCredentials } from "./credential-wait.ts";
+import type { OpenWebSocketOptions } from "./types.ts";
 
 export interface RetryEvent {
   method: string;
@@ -123,6 +125,44 @@ class PooledConnection implements Connection {
     }
   }
 
+  /**
+   * The WebSocket twin of send(): same credentials, identity headers, TLS and proxy, never
+   * retried (an upgrade may start a command), one retry with fresh credentials after a 401.
+   * The error site has the path without the query: an exec's query holds its command line.
+   */
+  async openWebSocket(request: KubeRequest, options: OpenWebSocketOptions): Promise<MessageSocket> {
+    const url = requestUrl(this.server, request.path, request.query);
+    const site = siteOf(this, { method: request.method, path: request.path });
+    const signals = new RequestSignals([this.#options.signal, options.signal, this.#closed.signal]);
+    const identity = impersonationHeaders(this.#config.impersonate);
+    const auth = this.#config.auth;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    try {
+      for (let reauthenticated = false; ; reauthenticated = true) {
+        const credentials = await waitForCredentials((wait) => auth.credentials(wait), { auth, signal: signals.signal, timeoutMs, site });
+        this.#register(credentials);
+        this.#refusePlainHttp(url, credentials, site);
+        const headers = dedupeHeaderNames({ "User-Agent": this.#userAgent, ...identity.headers, ...request.headers, ...credentials.headers });
+        const upgrade = await options.connector(
+          { url, headers, repeatedHeaders: identity.repeated, protocols: options.protocols, signal: signals.signal, timeoutMs },
+          this.#transportOptions(credentials.clientCertificate),
+        );
+        if (upgrade.accepted) {
+          void upgrade.socket.closed.then(() => signals.release());
+          return upgrade.socket;
+        }
+        if (upgrade.status === 401 && !reauthenticated) {
+          const fresh = await waitForCredentials((wait) => auth.invalidate(wait), { auth, signal: signals.signal, timeoutMs, site });
+          if (fresh) continue;
+        }
+        throw new ApiError(statusFromResponse(upgrade.status, upgrade.body, upgrade.headers["retry-after"]), site, upgrade.status);
+      }
+    } catch (err) {
+      signals.release();
+      throw errorAtSite(err, site);
+    }
+  }
+
   close(): void {
     this.#closed.abort();
     for (const t of this.#pools.values()) t.close();
@@ -152,12 +192,7 @@ class PooledConnection implements Connection {
       const startedAt = Date.now();
       const credentials = await waitForCredentials((wait) => auth.credentials(wait), { auth, signal, timeoutMs, site });
       this.#register(credentials);
-      if (/^http:/i.test(url) && (Object.keys(credentials.headers).length > 0 || credentials.clientCertificate)) {
-        throw new ConfigError(
-          `refusing to send the credentials of ${auth.description} over plain HTTP; they go only over TLS (use an https:// server)`,
-          site,
-        );
-      }
+      this.#refusePlainHttp(url, credentials, site);
       const remainingMs = timeoutMs > 0 ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : 0;
       const transport = this.#transportFor(credentials.clientCertificate);
       const headers: Record<string, string> = {
@@ -208,6 +243,15 @@ class PooledConnection implements Connection {
     }
   }
 
+  #refusePlainHttp(url: string, credentials: Credentials, site: ErrorSite): void {
+    if (/^(http|ws):/i.test(url) && (Object.keys(credentials.headers).length > 0 || credentials.clientCertificate)) {
+      throw new ConfigError(
+        `refusing to send the credentials of ${this.#config.auth.description} over plain HTTP; they go only over TLS (use an https:// server)`,
+        site,
+      );
+    }
+  }
+
   /** Every credential this connection sends is known to the scrubber, whoever provided it. */
   #register(credentials: Credentials): void {
     for (const [name, value] of Object.entries(credentials.headers)) {
@@ -233,6 +277,14 @@ class PooledConnection implements Connection {
     }
   }
 
+  #transportOptions(cert: { cert: string; key: string } | undefined): TransportOptions {
+    return {
+      tls: { ...this.#config.tls, ...(cert && { cert: cert.cert, key: cert.key }) },
+      ...(this.#config.proxyUrl !== undefined && { proxyUrl: this.#config.proxyUrl }),
+      disableCompression: this.#config.disableCompression,
+    };
+  }
+
   /** One Transport per client certificate: rotated certificates get a new pool, tokens share one. */
   #transportFor(cert: { cert: string; key: string } | undefined): Transport {
     const key = cert ? createHash("sha256").update(cert.cert).update("\0").update(cert.key).digest("hex") : NO_CERT;
@@ -244,11 +296,7 @@ class PooledConnection implements Connection {
       return existing;
     }
     const make = this.#options.transport ?? createTransport;
-    const transport = make({
-      tls: { ...this.#config.tls, ...(cert && { cert: cert.cert, key: cert.key }) },
-      ...(this.#config.proxyUrl !== undefined && { proxyUrl: this.#config.proxyUrl }),
-      disableCompression: this.#config.disableCompression,
-    });
+    const transport = make(this.#transportOptions(cert));
     this.#pools.set(key, transport);
     const max = Math.max(1, this.#options.maxPools ?? 3);
     for (const [oldKey, old] of this.#pools) {

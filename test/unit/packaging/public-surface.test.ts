@@ -6,9 +6,10 @@
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { collectImports } from "../architecture/layers.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const entries = { root: "src/index.ts", config: "src/config/index.ts", flux: "src/flux/index.ts" } as const;
+const entries = { root: "src/index.ts", config: "src/config/index.ts", flux: "src/flux/index.ts", podIo: "src/pod-io/index.ts" } as const;
 
 const program = ts.createProgram(
   Object.values(entries).map((e) => root + e),
@@ -41,6 +42,10 @@ const ROOT = [
   "createConnection", "createTransport", "defaultBackoff", "discoverResource", "dynamicResource", "formatFieldSelector",
   "formatLabelSelector", "informer", "isAbortError", "isAlreadyExists", "isConflict", "isForbidden", "isGone", "isInvalid",
   "isNotFound", "isStatus", "isTooManyRequests", "isUnauthorized", "objectKey", "poller", "watcher",
+  // Pod I/O's plain-HTTP part and the stock wait conditions (issue 12)
+  "ProxyParams", "WaitFailedError", "AwaitConditionOptions", "Condition", "awaitCondition", "condition", "crdEstablished",
+  "daemonSetRolledOut", "deleted", "deploymentComplete", "jobComplete", "jobFailed", "podReady", "podRunning", "podSucceeded",
+  "statefulSetRolledOut",
 ];
 
 describe("public surface", () => {
@@ -65,6 +70,36 @@ describe("public surface", () => {
     expect([...config, ...flux].filter((n) => rootNames.has(n))).toEqual([]);
     expect(config.length).toBeLessThan(70);
     expect(flux.length).toBeLessThan(70);
+  });
+
+  it("bun-k8s/pod-io exports exactly these names, none of them the root's", () => {
+    expect(exportsOf(entries.podIo)).toEqual(
+      [
+        "CopyOptions", "CopyResult", "ExecError", "ExecOptions", "ExecOutput", "ListenOptions", "PodTarget", "PortForwardError",
+        "PortForwardListener", "PortForwardOptions", "PortForwardStream", "PortMapping", "RemoteProcess", "Serves", "SessionOptions",
+        "StdinSource", "StreamChoice", "TerminalSize", "attach", "copyFromPod", "copyToPod", "exec", "listenPortForward",
+        "openExec", "openPortForward",
+      ].sort(),
+    );
+    const rootNames = new Set(exportsOf(entries.root));
+    expect(exportsOf(entries.podIo).filter((n) => rootNames.has(n))).toEqual([]);
+  });
+
+  it("nothing the root, config or flux entries import reaches the WebSocket connector or pod I/O (so no ws, no tar)", () => {
+    const edges = collectImports(root, ["src", "generated"]);
+    const next = new Map<string, string[]>();
+    for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const to of next.get(file) ?? []) visit(to);
+    };
+    for (const entry of [entries.root, entries.config, entries.flux]) visit(entry);
+    expect(reached.size).toBeGreaterThan(50);
+    expect([...reached].filter((f) => f.startsWith("src/pod-io/") || f === "src/transport/websocket-ws.ts")).toEqual([]);
+    visit(entries.podIo);
+    expect(reached.has("src/transport/websocket-ws.ts")).toBe(true);
   });
 
   it("every runtime value the root lists is really exported", async () => {
