@@ -1,16 +1,29 @@
 /**
  * Finding the real Node from a test that may itself run on Bun: `bun --bun` puts a `node`
  * that is really Bun first on PATH, so `spawn("node")` (and npm's `#!/usr/bin/env node`)
- * would silently run Bun.
+ * would silently run Bun. Bun's shim folder is shared between processes and may point at
+ * another Bun install than ours, so a candidate is asked what it is rather than compared by path.
  */
-import { existsSync, realpathSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 
-const self = realpathSync(process.execPath);
+const verdicts = new Map<string, boolean>();
+
+/** True when the executable at `path` is Node, not Bun pretending to be it. */
+function isRealNode(path: string): boolean {
+  let verdict = verdicts.get(path);
+  if (verdict === undefined) {
+    const r = spawnSync(path, ["-e", "process.stdout.write(process.versions.bun ? 'bun' : 'node')"], { encoding: "utf8", timeout: 30_000 });
+    verdict = r.status === 0 && r.stdout === "node";
+    verdicts.set(path, verdict);
+  }
+  return verdict;
+}
 
 function isBunShim(dir: string): boolean {
   const candidate = join(dir, "node");
-  return typeof process.versions.bun === "string" && existsSync(candidate) && realpathSync(candidate) === self;
+  return existsSync(candidate) && !isRealNode(candidate);
 }
 
 /** The path of the real Node binary. */
@@ -18,13 +31,13 @@ export function realNodePath(): string {
   if (!process.versions.bun) return process.execPath;
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     const candidate = join(dir, "node");
-    if (existsSync(candidate) && realpathSync(candidate) !== self) return candidate;
+    if (existsSync(candidate) && isRealNode(candidate)) return candidate;
   }
   throw new Error("no Node on PATH besides Bun's node shim");
 }
 
 /** The environment for a child process whose `node` must be Node: Bun's shim folders left out of PATH. */
 export function envWithRealNode(extra: Record<string, string> = {}): Record<string, string | undefined> {
-  const path = (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "" && !isBunShim(d));
+  const path = (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "" && !(process.versions.bun && isBunShim(d)));
   return { ...process.env, PATH: [dirname(realNodePath()), ...path].join(delimiter), ...extra };
 }
