@@ -8,6 +8,7 @@ import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "./t
 import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 import { NodeHttp2Transport } from "./node-http2.ts";
+import { fetchResponse } from "./fetch-response.ts";
 
 /** The slice of Bun's fetch API we use (no dependency on bun-types). */
 interface BunTls {
@@ -98,7 +99,7 @@ export class BunFetchTransport implements Transport {
       throw toTransportError(err, method, url, lifetime.reason);
     }
     lifetime.headersReceived();
-    return bunResponse(res, lifetime, method, url);
+    return fetchResponse(res, lifetime, method, url);
   }
 
   close(): void {
@@ -112,68 +113,4 @@ export class BunFetchTransport implements Transport {
     this.#nodeTransport ??= new NodeHttp2Transport(this.#options);
     return this.#nodeTransport;
   }
-}
-
-function bunResponse(res: Response, lifetime: RequestLifetime, method: string, url: string): HttpResponse {
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  // Bun already decoded the body; these described the encoded one.
-  if (headers["content-encoding"]) {
-    delete headers["content-encoding"];
-    delete headers["content-length"];
-  }
-  let used = false;
-
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    if (used) throw new TypeError("response body already consumed");
-    used = true;
-    const body = res.body;
-    if (!body) {
-      lifetime.dispose();
-      return;
-    }
-    const reader = body.getReader();
-    let done = false;
-    try {
-      for (;;) {
-        const step = await reader.read();
-        if (step.done) break;
-        yield step.value;
-      }
-      done = true;
-    } catch (err) {
-      throw toTransportError(err, method, url, lifetime.reason);
-    } finally {
-      // Leaving early cancels the request (ends a watch on the server).
-      if (!done) await reader.cancel().catch(() => {});
-      reader.releaseLock();
-      lifetime.dispose();
-    }
-  }
-
-  const collect = async (): Promise<Uint8Array> => {
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    for await (const c of chunks()) {
-      parts.push(c);
-      size += c.byteLength;
-    }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.byteLength;
-    }
-    return out;
-  };
-
-  return {
-    status: res.status,
-    headers,
-    stream: () => chunks(),
-    bytes: collect,
-    text: async () => new TextDecoder().decode(await collect()),
-  };
 }
