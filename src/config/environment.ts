@@ -49,8 +49,25 @@ export function configEnvironment(overrides: Partial<ConfigEnvironment> = {}): C
   };
 }
 
-/** The path module matching the platform whose paths we handle. */
-export function pathsFor(platform: NodeJS.Platform): path.PlatformPath {
+/**
+ * The part of node:path that config loading uses. Our own type, so the published declarations
+ * do not depend on the name @types/node gives it (`path.PlatformPath` is gone from @types/node 26).
+ */
+export interface PlatformPaths {
+  readonly delimiter: string;
+  resolve(...paths: string[]): string;
+  join(...paths: string[]): string;
+  dirname(path: string): string;
+  isAbsolute(path: string): boolean;
+}
+
+/**
+ * The path functions matching the platform whose paths we handle.
+ *
+ * @example
+ * pathsFor("win32").isAbsolute("C:\\Users\\me\\.kube\\config"); // true
+ */
+export function pathsFor(platform: NodeJS.Platform): PlatformPaths {
   return platform === "win32" ? path.win32 : path.posix;
 }
 

@@ -4,7 +4,7 @@ import { EXEC_API_VERSIONS, type ExecConfig, type ExecInteractiveMode } from "..
 import { guardDescription } from "../redact.ts";
 import type { AuthProvider, Credentials } from "../types.ts";
 import { decodeExecCredential } from "./exec-output.ts";
-import { PluginStartError, runPlugin } from "./exec-run.ts";
+import { PluginStartError, runPlugin, type StderrSink } from "./exec-run.ts";
 
 /** spec.cluster of the ExecCredential handed to a plugin in KUBERNETES_EXEC_INFO (kebab-case, as in client-go). */
 export interface ExecClusterInfo {
@@ -27,7 +27,7 @@ export interface ExecAuthOptions {
   cluster?: ExecClusterInfo;
   env: Pick<ConfigEnvironment, "env" | "now" | "isTerminal">;
   /** Where the plugin's stderr is shown live when it runs interactively. Default: process.stderr. */
-  stderrSink?: NodeJS.WritableStream;
+  stderrSink?: StderrSink;
 }
 
 const DEFAULT_HINT =

@@ -5,6 +5,7 @@ import type { AuthProvider } from "../types.ts";
 import { ClientCertificateAuth, type PemSource } from "./client-certificate.ts";
 import { CombinedAuth } from "./combined.ts";
 import { ExecAuth, type ExecClusterInfo } from "./exec-credential.ts";
+import type { StderrSink } from "./exec-run.ts";
 import { OidcAuth, type OidcAuthOptions } from "./oidc.ts";
 import { TokenFileAuth } from "./token-file.ts";
 import { AnonymousAuth, TokenAuth } from "./token.ts";
@@ -18,7 +19,7 @@ export interface AuthSelection {
   /** Where refreshed OIDC tokens go (e.g. back into the kubeconfig file). */
   onOidcRefresh?: OidcAuthOptions["onRefresh"];
   /** Where exec plugins' stderr is shown live in interactive mode. */
-  stderrSink?: NodeJS.WritableStream;
+  stderrSink?: StderrSink;
 }
 
 /** What removed in-tree auth providers should be replaced with. */
