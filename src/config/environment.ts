@@ -14,13 +14,13 @@ export interface ConfigEnvironment {
   cwd: string;
   platform: NodeJS.Platform;
   /** Reads a UTF-8 file; rejects with an error whose `code` is "ENOENT" when it is missing. */
-  readFile(file: string): Promise<string>;
+  readFile: (file: string) => Promise<string>;
   /** Modification time and size of a file (follows symlinks, as kubelet's projected tokens need). */
-  stat(file: string): Promise<{ mtimeMs: number; size: number }>;
+  stat: (file: string) => Promise<{ mtimeMs: number; size: number }>;
   /** Milliseconds since the epoch. */
-  now(): number;
+  now: () => number;
   /** Whether standard input is a terminal (exec plugins' interactiveMode). */
-  isTerminal(): boolean;
+  isTerminal: () => boolean;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ResolvedConfig } from "./types.ts";
 
 /** What kubectl prints in place of secrets and of embedded certificate bodies. */
 export const REDACTED = "REDACTED";
+/** What kubectl prints in place of embedded certificate and key bodies. */
 export const DATA_OMITTED = "DATA+OMITTED";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");

@@ -21,6 +21,7 @@ import { impersonationHeaders, requestUrl, statusFromResponse } from "./connecti
 import { defaultUserAgent } from "../base/runtime-info.ts";
 import { RequestSignals } from "../transport/linked-signals.ts";
 
+/** What `onRetry` is told about one retry, before its delay starts. */
 export interface RetryEvent {
   method: string;
   /** Path and query of the request. */
@@ -32,6 +33,7 @@ export interface RetryEvent {
   reason: string;
 }
 
+/** How a Connection sends: deadlines, cancellation, retries, rate limit and the transport. */
 export interface ConnectionOptions {
   /** Time allowed until response headers, per attempt; default 30 000 ms, 0 for none. Never applied to streams. */
   timeoutMs?: number;

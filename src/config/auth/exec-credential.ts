@@ -19,6 +19,9 @@ export interface ExecClusterInfo {
   config?: unknown;
 }
 
+/**
+ * What an exec credential plugin provider needs: the plugin's kubeconfig block and the environment it runs in.
+ */
 export interface ExecAuthOptions {
   exec: ExecConfig;
   /** The kubeconfig user, for messages. */

@@ -10,6 +10,7 @@ import { OidcAuth, type OidcAuthOptions } from "./oidc.ts";
 import { TokenFileAuth } from "./token-file.ts";
 import { AnonymousAuth, TokenAuth } from "./token.ts";
 
+/** What choosing and building the auth provider of a kubeconfig user needs besides the user itself. */
 export interface AuthSelection {
   /** The kubeconfig user name, for messages. */
   userName: string;

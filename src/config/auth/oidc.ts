@@ -7,6 +7,9 @@ import { discover, refreshIdToken, type RefreshedTokens } from "./oidc-issuer.ts
 /** client-go refreshes an ID token this long before its `exp`. */
 const EXPIRY_SKEW_MS = 10_000;
 
+/**
+ * What the legacy `oidc` auth provider needs: the user's auth-provider config and where refreshed tokens go.
+ */
 export interface OidcAuthOptions {
   /** The auth-provider `config` map of the kubeconfig user. */
   config: Record<string, string>;
