@@ -38,9 +38,10 @@ export function installRuntimes(): string[] {
     if (r.status !== 0) throw new Error(`npm ci in ${toolchainDir} failed (exit ${r.status})`);
     writeFileSync(stampFile, `${hash}\n`);
   }
-  return all.map((runtime) => {
+  const checked = all.map((runtime) => {
     const version = reportedVersion(runtime);
     if (!runtime.label.endsWith(` ${version}`)) throw new Error(`${runtime.bin} reports ${version}, the matrix pins ${runtime.label}`);
-    return `${runtime.label}${current ? " (already installed)" : ""}`;
+    return `${runtime.label}: ${runtime.bin}`;
   });
+  return [current ? `${toolchainDir} matches its lockfile` : `installed ${toolchainDir}`, ...checked];
 }

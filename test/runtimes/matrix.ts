@@ -1,7 +1,7 @@
 /**
  * The runtime × suite matrix, in two tiers (docs/runtimes.md):
  *
- * - main (`npm test`): unit and contract on Node 20 and Bun;
+ * - main (`npm test`): unit and contract on Node 20 and Bun, and the packaging suite;
  * - runtimes (`npm run test:runtimes`): unit on Node 22, 24, 26 and Deno, contract on Node 24
  *   and Deno.
  *
@@ -36,6 +36,7 @@ export const tiers: Record<TierName, Tier> = {
       { runtime: "bun", suite: "unit" },
       { runtime: "node20", suite: "contract" },
       { runtime: "bun", suite: "contract" },
+      { runtime: "node20", suite: "packaging" },
     ],
   },
   runtimes: {
