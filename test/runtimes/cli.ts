@@ -20,7 +20,7 @@ if (command === "install") {
 } else if (command === "run") {
   const onlyAt = rest.indexOf("--only");
   const only = onlyAt >= 0 ? new Set((rest[onlyAt + 1] ?? "").split(",").filter(Boolean)) : undefined;
-  const names = rest.filter((a, i) => a !== "--only" && i !== onlyAt + 1);
+  const names = onlyAt >= 0 ? [...rest.slice(0, onlyAt), ...rest.slice(onlyAt + 2)] : rest;
   const unknown = names.filter((n) => !isTier(n));
   if (names.length === 0 || unknown.length > 0) {
     console.error(`usage: cli.ts run <${Object.keys(tiers).join("|")}>... [--only suite@runtime,...]; unknown: ${unknown.join(", ")}`);
