@@ -1,21 +1,25 @@
 /**
  * CommonJS consumers: `require("bun-k8s")` and `require("bun-k8s/apps/v1")` load the package's
- * ES modules on every Node we test (require(esm): Node 20.19+, 22.12+), and the required SDK
- * talks to the control plane. Where require(esm) is unavailable (simulated with
+ * ES modules on every Node we test (require(esm): Node 20.19+, 22.12+), on Bun and on Deno, and
+ * the required SDK talks to the control plane. Where require(esm) is unavailable (simulated with
  * --no-experimental-require-module), Node's own error names the problem, and the documented
  * alternative, `await import("bun-k8s")` from CommonJS, works.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, test } from "vitest";
-import { runtimes } from "../runtimes/runtimes.ts";
+import { runtimes, type Runtime } from "../runtimes/runtimes.ts";
 import { envWithRealNode } from "../support/node-runtime.ts";
 import { run } from "./consumer.ts";
 
 const cluster = inject("cluster");
 const { consumer } = inject("packed");
 const all = runtimes();
-const nodes = [all.node20, all.node22, all.node24, all.node26];
+const denoRun = ["run", "--allow-read", "--allow-env", "--allow-net=127.0.0.1"];
+const requirers: [Runtime, string[]][] = [
+  ...[all.node20, all.node22, all.node24, all.node26, all.bun].map((r): [Runtime, string[]] => [r, []]),
+  [all.deno, denoRun],
+];
 const env = envWithRealNode({ KUBECONFIG: cluster.kubeconfigs.admin });
 
 const requireProgram = `"use strict";
@@ -32,7 +36,7 @@ const { fluxApiVersion } = require("bun-k8s/flux");
   try { await kube.api(Deployment, { namespace: "default" }).get("bun-k8s-require-absent"); } catch (e) { notFound = isNotFound(e); }
   const config = await loadConfig();
   console.log(JSON.stringify({
-    node: process.versions.node,
+    runtime: process.versions.bun ? "Bun " + process.versions.bun : process.versions.deno ? "Deno " + process.versions.deno : "Node " + process.versions.node,
     namespaces: namespaces.items.map((n) => n.metadata.name),
     missing: missing === undefined,
     notFound,
@@ -59,13 +63,13 @@ describe("require() from CommonJS", () => {
   writeFileSync(join(consumer, "require-check.cjs"), requireProgram);
   writeFileSync(join(consumer, "import-check.cjs"), importProgram);
 
-  test.each(nodes.map((n) => [n.label, n] as const))("%s: require('bun-k8s') and require('bun-k8s/apps/v1') reach the cluster", async (_, node) => {
-    const r = await run(node.bin, ["require-check.cjs"], consumer, env);
+  test.each(requirers.map(([r, args]) => [r.label, r, args] as const))("%s: require('bun-k8s') and require('bun-k8s/apps/v1') reach the cluster", async (_, runtime, args) => {
+    const r = await run(runtime.bin, [...args, "require-check.cjs"], consumer, env);
     expect(r.code, r.stderr).toBe(0);
     // No "ExperimentalWarning: CommonJS module ... is loading ES Module" noise on any of them.
     expect(r.stderr).not.toMatch(/ExperimentalWarning/);
     const out = JSON.parse(r.stdout.trim()) as Record<string, unknown>;
-    expect(`Node ${String(out.node)}`).toBe(node.label);
+    expect(out.runtime).toBe(runtime.label);
     expect(out.namespaces).toEqual(expect.arrayContaining(["default", "kube-system"]));
     expect(out).toMatchObject({ missing: true, notFound: true, server: cluster.server, plural: "deployments", flux: "kustomize.toolkit.fluxcd.io/v1" });
   });
