@@ -33,7 +33,9 @@ if (command === "install") {
   const all = runtimes();
   for (const [name, tier] of Object.entries(tiers)) {
     console.log(`${name} (${tier.command}):`);
-    for (const c of tier.cells) console.log(`  ${c.suite}@${c.runtime}  ${c.suite} on ${all[c.runtime].label}`);
+    for (const [i, stage] of tier.stages.entries()) {
+      for (const c of stage) console.log(`  stage ${i + 1}: ${c.suite}@${c.runtime}  ${c.suite} on ${all[c.runtime].label}`);
+    }
   }
 } else {
   console.error("usage: cli.ts install | run <tier>... [--only suite@runtime,...] | list");
