@@ -2,7 +2,7 @@
  * The package as users get it: `npm pack` (whose prepack builds dist/ with tsc) of a staging
  * copy, so the checkout's dist/ is never touched while other work runs there. The tarball is
  * cached under .cache/packed/, keyed by the content of everything that goes into it, so the
- * contract files that install it (packaging, generator) pack once per change, not once each.
+ * contract files that install it (generator) pack once per change, not once each.
  */
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
