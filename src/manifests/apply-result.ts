@@ -7,6 +7,7 @@ import type { ManifestOrigin } from "./parse.ts";
 /** created: it did not exist; configured: the apply changed it; unchanged: the apply was a no-op. */
 export type ApplyAction = "created" | "configured" | "unchanged";
 
+/** One manifest the server accepted, with what the apply did to it. */
 export interface AppliedObject<T> {
   readonly id: ObjectId;
   readonly action: ApplyAction;
@@ -16,6 +17,7 @@ export interface AppliedObject<T> {
   readonly origin: ManifestOrigin | undefined;
 }
 
+/** One object whose apply or prune failed; the others went on. */
 export interface FailedObject {
   readonly id: ObjectId;
   /** "apply" for a manifest that could not be applied, "prune" for a set member that could not be deleted. */
@@ -24,12 +26,14 @@ export interface FailedObject {
   readonly origin: ManifestOrigin | undefined;
 }
 
+/** One member of the ApplySet that is no longer in the manifests and was deleted. */
 export interface PrunedObject {
   readonly id: ObjectId;
   /** The object as the delete returned it while it terminates (finalizers); undefined once gone. */
   readonly object: DynamicObject | undefined;
 }
 
+/** Everything one `applyManifests` call did: every object applied, failed and pruned. */
 export interface ApplyResult<T> {
   /** In the order of the input. */
   readonly applied: readonly AppliedObject<T>[];

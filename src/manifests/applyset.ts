@@ -16,10 +16,15 @@ import { PACKAGE_VERSION } from "../base/runtime-info.ts";
 import { formatGroupKind, parseGroupKind, type GroupKind, type ObjectId } from "./object-id.ts";
 import type { AnyResource, KindResolver } from "./kinds.ts";
 
+/** KEP-3659: the label on the parent that holds the set's id. */
 export const APPLYSET_ID_LABEL = "applyset.kubernetes.io/id";
+/** KEP-3659: the label on each member naming the id of its set. */
 export const APPLYSET_PART_OF_LABEL = "applyset.kubernetes.io/part-of";
+/** KEP-3659: the parent's annotation naming the tool (and version) that manages the set. */
 export const APPLYSET_TOOLING_ANNOTATION = "applyset.kubernetes.io/tooling";
+/** KEP-3659: the parent's annotation listing the group-kinds the members have (`Kind.group`, comma-separated). */
 export const APPLYSET_GROUP_KINDS_ANNOTATION = "applyset.kubernetes.io/contains-group-kinds";
+/** KEP-3659: the parent's annotation listing namespaces with members besides the parent's own. */
 export const APPLYSET_NAMESPACES_ANNOTATION = "applyset.kubernetes.io/additional-namespaces";
 
 /** Our tooling value: tools refuse to change ApplySets that another tool manages. */
@@ -34,6 +39,7 @@ export interface ApplySetParent {
   namespace?: string;
 }
 
+/** The ApplySet an apply or diff belongs to: its parent object, and the tooling name written on it. */
 export interface ApplySetOptions {
   parent: ApplySetParent;
   /**

@@ -22,6 +22,7 @@ import type { ManifestOrigin } from "./parse.ts";
 import { unifiedDiff } from "./text-diff.ts";
 import { toYaml } from "./yaml-text.ts";
 
+/** How `diffManifests` runs its server-side dry run (the same options an apply takes). */
 export interface DiffManifestsOptions {
   /** The field manager the apply would use: ownership and conflicts are computed for it. */
   fieldManager: string;
@@ -54,6 +55,7 @@ export interface ChangedField extends FieldChange {
 /** create: not there yet; update: the apply changes it; unchanged: a no-op; prune: the ApplySet would delete it. */
 export type DiffAction = "create" | "update" | "unchanged" | "prune";
 
+/** One object's diff: the text diff of live against applied, the changed fields with their owners, and the conflicts. */
 export interface ObjectDiff {
   readonly id: ObjectId;
   readonly action: DiffAction;
@@ -69,6 +71,7 @@ export interface ObjectDiff {
   readonly applied: DynamicObject | undefined;
 }
 
+/** Everything one `diffManifests` call found, object by object, and the objects that failed. */
 export interface DiffResult {
   readonly objects: readonly ObjectDiff[];
   /** Objects the server would refuse (invalid, forbidden, unknown kind). */

@@ -21,6 +21,7 @@ export interface ManifestOrigin {
   readonly item?: number;
 }
 
+/** Where the text came from (named in errors and origins) and the YAML limits to read it with. */
 export interface ParseOptions {
   /** Named in errors and origins, e.g. the file path. */
   source?: string;
