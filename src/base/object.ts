@@ -125,7 +125,8 @@ export function toStatus(value: Record<string, unknown>, fallbackCode?: number):
     if (Array.isArray(details.causes)) {
       d.causes = details.causes.filter(isRecord).map((c) => {
         const cause: Record<string, string> = {};
-        for (const key of ["type", "message", "field"] as const) if (typeof c[key] === "string") cause[key] = c[key];
+        // StatusCause's Go field Type is sent as "reason" (FieldManagerConflict, FieldValueInvalid, ExitCode).
+        for (const key of ["reason", "message", "field"] as const) if (typeof c[key] === "string") cause[key] = c[key];
         return cause;
       });
     }
