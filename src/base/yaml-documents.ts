@@ -30,21 +30,29 @@ export interface YamlDocument {
   readonly value: unknown;
 }
 
-function scalarType(tag: ScalarTag, yamlTag: string): yaml.Type {
+function scalarType(tag: ScalarTag, yamlTag: string, dump: { predicate: (value: unknown) => boolean; represent: (value: unknown) => string }): yaml.Type {
   return new yaml.Type(`tag:yaml.org,2002:${yamlTag}`, {
     kind: "scalar",
     resolve: (data: unknown) => typeof data === "string" && resolvePlainScalar(data).tag === tag,
     construct: (data: unknown) => (typeof data === "string" ? resolvePlainScalar(data).value : null),
+    // For js-yaml's dump (a kubeconfig written back): a string that would read back as another type is quoted.
+    predicate: dump.predicate,
+    represent: (value: object) => dump.represent(value),
   });
 }
 
-/** go-yaml v2's resolution for plain scalars; quoted scalars and unknown plain text stay strings. */
-const KUBE_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
+const goFloat = (n: number): string => (Number.isNaN(n) ? ".nan" : n === Infinity ? ".inf" : n === -Infinity ? "-.inf" : String(n));
+
+/**
+ * go-yaml v2's resolution for plain scalars (yaml-scalars.ts); quoted scalars and unknown plain
+ * text stay strings; `<<` merges. Shared by manifests and kubeconfig loading, read and write.
+ */
+export const KUBE_YAML_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   implicit: [
-    scalarType("null", "null"),
-    scalarType("bool", "bool"),
-    scalarType("int", "int"),
-    scalarType("float", "float"),
+    scalarType("null", "null", { predicate: (v) => v === null, represent: () => "null" }),
+    scalarType("bool", "bool", { predicate: (v) => typeof v === "boolean", represent: String }),
+    scalarType("int", "int", { predicate: (v) => typeof v === "number" && Number.isInteger(v), represent: String }),
+    scalarType("float", "float", { predicate: (v) => typeof v === "number", represent: (v) => goFloat(v as number) }),
     new yaml.Type("tag:yaml.org,2002:merge", { kind: "scalar", resolve: (data: unknown) => data === "<<" }),
   ],
 });
@@ -60,9 +68,14 @@ function allowedAliasRatio(decodes: number): number {
  * Walks a parsed document as go-yaml would decode it. js-yaml gives an alias the anchor's own
  * object, so a shared object met again is an alias expansion: counted like go-yaml counts
  * them, the walk stops as soon as the ratio is exceeded, long before a "billion laughs"
- * document could be expanded.
+ * document could be expanded. Iterative, so neither depth nor a self-referencing alias can
+ * overflow the stack. Kubeconfig loading shares it (`jsonNumbers: false`: a kubeconfig field
+ * that holds `.inf` is refused by the field's own check).
+ *
+ * @example checkDecoded(yaml.load(text, { schema: KUBE_YAML_SCHEMA }), MANIFEST_LIMITS, (p) => { throw new Error(p); });
  */
-function checkDecoded(value: unknown, limits: YamlLimits, fail: (problem: string) => never): void {
+export function checkDecoded(value: unknown, limits: Pick<YamlLimits, "maxDepth">, fail: (problem: string) => never, options: { jsonNumbers?: boolean } = {}): void {
+  const jsonNumbers = options.jsonNumbers !== false;
   const seen = new Set<object>();
   const stack: [value: unknown, depth: number, viaAlias: boolean][] = [[value, 0, false]];
   let decodes = 0;
@@ -72,14 +85,19 @@ function checkDecoded(value: unknown, limits: YamlLimits, fail: (problem: string
     decodes++;
     if (viaAlias) aliasDecodes++;
     if (aliasDecodes > 100 && decodes > 1000 && aliasDecodes / decodes > allowedAliasRatio(decodes)) {
-      fail("the document contains excessive aliasing");
+      fail("document contains excessive aliasing"); // go-yaml's words
     }
-    if (typeof v === "number" && !Number.isFinite(v)) fail(`${v} (.inf or .nan) is not a JSON number`);
+    if (jsonNumbers && typeof v === "number" && !Number.isFinite(v)) fail(`${v} (.inf or .nan) is not a JSON number`);
     if (typeof v !== "object" || v === null) continue;
     if (depth >= limits.maxDepth) fail(`nesting deeper than ${limits.maxDepth} levels`);
     const alias = viaAlias || seen.has(v);
     seen.add(v);
     const children = Array.isArray(v) ? v : Object.values(v);
+    if (!Array.isArray(v)) {
+      // go-yaml decodes each key as a node too.
+      decodes += children.length;
+      if (alias) aliasDecodes += children.length;
+    }
     for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], depth + 1, alias]);
   }
 }
@@ -164,7 +182,7 @@ export function loadYamlDocuments(text: string, options: { source?: string; limi
     const document = i + 1;
     let value: unknown;
     try {
-      value = yaml.load(piece.text, { schema: KUBE_SCHEMA });
+      value = yaml.load(piece.text, { schema: KUBE_YAML_SCHEMA });
     } catch (e) {
       if (e instanceof yaml.YAMLException) {
         const line = e.mark?.line !== undefined ? piece.firstLine + e.mark.line + 1 : undefined;

@@ -52,13 +52,14 @@ export async function resolveContext(kubeconfig: LoadedKubeconfig | Config, opti
   }
   const ca = await clusterCa(cluster, where, env, site);
   const user = sel.user;
-  const hasClientCert = Boolean(user?.["client-certificate"] || user?.["client-certificate-data"]);
-  const server = serverUrl(cluster, where, ca !== undefined || hasClientCert || insecure, site);
+  // kubectl decides the scheme from the cluster alone (checked with the kubectl we build): a
+  // client certificate does not make a scheme-less server https.
+  const server = serverUrl(cluster, where, ca !== undefined || insecure, site);
   if (server.startsWith("http:") && user && hasCredentials(user)) {
     // kubectl silently drops the user's credentials here; we refuse rather than send them.
     throw new ConfigError(
       `${where} has the plain-HTTP server ${redactUrl(server)}, and user "${sel.userName}" has credentials; ` +
-        "credentials go only over TLS: use an https:// server (a server without a scheme is http:// unless the cluster sets a certificate authority or insecure-skip-tls-verify or the user a client certificate, as in kubectl)",
+        "credentials go only over TLS: use an https:// server (a server without a scheme is http:// unless the cluster sets a certificate authority or insecure-skip-tls-verify, as in kubectl)",
       site,
     );
   }
