@@ -40,7 +40,7 @@ export {
 
 // Resources and objects
 export { apiVersionOf, type ResourceType, type Verb } from "./base/resource.ts";
-export { isStatus, objectKey, type DynamicObject, type KubeList, type KubeObject, type ListMeta, type ObjectMetaLike } from "./base/object.ts";
+export { dropManagedFields, isStatus, objectKey, type DynamicObject, type KubeList, type KubeObject, type ListMeta, type ObjectMetaLike } from "./base/object.ts";
 
 // The typed API
 export {
@@ -50,6 +50,7 @@ export {
   dynamicResource,
   Discovery,
   INITIAL_EVENTS_END_ANNOTATION,
+  metadataOnly,
   type AllNamespacesClient,
   type BookmarkObject,
   type CallOptions,
@@ -58,7 +59,10 @@ export {
   type DynamicResourceSpec,
   type ListClient,
   type ListWatchClient,
+  type MetadataClient,
+  type MetadataSource,
   type NamespacedOptions,
+  type PartialObjectMetadata,
   type ResourceApi,
   type ResourceClient,
   type ResourceQuery,
@@ -92,6 +96,7 @@ export {
   type PollerOptions,
   type ReadonlyCache,
   type SyncInfo,
+  type TransformOptions,
   type WaitOptions,
   type Watcher,
   type WatcherEvent,

@@ -17,6 +17,7 @@ import type { ResourceType, Verb } from "../base/resource.ts";
 import { informer, type Informer, type InformerOptions } from "../runtime/informer.ts";
 import { SharedInformerFactory } from "../runtime/shared-informers.ts";
 import { watcher, type WatcherOptions } from "../runtime/watcher.ts";
+import type { TransformOptions } from "../runtime/collection.ts";
 import type { Watcher } from "../runtime/watcher-events.ts";
 
 export interface KubeClientOptions extends LoadConfigOptions, ConnectionOptions {}
@@ -81,7 +82,7 @@ export class KubeClient {
    */
   watcher<T extends KubeObject, N extends boolean, S extends string, V extends Verb>(
     resource: ResourceType<T, N, S, V> & Watchable<V>,
-    options?: ScopeOptions<N> & WatcherOptions,
+    options?: ScopeOptions<N> & WatcherOptions & TransformOptions<T>,
   ): Watcher<T> {
     const { namespace, ...rest } = options ?? {};
     return watcher(this.#client(resource, namespace), rest);

@@ -73,3 +73,10 @@ export {
   type SubresourceBody,
   type TokenRequestParams,
 } from "./subresources.ts";
+export {
+  METADATA_LIST_ACCEPT,
+  METADATA_OBJECT_ACCEPT,
+  metadataGetRequest,
+  metadataListRequest,
+  metadataWatchRequest,
+} from "./metadata.ts";

@@ -9,3 +9,4 @@ export { SharedInformerFactory } from "./shared-informers.ts";
 export { watcher } from "./watcher.ts";
 export type { WatcherOptions } from "./watcher.ts";
 export type { Watcher, WatcherEvent, WatcherStats, WatchMode } from "./watcher-events.ts";
+export type { TransformOptions } from "./collection.ts";

@@ -31,16 +31,16 @@ const ROOT = [
   "HttpRequest", "HttpResponse", "INITIAL_EVENTS_END_ANNOTATION", "IndexFunction", "Informer", "InformerHandlers",
   "InformerOptions", "JsonPatchOperation", "KubeClient", "KubeClientOptions", "KubeError", "KubeList", "KubeObject",
   "KubeRequest", "LabelSelector", "LabelSelectorRequirement", "ListClient", "ListMeta", "ListParams", "ListWatchClient",
-  "LogParams", "LogStreamParams", "MergePatch", "NamespacedOptions", "ObjectMetaLike", "ObjectRef", "Patch", "PatchParams",
-  "PollerOptions", "Preconditions", "PropagationPolicy", "RateLimit", "ReadonlyCache", "ReplaceParams", "ResetTimerBackoff",
+  "LogParams", "LogStreamParams", "MergePatch", "MetadataClient", "MetadataSource", "NamespacedOptions", "ObjectMetaLike", "ObjectRef", "Patch", "PatchParams",
+  "PartialObjectMetadata", "PollerOptions", "Preconditions", "PropagationPolicy", "RateLimit", "ReadonlyCache", "ReplaceParams", "ResetTimerBackoff",
   "ResourceApi", "ResourceClient", "ResourceQuery", "ResourceType", "RetryEvent", "RetryPolicy", "Scale", "ScopeOptions",
   "SelectorParams", "SendOptions", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
-  "TlsError", "TlsOptions", "TokenRequest", "TokenRequestParams", "Transport", "TransportError", "TransportOptions",
+  "TlsError", "TlsOptions", "TokenRequest", "TokenRequestParams", "TransformOptions", "Transport", "TransportError", "TransportOptions",
   "ValidationError", "Verb", "WaitOptions", "WaitTimeoutError", "WatchEvent", "WatchEventType", "WatchMode", "WatchParams",
   "Watcher", "WatcherEvent", "WatcherOptions", "WatcherStats", "WriteParams", "api", "apiVersionOf", "applyConfigurationOf",
-  "createConnection", "createTransport", "defaultBackoff", "discoverResource", "dynamicResource", "formatFieldSelector",
+  "createConnection", "createTransport", "defaultBackoff", "discoverResource", "dropManagedFields", "dynamicResource", "formatFieldSelector",
   "formatLabelSelector", "informer", "isAbortError", "isAlreadyExists", "isConflict", "isForbidden", "isGone", "isInvalid",
-  "isNotFound", "isStatus", "isTooManyRequests", "isUnauthorized", "objectKey", "poller", "watcher",
+  "isNotFound", "isStatus", "isTooManyRequests", "isUnauthorized", "metadataOnly", "objectKey", "poller", "watcher",
 ];
 
 describe("public surface", () => {
