@@ -8,7 +8,12 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const entries = { root: "src/index.ts", config: "src/config/index.ts", flux: "src/flux/index.ts" } as const;
+const entries = {
+  root: "src/index.ts",
+  config: "src/config/index.ts",
+  flux: "src/flux/index.ts",
+  controller: "src/controller/index.ts",
+} as const;
 
 const program = ts.createProgram(
   Object.values(entries).map((e) => root + e),
@@ -43,6 +48,16 @@ const ROOT = [
   "isNotFound", "isStatus", "isTooManyRequests", "isUnauthorized", "metadataOnly", "objectKey", "poller", "watcher",
 ];
 
+const CONTROLLER = [
+  "Condition", "ConditionStatus", "ConditionUpdate", "Controller", "ControllerOptions", "ControllerStats", "DurationHistogram",
+  "EventInput", "EventRecorder", "EventRecorderOptions", "EventRecorderStats", "EventType", "FinalizerClient", "FinalizerHandlers",
+  "InformerTuning", "KeyMapper", "KeyRef", "KubeTarget", "LEADER_ELECTION_DEFAULTS", "LeaderElectionOptions", "LeaderElectionStats",
+  "LeaderElector", "RateLimiter", "ReconcileContext", "ReconcileResult", "Reconciler", "RelationOptions", "RunOptions", "StatusClient",
+  "WorkQueue", "WorkQueueOptions", "applyStatus", "bucketRateLimiter", "controller", "defaultControllerRateLimiter", "eventRecorder",
+  "finalizer", "findCondition", "isConditionTrue", "itemExponentialRateLimiter", "keyOfRef", "leaderElector", "maxOfRateLimiter",
+  "microTime", "objectReference", "openMetrics", "ownerMapper", "setCondition",
+];
+
 describe("public surface", () => {
   it("bun-k8s exports exactly these names", () => {
     expect(exportsOf(entries.root)).toEqual([...ROOT].sort());
@@ -65,6 +80,12 @@ describe("public surface", () => {
     expect([...config, ...flux].filter((n) => rootNames.has(n))).toEqual([]);
     expect(config.length).toBeLessThan(70);
     expect(flux.length).toBeLessThan(70);
+  });
+
+  it("bun-k8s/controller exports exactly these names, none of them the root's", () => {
+    expect(exportsOf(entries.controller)).toEqual([...CONTROLLER].sort());
+    const rootNames = new Set(exportsOf(entries.root));
+    expect(CONTROLLER.filter((n) => rootNames.has(n))).toEqual([]);
   });
 
   it("every runtime value the root lists is really exported", async () => {
