@@ -78,7 +78,7 @@ export interface RunOptions {
 interface Source {
   client: ListWatchClient<KubeObject>;
   selectors: SelectorParams;
-  mapper: KeyMapper<KubeObject>;
+  mapper: KeyMapper<KubeObject, never>;
 }
 
 /**
@@ -145,22 +145,22 @@ export class Controller<T extends KubeObject> {
    */
   watches<U extends KubeObject, N extends boolean, S extends string, V extends Verb>(
     resource: ResourceType<U, N, S, V> & Watchable<V>,
-    mapper: KeyMapper<U>,
+    mapper: KeyMapper<U, T>,
     options?: RelationOptions & { metadataOnly?: false },
   ): this;
   watches<N extends boolean, S extends string, V extends Verb>(
     resource: ResourceType<unknown, N, S, V> & Watchable<V>,
-    mapper: KeyMapper<PartialObjectMetadata>,
+    mapper: KeyMapper<PartialObjectMetadata, T>,
     options: RelationOptions & { metadataOnly: true },
   ): this;
   watches(
     resource: ResourceType<unknown, boolean, string, Verb>,
-    mapper: (object: never) => Iterable<KeyRef>,
+    mapper: (object: never, primary: ReadonlyCache<T>) => Iterable<KeyRef>,
     options: RelationOptions & { metadataOnly?: boolean } = {},
   ): this {
     const full = api(connectionOf(this.#kube), resource, this.#scope(resource, options)) as unknown as ListWatchClient<KubeObject>;
     const client = options.metadataOnly ? metadataOnly(api(connectionOf(this.#kube), resource, this.#scope(resource, options))) : full;
-    this.#sources.push({ client, selectors: selectorsOf(options), mapper: mapper as KeyMapper<KubeObject> });
+    this.#sources.push({ client, selectors: selectorsOf(options), mapper: mapper as unknown as KeyMapper<KubeObject, never> });
     return this;
   }
 
@@ -195,7 +195,7 @@ export class Controller<T extends KubeObject> {
     const informers: Informer<KubeObject>[] = [];
     try {
       const primary = this.#startPrimary(queue, tombstones, stopInformers.signal);
-      informers.push(primary as unknown as Informer<KubeObject>, ...this.#sources.map((s) => this.#startSource(s, queue, stopInformers.signal)));
+      informers.push(primary as unknown as Informer<KubeObject>, ...this.#sources.map((s) => this.#startSource(s, queue, primary.store, stopInformers.signal)));
       const synced = await Promise.all(informers.map((i) => i.waitForSync({ signal }))).then(
         () => true,
         (error: unknown) => {
@@ -207,7 +207,9 @@ export class Controller<T extends KubeObject> {
       const workers = synced ? Array.from({ length: concurrency }, () => this.#work(queue, primary.store, tombstones, hardStop.signal)) : [];
       await whenAborted(signal);
       queue.shutDown();
-      await Promise.race([queue.drained(), sleep(options.drainTimeoutMs ?? 30_000, this.#clock)]);
+      const waited = new AbortController();
+      await Promise.race([queue.drained(), sleep(options.drainTimeoutMs ?? 30_000, this.#clock, waited.signal)]);
+      waited.abort(); // no timer left behind to hold the process open
       hardStop.abort(new DOMException(`controller ${this.name} stopped`, "AbortError"));
       await Promise.all(workers);
     } finally {
@@ -245,12 +247,12 @@ export class Controller<T extends KubeObject> {
     return inf;
   }
 
-  #startSource(source: Source, queue: WorkQueue<string>, signal: AbortSignal): Informer<KubeObject> {
+  #startSource(source: Source, queue: WorkQueue<string>, primary: ReadonlyCache<T>, signal: AbortSignal): Informer<KubeObject> {
     const inf = informer<KubeObject>(source.client, { ...this.#options.informers, ...source.selectors, clock: this.#clock, signal });
     const enqueue = (...objects: KubeObject[]): void => {
       try {
         const keys = new Set<string>();
-        for (const object of objects) for (const ref of source.mapper(object)) keys.add(keyOfRef(ref));
+        for (const object of objects) for (const ref of source.mapper(object, primary as ReadonlyCache<never>)) keys.add(keyOfRef(ref));
         for (const key of keys) queue.add(key);
       } catch (error) {
         this.#report(asError(error, "a key mapper threw"), undefined);

@@ -6,7 +6,7 @@
  * conditional on the finalizer list as read, so they never clobber another controller's
  * finalizer and fail (to be retried) if the list changed meanwhile.
  */
-import { ValidationError } from "../base/errors.ts";
+import { isNotFound, ValidationError } from "../base/errors.ts";
 import type { KubeObject } from "../base/object.ts";
 import type { CallOptions } from "../api/client-types.ts";
 import type { JsonPatchOperation, Patch, PatchParams } from "../request/index.ts";
@@ -51,7 +51,12 @@ export async function finalizer<T extends KubeObject, R>(
   if (object.metadata?.deletionTimestamp) {
     if (index < 0) return undefined;
     const result = await handlers.cleanup(object);
-    await client.patch(objectName, { type: "json", patch: removeAt(index, name) }, options);
+    try {
+      await client.patch(objectName, { type: "json", patch: removeAt(index, name) }, options);
+    } catch (error) {
+      // Gone already (our removal went through before, and the object with it): done.
+      if (!isNotFound(error)) throw error;
+    }
     return result;
   }
   if (index >= 0) return handlers.apply(object);

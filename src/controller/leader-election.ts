@@ -210,7 +210,9 @@ export class LeaderElector {
     const clean = signal.aborted && !leading.signal.aborted;
     stop("stopped", false);
     // Work still running may still act: wait for it (bounded by the renew deadline before a release).
-    const finished = await Promise.race([work, sleep(this.renewDeadlineMs, this.#clock).then(() => false)]);
+    const waited = new AbortController();
+    const finished = await Promise.race([work, sleep(this.renewDeadlineMs, this.#clock, waited.signal).then(() => false)]);
+    waited.abort(); // no timer left behind to hold the process open
     if (clean && finished && (this.#options.releaseOnCancel ?? true)) await this.#release();
     if (!signal.aborted) await Promise.race([work, whenAborted(signal)]);
     this.#leading = undefined;

@@ -5,12 +5,16 @@
 import { ValidationError } from "../base/errors.ts";
 import type { KubeObject } from "../base/object.ts";
 import type { ResourceType } from "../base/resource.ts";
+import type { ReadonlyCache } from "../runtime/informer-cache.ts";
 
 /** A key of the controller's kind: "namespace/name", "name", or a { name, namespace } pair. */
 export type KeyRef = string | { name: string; namespace?: string | undefined };
 
-/** Maps an object of a watched kind to the keys it affects (none: an empty array). */
-export type KeyMapper<U> = (object: U) => Iterable<KeyRef>;
+/**
+ * Maps an object of a watched kind to the keys it affects (none: an empty array). `primary` is
+ * the cache of the controller's own kind, to find the objects that refer to this one.
+ */
+export type KeyMapper<U, T = unknown> = (object: U, primary: ReadonlyCache<T>) => Iterable<KeyRef>;
 
 /**
  * The cache key of a KeyRef.

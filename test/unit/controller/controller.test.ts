@@ -166,9 +166,10 @@ describe("controller", () => {
     const errors: string[] = [];
     const stop = new AbortController();
     stops.push(stop);
-    const ctl = controller(cluster, ConfigMap, (_o, ctx) => void keys.push(ctx.key), { ...quick, onError: (e) => errors.push(e.message) }).watches(Namespace, (ns) => {
+    const ctl = controller(cluster, ConfigMap, (_o, ctx) => void keys.push(ctx.key), { ...quick, onError: (e) => errors.push(e.message) }).watches(Namespace, (ns, configMaps) => {
       if (ns.metadata?.labels?.explode) throw new Error("mapper exploded");
-      return [{ name: "x", namespace: "team-a" }, "team-b/y"];
+      // The controller's own cache, to find what refers to the namespace: here its ConfigMaps, plus a fixed key.
+      return [...configMaps.list({ namespace: ns.metadata!.name! }).map((c) => ({ name: c.metadata!.name!, namespace: c.metadata!.namespace })), "team-b/y"];
     });
     const running = ctl.run(stop.signal);
     await until("initial", () => keys.length >= 2);
