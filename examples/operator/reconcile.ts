@@ -77,10 +77,14 @@ async function sync(deps: MirrorDeps, mirror: SecretMirror, signal: AbortSignal)
     .map((n) => n.metadata!.name!)
     .sort();
   const copied: string[] = [];
+  const conflicts: string[] = [];
   for (const target of targets) {
     const secrets = deps.kube.api(Secret, { namespace: target });
     const existing = await secrets.getOpt(mirror.spec.secretName, { signal });
-    if (existing && existing.metadata?.labels?.[OWNER_LABEL] !== ownerOf(mirror)) continue; // someone else's Secret: leave it
+    if (existing && existing.metadata?.labels?.[OWNER_LABEL] !== ownerOf(mirror)) {
+      conflicts.push(target); // someone else's Secret of that name: leave it alone
+      continue;
+    }
     const same = existing && existing.type === source.type && canonical(existing.data ?? {}) === canonical(source.data ?? {});
     if (!same) {
       await secrets.apply(
@@ -97,12 +101,17 @@ async function sync(deps: MirrorDeps, mirror: SecretMirror, signal: AbortSignal)
       copied.push(target);
     }
   }
-  const removed = await prune(deps, mirror, new Set(targets), signal);
+  const mine = targets.filter((t) => !conflicts.includes(t));
+  const removed = await prune(deps, mirror, new Set(mine), signal);
   if (copied.length > 0 || removed.length > 0) {
     const note = [copied.length && `copied to ${copied.join(", ")}`, removed.length && `removed from ${removed.join(", ")}`].filter(Boolean).join("; ");
     void deps.events.record(mirror, { type: "Normal", reason: "Mirrored", action: "Copy", note, related: source });
   }
-  await writeStatus(deps, mirror, targets, { status: "True", reason: "Mirrored", message: `${targets.length} copies` }, signal);
+  const ready =
+    conflicts.length === 0
+      ? { status: "True" as const, reason: "Mirrored", message: `${mine.length} copies` }
+      : { status: "False" as const, reason: "Conflict", message: `another Secret named ${mirror.spec.secretName} exists in ${conflicts.join(", ")}` };
+  await writeStatus(deps, mirror, mine, ready, signal);
 }
 
 /** Deletes this mirror's copies outside `keep`; the namespaces it removed them from. */

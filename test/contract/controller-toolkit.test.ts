@@ -17,6 +17,7 @@ import { ConfigMap, Secret } from "../../generated/k8s/core/v1/index.ts";
 import { Event } from "../../generated/k8s/events/v1/index.ts";
 import { SecretMirror } from "../../examples/operator/secret-mirror.ts";
 import { installSecretMirrorCrd } from "../support/secret-mirror-crd.ts";
+import { pollUntil } from "../support/poll-until.ts";
 import { connect, scratchNamespace } from "./api-connection.ts";
 
 let conn: Connection;
@@ -33,14 +34,6 @@ afterAll(async () => {
   await removeNamespace?.();
   conn?.close();
 });
-
-async function until(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("metadata-only reads and the transform hook", () => {
   test("get, list and watch return PartialObjectMetadata; an informer over them never holds a Secret's data", async () => {
@@ -103,14 +96,14 @@ describe("controller", () => {
     }).owns(Secret);
     const run = new AbortController();
     const running = ctl.run(run.signal);
-    await until("first reconcile", () => seen.length === 1);
+    await pollUntil("first reconcile", () => seen.length === 1, 20_000);
     await api(conn, Secret, { namespace: ns }).create({
       metadata: { name: "owned", ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata!.uid!, controller: true }] },
       stringData: { k: "v" },
     });
-    await until("woken by the owned Secret", () => seen.length === 2);
+    await pollUntil("woken by the owned Secret", () => seen.length === 2, 20_000);
     await configMaps.delete("owner");
-    await until("the deletion", () => seen.length === 3);
+    await pollUntil("the deletion", () => seen.length === 3, 20_000);
     expect(seen).toEqual(["live owner v=1", "live owner v=1", "deleted owner v=1"]);
     run.abort();
     await running;
@@ -140,7 +133,7 @@ describe("controller", () => {
     expect(await finalizer(configMaps, NAME, cm, { apply: () => "no", cleanup: () => "cleaned" })).toBe("cleaned");
     expect((await configMaps.get("fin")).metadata?.finalizers).toEqual(["other.io/keep"]);
     await configMaps.patch("fin", { type: "merge", patch: { metadata: { finalizers: null } } });
-    await until("gone", async () => (await configMaps.getOpt("fin")) === undefined);
+    await pollUntil("gone", async () => (await configMaps.getOpt("fin")) === undefined, 20_000);
   });
 });
 

@@ -22,6 +22,7 @@ import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.ts";
 import { firstActAfter, lastAct, overlappingTerms, readLedger, termsOf, type LedgerLine } from "../support/leader-ledgers.ts";
 import { realNodePath } from "../support/node-runtime.ts";
 import { controlApiserver } from "../support/watch-cluster.ts";
+import { pollUntil } from "../support/poll-until.ts";
 import { connect, scratchNamespace } from "./api-connection.ts";
 
 const cluster = inject("cluster");
@@ -63,16 +64,6 @@ interface Candidate {
   exited: Promise<number | null>;
 }
 
-async function until<V>(what: string, probe: () => V | undefined | Promise<V | undefined>, timeoutMs: number): Promise<V> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function startCandidate(id: string, runtime: "bun" | "node", lease: string): Promise<Candidate> {
   const pem = (file: string) => readFileSync(join(cluster.pkiDir!, file), "utf8");
   const candidate = { id, runtime, ledger: join(dir, `${id}.jsonl`), stalled: false } as Candidate;
@@ -112,10 +103,10 @@ describe("leader election on a Lease", () => {
     const elector = leaderElector(conn, { lease: { name: "defaults", namespace: ns }, identity: "solo", onStartedLeading: (signal) => void (leading = signal) });
     const running = elector.run(stop.signal);
     const leases = api(conn, Lease, { namespace: ns });
-    const first = await until("the Lease", () => leases.getOpt("defaults"), 20_000);
+    const first = await pollUntil("the Lease", () => leases.getOpt("defaults"), 20_000);
     expect(first.spec).toMatchObject({ holderIdentity: "solo", leaseDurationSeconds: 15, leaseTransitions: 0 });
     expect(first.spec?.renewTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
-    await until("a renewal", async () => ((await leases.get("defaults")).spec?.renewTime !== first.spec?.renewTime ? true : undefined), 10_000);
+    await pollUntil("a renewal", async () => ((await leases.get("defaults")).spec?.renewTime !== first.spec?.renewTime ? true : undefined), 10_000);
     expect(elector.isLeader).toBe(true);
     stop.abort();
     await running;
@@ -133,10 +124,10 @@ describe("leader election on a Lease", () => {
       const leases = api(conn, Lease, { namespace: ns });
       const report: string[] = [];
       try {
-        await until("every candidate ready", () => candidates.every((c) => readLedger(c.ledger).some((l) => l.e === "ready")) || undefined, 180_000);
+        await pollUntil("every candidate ready", () => candidates.every((c) => readLedger(c.ledger).some((l) => l.e === "ready")) || undefined, 180_000);
         /** The candidate acting now (acted in the last 300 ms). */
         const acting = async (except?: string) =>
-          until(
+          pollUntil(
             "a leader acting",
             () => {
               const now = Date.now();
@@ -153,7 +144,7 @@ describe("leader election on a Lease", () => {
         const killAt = Date.now();
         killed.process.kill("SIGKILL");
         await killed.exited;
-        const successor = await until("a successor after the kill", () => firstActAfter(ledgers(), killAt, first), 30_000);
+        const successor = await pollUntil("a successor after the kill", () => firstActAfter(ledgers(), killAt, first), 30_000);
         const killFailover = successor.t - killAt;
         const killGap = successor.t - lastAct(ledgers()[first]!)!;
         report.push(`kill -9 ${first}: ${successor.who} acted ${killFailover} ms after the kill (${killGap} ms after ${first}'s last act)`);
@@ -168,7 +159,7 @@ describe("leader election on a Lease", () => {
         const startAt = Date.now();
         await controlApiserver("start");
         const readyAt = Date.now();
-        const afterRestart = await until("a leader after the restart", () => firstActAfter(ledgers(), readyAt), 60_000);
+        const afterRestart = await pollUntil("a leader after the restart", () => firstActAfter(ledgers(), readyAt), 60_000);
         const lastBefore = Math.max(...Object.values(ledgers()).map((lines) => lastAct(lines, startAt) ?? 0));
         report.push(
           `API server stopped (${downAt - stopAt} ms to exit) and down ${startAt - downAt} ms: ${beforeRestart} stopped acting ${lastBefore - downAt} ms after it exited; ` +
@@ -183,7 +174,7 @@ describe("leader election on a Lease", () => {
         const stalled = byId.get(stalledId)!;
         const stallAt = Date.now();
         stalled.stalled = true;
-        const afterStall = await until("a successor of the stalled leader", () => firstActAfter(ledgers(), stallAt, stalledId), 30_000);
+        const afterStall = await pollUntil("a successor of the stalled leader", () => firstActAfter(ledgers(), stallAt, stalledId), 30_000);
         const stalledLast = lastAct(ledgers()[stalledId]!)!;
         report.push(
           `stalled ${stalledId}: it stopped acting ${stalledLast - stallAt} ms after the stall; ${afterStall.who} acted ${afterStall.t - stallAt} ms after it ` +
@@ -200,7 +191,7 @@ describe("leader election on a Lease", () => {
         const termAt = Date.now();
         byId.get(leaving)!.process.kill("SIGTERM");
         expect(await byId.get(leaving)!.exited).toBe(0);
-        const afterRelease = await until("a successor after the release", () => firstActAfter(ledgers(), termAt, leaving), 30_000);
+        const afterRelease = await pollUntil("a successor after the release", () => firstActAfter(ledgers(), termAt, leaving), 30_000);
         report.push(`clean stop of ${leaving}: released; ${afterRelease.who} acted ${afterRelease.t - termAt} ms after the SIGTERM`);
         expect(afterRelease.t - termAt).toBeLessThan(LEASE_MS);
 
