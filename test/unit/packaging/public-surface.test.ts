@@ -13,6 +13,7 @@ const entries = {
   config: "src/config/index.ts",
   flux: "src/flux/index.ts",
   controller: "src/controller/index.ts",
+  testing: "src/testing/index.ts",
 } as const;
 
 const program = ts.createProgram(
@@ -58,6 +59,12 @@ const CONTROLLER = [
   "microTime", "objectReference", "openMetrics", "ownerMapper", "setCondition",
 ];
 
+const TESTING = [
+  "BodyEnd", "ControlPlaneOptions", "CrdSource", "RECORDING_FORMAT", "RECORDING_VERSION", "RecordedExchange", "ReplayMismatchError",
+  "StartedControlPlane", "TransportRecorder", "TransportRecorderOptions", "TransportReplay", "TransportReplayOptions",
+  "controlPlaneDir", "installCrds", "parseRecording", "redactBody", "startControlPlane",
+];
+
 describe("public surface", () => {
   it("bun-k8s exports exactly these names", () => {
     expect(exportsOf(entries.root)).toEqual([...ROOT].sort());
@@ -86,6 +93,12 @@ describe("public surface", () => {
     expect(exportsOf(entries.controller)).toEqual([...CONTROLLER].sort());
     const rootNames = new Set(exportsOf(entries.root));
     expect(CONTROLLER.filter((n) => rootNames.has(n))).toEqual([]);
+  });
+
+  it("bun-k8s/testing exports exactly these names, none of them another entry's", () => {
+    expect(exportsOf(entries.testing)).toEqual([...TESTING].sort());
+    const others = new Set([...exportsOf(entries.root), ...exportsOf(entries.controller)]);
+    expect(TESTING.filter((n) => others.has(n))).toEqual([]);
   });
 
   it("every runtime value the root lists is really exported", async () => {
