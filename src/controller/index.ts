@@ -3,17 +3,16 @@
  * controller loop with its work queue and rate limiters, finalizers, conditions and status by
  * server-side apply, an events.k8s.io/v1 recorder, and leader election on a Lease.
  */
-export {
-  Controller,
-  controller,
-  type ControllerOptions,
-  type InformerTuning,
-  type ReconcileContext,
-  type ReconcileResult,
-  type Reconciler,
-  type RelationOptions,
-  type RunOptions,
-} from "./controller.ts";
+export { Controller, controller } from "./controller.ts";
+export type {
+  ControllerOptions,
+  InformerTuning,
+  ReconcileContext,
+  ReconcileResult,
+  Reconciler,
+  RelationOptions,
+  RunOptions,
+} from "./controller-types.ts";
 export { openMetrics, type ControllerStats, type DurationHistogram } from "./controller-stats.ts";
 export { keyOfRef, ownerMapper, type KeyMapper, type KeyRef } from "./relations.ts";
 export { WorkQueue, type WorkQueueOptions } from "./workqueue.ts";

@@ -13,13 +13,11 @@
  * - on a clean stop the leader stops acting, waits for its work to end, and releases the Lease
  *   (empty holder, as client-go's ReleaseOnCancel) so a successor need not wait.
  */
-import { api } from "../api/client.ts";
 import { combineSignals, whenAborted } from "../base/abort.ts";
 import { sleep, systemClock, type Clock } from "../base/clock.ts";
-import { isAlreadyExists, isConflict, KubeError, ValidationError } from "../base/errors.ts";
-import { Lease, type LeaseSpec } from "../../generated/k8s/coordination/v1/index.ts";
-import { connectionOf, type KubeTarget } from "./kube-target.ts";
-import { microTime } from "./object-reference.ts";
+import { KubeError, ValidationError } from "../base/errors.ts";
+import type { KubeTarget } from "./kube-target.ts";
+import { LeaseLock } from "./lease-lock.ts";
 
 export interface LeaderElectionOptions {
   /** The Lease to hold. */
@@ -64,17 +62,6 @@ export interface LeaderElectionStats {
   releases: number;
 }
 
-type Attempt = "acquired" | "held" | "failed";
-
-interface Observed {
-  record: string;
-  holder: string;
-  durationMs: number;
-  /** Monotonic time this candidate first saw this record. */
-  at: number;
-  resourceVersion: string | undefined;
-}
-
 /**
  * @example
  * const elector = leaderElector(kube, {
@@ -94,10 +81,9 @@ export class LeaderElector {
   readonly renewDeadlineMs: number;
   readonly retryPeriodMs: number;
   readonly stats: LeaderElectionStats = { acquisitions: 0, renewals: 0, failedAttempts: 0, losses: 0, releases: 0 };
-  readonly #kube: KubeTarget;
   readonly #options: LeaderElectionOptions;
   readonly #clock: Clock;
-  #observed: Observed | undefined;
+  readonly #lock: LeaseLock;
   /** Monotonic start of the last successful write while leading; undefined when not leading. */
   #renewedAt: number | undefined;
   #leading: AbortController | undefined;
@@ -118,9 +104,17 @@ export class LeaderElector {
     this.leaseDurationMs = lease;
     this.renewDeadlineMs = renew;
     this.retryPeriodMs = retry;
-    this.#kube = kube;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#lock = new LeaseLock(kube, {
+      lease: options.lease,
+      identity: options.identity,
+      leaseDurationMs: lease,
+      clock: this.#clock,
+      now: options.now ?? (() => new Date()),
+      onNewLeader: (holder) => this.#call(() => options.onNewLeader?.(holder)),
+      onError: (error) => this.#report(error),
+    });
   }
 
   /** Leading now: won, not stopped, and the last renewal is younger than the renew deadline. */
@@ -130,7 +124,7 @@ export class LeaderElector {
 
   /** The holder this candidate last saw ("" when the Lease was released). */
   get leader(): string | undefined {
-    return this.#observed?.holder;
+    return this.#lock.holder;
   }
 
   /** Campaigns and leads until `signal` aborts; resolves after stepping down (and releasing). */
@@ -154,8 +148,9 @@ export class LeaderElector {
     while (!signal.aborted) {
       const started = this.#clock.now();
       const attempt = this.#bounded(signal, this.renewDeadlineMs);
-      const result = await this.#tryAcquireOrRenew(attempt.signal).finally(attempt.dispose);
+      const result = await this.#lock.tryAcquireOrRenew(attempt.signal).finally(attempt.dispose);
       if (result === "acquired" && !signal.aborted) return started;
+      if (result === "failed") this.stats.failedAttempts++;
       const delay = this.retryPeriodMs * (1 + random() * (JITTER_FACTOR - 1));
       if (!(await sleep(delay, this.#clock, signal))) return undefined;
     }
@@ -193,15 +188,17 @@ export class LeaderElector {
       while (!either.aborted) {
         if (!(await sleep(this.retryPeriodMs, this.#clock, either))) break;
         const started = this.#clock.now();
-        const result = await this.#tryAcquireOrRenew(either);
+        const result = await this.#lock.tryAcquireOrRenew(either);
         // The deadline may have passed while the attempt ran: a late success does not revive us.
         if (either.aborted) break;
         if (result === "acquired") {
           this.#renewedAt = started;
           this.stats.renewals++;
           arm();
-        } else if (result === "held") {
-          stop(`the Lease is held by ${this.#observed?.holder ?? "another candidate"}`, true);
+        } else if (result === "failed") {
+          this.stats.failedAttempts++;
+        } else {
+          stop(`the Lease is held by ${this.#lock.holder ?? "another candidate"}`, true);
         }
       }
     } finally {
@@ -213,81 +210,12 @@ export class LeaderElector {
     const waited = new AbortController();
     const finished = await Promise.race([work, sleep(this.renewDeadlineMs, this.#clock, waited.signal).then(() => false)]);
     waited.abort(); // no timer left behind to hold the process open
-    if (clean && finished && (this.#options.releaseOnCancel ?? true)) await this.#release();
+    if (clean && finished && (this.#options.releaseOnCancel ?? true)) {
+      const bounded = this.#bounded(undefined, this.renewDeadlineMs);
+      if (await this.#lock.release(bounded.signal).finally(bounded.dispose)) this.stats.releases++;
+    }
     if (!signal.aborted) await Promise.race([work, whenAborted(signal)]);
     this.#leading = undefined;
-  }
-
-  async #tryAcquireOrRenew(signal: AbortSignal): Promise<Attempt> {
-    const { name, namespace } = this.#options.lease;
-    const leases = api(connectionOf(this.#kube), Lease, { namespace });
-    try {
-      const lease = await leases.getOpt(name, { signal });
-      const now = (this.#options.now ?? (() => new Date()))();
-      const seconds = Math.ceil(this.leaseDurationMs / 1000);
-      if (!lease) {
-        const spec: LeaseSpec = { holderIdentity: this.identity, leaseDurationSeconds: seconds, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 };
-        this.#observe(await leases.create({ metadata: { name, namespace }, spec }, { signal }));
-        return "acquired";
-      }
-      const observed = this.#observe(lease);
-      const spec = lease.spec ?? {};
-      if (observed.holder !== "" && observed.holder !== this.identity && observed.at + observed.durationMs > this.#clock.now()) return "held";
-      const mine = observed.holder === this.identity;
-      const next: LeaseSpec = {
-        ...spec,
-        holderIdentity: this.identity,
-        leaseDurationSeconds: seconds,
-        acquireTime: mine && spec.acquireTime ? spec.acquireTime : microTime(now),
-        renewTime: microTime(now),
-        leaseTransitions: (spec.leaseTransitions ?? 0) + (mine ? 0 : 1),
-      };
-      // metadata.resourceVersion makes this a compare-and-swap: 409 if anyone wrote meanwhile.
-      this.#observe(await leases.replace({ ...lease, spec: next }, { signal }));
-      return "acquired";
-    } catch (error) {
-      this.stats.failedAttempts++;
-      if (!signal.aborted && !isConflict(error) && !isAlreadyExists(error)) this.#report(error);
-      return "failed";
-    }
-  }
-
-  /** Gives the Lease up: an empty holder and a 1 s duration, as client-go's release. */
-  async #release(): Promise<void> {
-    const observed = this.#observed;
-    if (!observed || observed.holder !== this.identity || observed.resourceVersion === undefined) return;
-    const { name, namespace } = this.#options.lease;
-    const leases = api(connectionOf(this.#kube), Lease, { namespace });
-    const now = microTime((this.#options.now ?? (() => new Date()))());
-    const bounded = this.#bounded(undefined, this.renewDeadlineMs);
-    try {
-      const current = await leases.get(name, { signal: bounded.signal });
-      if (current.spec?.holderIdentity !== this.identity) return;
-      const spec: LeaseSpec = { ...current.spec, holderIdentity: "", leaseDurationSeconds: 1, acquireTime: now, renewTime: now };
-      this.#observe(await leases.replace({ ...current, spec }, { signal: bounded.signal }));
-      this.stats.releases++;
-    } catch (error) {
-      this.#report(error);
-    } finally {
-      bounded.dispose();
-    }
-  }
-
-  /** Notes the Lease as seen now; the observation time moves only when the record changed. */
-  #observe(lease: Lease): Observed {
-    const spec = lease.spec ?? {};
-    const record = JSON.stringify([spec.holderIdentity ?? "", spec.leaseDurationSeconds, spec.acquireTime, spec.renewTime, spec.leaseTransitions]);
-    const previous = this.#observed;
-    if (previous && previous.record === record) {
-      previous.resourceVersion = lease.metadata?.resourceVersion;
-      return previous;
-    }
-    const holder = spec.holderIdentity ?? "";
-    const durationMs = (spec.leaseDurationSeconds ?? Math.ceil(this.leaseDurationMs / 1000)) * 1000;
-    const observed: Observed = { record, holder, durationMs, at: this.#clock.now(), resourceVersion: lease.metadata?.resourceVersion };
-    this.#observed = observed;
-    if (holder !== "" && holder !== previous?.holder) this.#call(() => this.#options.onNewLeader?.(holder));
-    return observed;
   }
 
   /** A signal that aborts with `parent` or after `ms` on the clock. */

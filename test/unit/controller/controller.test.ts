@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigMap, Namespace, Secret } from "../../../generated/k8s/core/v1/index.ts";
-import { controller, type ControllerOptions, type ReconcileContext, type Reconciler } from "../../../src/controller/controller.ts";
+import { controller } from "../../../src/controller/controller.ts";
+import type { ControllerOptions, ReconcileContext, Reconciler } from "../../../src/controller/controller-types.ts";
 import { itemExponentialRateLimiter } from "../../../src/controller/rate-limiters.ts";
 import { METADATA_LIST_ACCEPT } from "../../../src/request/metadata.ts";
 import { FakeCluster, type Obj } from "./fake-cluster.ts";
