@@ -103,6 +103,7 @@ describe("examples/operator: the SecretMirror operator", () => {
     const replicas = [startReplica("op-bun", "bun", operatorNs), startReplica("op-node", "node", operatorNs)];
     try {
       await pollUntil("both replicas running", () => replicas.every((r) => r.output.some((l) => l.includes("runtime"))) || undefined, 180_000);
+      expect(replicas.map((r) => r.output.find((l) => l.includes("runtime"))?.replace(/ [\d.]+$/, ""))).toEqual(["[op-bun] runtime Bun", "[op-node] runtime Node"]);
       const mirror = (name: string, secretName: string) =>
         mirrors.create({ metadata: { name }, spec: { secretName, namespaceSelector: { matchLabels: selector } } });
       for (let i = 0; i < 4; i++) await mirror(`m${i}`, `s${i}`);
