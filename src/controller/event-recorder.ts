@@ -5,7 +5,10 @@
  * EventSeries (count 2) at once; later ones only count locally and reach the server with the
  * next heartbeat (every 30 min) or when the series ends (6 min without a repeat), `flush()`
  * or `close()`. A token bucket per regarding object (burst 25, one more per 5 minutes, as
- * client-go's spam filter) caps creates and patches, so a hot loop cannot flood the server.
+ * client-go's spam filter) caps creates and patches, and one bucket for the whole recorder
+ * (burst 50, 5 per second) caps a hot loop that spreads over many objects, so no loop can flood
+ * the server. Series and buckets are kept for at most 4096 keys each (client-go's LRU size), the
+ * least recently used forgotten first, so memory stays bounded however many objects report.
  */
 import { hostname } from "node:os";
 import { api } from "../api/client.ts";
@@ -39,6 +42,10 @@ export interface EventRecorderOptions {
   reportingInstance?: string;
   /** Per regarding object; false: no limit. Default: burst 25, then one per 300 s. */
   rateLimit?: RateLimit | false;
+  /** For all writes of this recorder together; false: no limit. Default: burst 50, then 5 per second. */
+  overallRateLimit?: RateLimit | false;
+  /** Series (and per-object buckets) remembered at most; the least recently used go first. Default 4096. */
+  maxTracked?: number;
   /** Heartbeat of series counts. Default 30 min. */
   seriesRefreshMs?: number;
   /** A series with no repeat for this long is written one last time and forgotten. Default 6 min. */
@@ -93,6 +100,10 @@ export class EventRecorder {
   readonly #now: () => Date;
   readonly #cache = new Map<string, Entry>();
   readonly #buckets = new Map<string, TokenBucket>();
+  readonly #overall: TokenBucket | undefined;
+  /** Final writes of evicted series still in flight (flush waits for them too). */
+  readonly #evicted = new Set<Promise<void>>();
+  readonly #maxTracked: number;
   readonly #timers: unknown[] = [];
   #sequence = 0;
   #closed = false;
@@ -106,6 +117,10 @@ export class EventRecorder {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#now = options.now ?? (() => new Date());
+    const overall = options.overallRateLimit ?? { qps: 5, burst: 50 };
+    this.#overall = overall === false ? undefined : new TokenBucket(overall, this.#clock);
+    this.#maxTracked = options.maxTracked ?? 4096;
+    if (!Number.isInteger(this.#maxTracked) || this.#maxTracked < 1) throw new ValidationError(`event recorder: maxTracked must be a positive integer, got ${options.maxTracked}`);
     this.#every(options.seriesRefreshMs ?? 30 * 60_000, () => this.#heartbeat());
     this.#every(options.seriesFinishMs ?? 6 * 60_000, () => this.#finishSeries());
   }
@@ -125,6 +140,9 @@ export class EventRecorder {
     const now = this.#now();
     const entry = this.#cache.get(key);
     if (entry) {
+      // Most recently used last: eviction takes the first.
+      this.#cache.delete(key);
+      this.#cache.set(key, entry);
       entry.lastSeen = this.#clock.now();
       if (entry.event.series) {
         entry.event.series = { count: entry.event.series.count + 1, lastObservedTime: microTime(now) };
@@ -152,13 +170,14 @@ export class EventRecorder {
     };
     const fresh: Entry = { event, lastSeen: this.#clock.now(), dirty: true, chain: Promise.resolve() };
     this.#cache.set(key, fresh);
+    if (this.#cache.size > this.#maxTracked) this.#evictOldest();
     return this.#enqueue(fresh, ref);
   }
 
   /** Writes every series count not yet on the server, and waits for writes in flight. */
   async flush(): Promise<void> {
-    for (const entry of this.#cache.values()) if (entry.dirty && entry.event.series) void this.#enqueue(entry, undefined);
-    await Promise.all([...this.#cache.values()].map((e) => e.chain));
+    for (const entry of this.#cache.values()) if (entry.dirty && entry.event.series) void this.#enqueue(entry, undefined, true);
+    await Promise.all([...[...this.#cache.values()].map((e) => e.chain), ...this.#evicted]);
   }
 
   /** Flushes, then stops the timers; later `record` calls do nothing. */
@@ -169,9 +188,13 @@ export class EventRecorder {
     await this.flush();
   }
 
-  /** Chains a write of `entry` (rate-limited per regarding object when `ref` is given). */
-  #enqueue(entry: Entry, ref: ObjectReference | undefined): Promise<void> {
-    if (ref && !this.#allow(ref)) {
+  /**
+   * Chains a write of `entry`. A new event or a second occurrence (`ref` given) passes the
+   * regarding object's bucket and the recorder-wide one; an evicted series the recorder-wide one;
+   * heartbeats and final counts (`bypass`) pass unlimited: there are at most `maxTracked` of them.
+   */
+  #enqueue(entry: Entry, ref: ObjectReference | undefined, bypass = false): Promise<void> {
+    if (!bypass && !this.#admit(ref)) {
       this.stats.dropped++;
       return entry.chain;
     }
@@ -208,19 +231,39 @@ export class EventRecorder {
     }
   }
 
-  #allow(ref: ObjectReference): boolean {
-    const limit = this.#options.rateLimit ?? { qps: 1 / 300, burst: 25 };
-    if (limit === false) return true;
-    const key = `${ref.namespace ?? ""}/${ref.kind ?? ""}/${ref.name ?? ""}/${ref.uid ?? ""}`;
-    let bucket = this.#buckets.get(key);
-    if (!bucket) this.#buckets.set(key, (bucket = new TokenBucket(limit, this.#clock)));
-    if (bucket.reserve() === 0) return true;
-    bucket.refund();
+  /** Takes a token from the object's bucket (when `ref` is given) and the recorder's, or neither. */
+  #admit(ref: ObjectReference | undefined): boolean {
+    const object = ref && this.#bucketOf(ref);
+    if (object && !take(object)) return false;
+    if (take(this.#overall)) return true;
+    object?.refund();
     return false;
   }
 
+  #bucketOf(ref: ObjectReference): TokenBucket | undefined {
+    const limit = this.#options.rateLimit ?? { qps: 1 / 300, burst: 25 };
+    if (limit === false) return undefined;
+    const key = `${ref.namespace ?? ""}/${ref.kind ?? ""}/${ref.name ?? ""}/${ref.uid ?? ""}`;
+    let bucket = this.#buckets.get(key);
+    if (bucket) this.#buckets.delete(key);
+    else bucket = new TokenBucket(limit, this.#clock);
+    this.#buckets.set(key, bucket); // most recently used last
+    if (this.#buckets.size > this.#maxTracked) this.#buckets.delete(this.#buckets.keys().next().value!);
+    return bucket;
+  }
+
+  /** Forgets the least recently used series, writing its last count if the server lacks it. */
+  #evictOldest(): void {
+    const [key, entry] = this.#cache.entries().next().value!;
+    this.#cache.delete(key);
+    if (!entry.dirty || !entry.event.series) return;
+    const written = this.#enqueue(entry, undefined);
+    this.#evicted.add(written);
+    void written.finally(() => this.#evicted.delete(written));
+  }
+
   #heartbeat(): void {
-    for (const entry of this.#cache.values()) if (entry.dirty && entry.event.series) void this.#enqueue(entry, undefined);
+    for (const entry of this.#cache.values()) if (entry.dirty && entry.event.series) void this.#enqueue(entry, undefined, true);
   }
 
   #finishSeries(): void {
@@ -228,7 +271,7 @@ export class EventRecorder {
     const now = this.#clock.now();
     for (const [key, entry] of this.#cache) {
       if (now - entry.lastSeen < finishMs) continue;
-      if (entry.dirty && entry.event.series) void this.#enqueue(entry, undefined);
+      if (entry.dirty && entry.event.series) void this.#enqueue(entry, undefined, true);
       this.#cache.delete(key);
     }
     // Buckets of objects that went quiet are full again: forget them.
@@ -267,6 +310,13 @@ function checkField(name: string, value: string): void {
   if (typeof value !== "string" || value === "" || value.length > 128) {
     throw new ValidationError(`event ${name} must be 1 to 128 characters, got ${JSON.stringify(String(value).slice(0, 40))}`);
   }
+}
+
+/** Takes a token if one is free now (no bucket: always). */
+function take(bucket: TokenBucket | undefined): boolean {
+  if (!bucket || bucket.reserve() === 0) return true;
+  bucket.refund();
+  return false;
 }
 
 function truncate(text: string, max: number): string {

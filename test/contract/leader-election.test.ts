@@ -162,8 +162,9 @@ describe("leader election on a Lease", () => {
         const afterRestart = await pollUntil("a leader after the restart", () => firstActAfter(ledgers(), readyAt), 60_000);
         const lastBefore = Math.max(...Object.values(ledgers()).map((lines) => lastAct(lines, startAt) ?? 0));
         report.push(
-          `API server stopped (${downAt - stopAt} ms to exit) and down ${startAt - downAt} ms: ${beforeRestart} stopped acting ${lastBefore - downAt} ms after it exited; ` +
-            `${afterRestart.who} acted ${afterRestart.t - readyAt} ms after /readyz`,
+          `kube-apiserver restarted (SIGTERM to exit ${downAt - stopAt} ms, down ${startAt - downAt} ms, start to /readyz ${readyAt - startAt} ms): ` +
+            `${beforeRestart} stopped acting ${lastBefore - stopAt} ms after the SIGTERM; ${afterRestart.who} acted ${afterRestart.t - readyAt} ms after /readyz ` +
+            `(${afterRestart.t - lastBefore} ms without a leader)`,
         );
         // Nobody acts while the server is down, once the renew deadline has passed.
         expect(lastBefore - downAt).toBeLessThanOrEqual(RENEW_MS + SLACK_MS);

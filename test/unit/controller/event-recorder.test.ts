@@ -117,6 +117,44 @@ describe("event recorder", () => {
     await recorder.close();
   });
 
+  it("rate-limits the whole recorder too: a hot loop over many objects is capped as well", async () => {
+    const { recorder, events, clock } = setup({ overallRateLimit: { burst: 10, qps: 2 } });
+    const many = Array.from({ length: 40 }, (_, i) => ({ apiVersion: "v1", kind: "Pod", metadata: { name: `p${i}`, namespace: "prod", uid: `p${i}` } }));
+    for (const p of many) await recorder.record(p, { type: "Normal", reason: "Hot", action: "Loop" });
+    expect(events()).toHaveLength(10);
+    expect(recorder.stats.dropped).toBe(30);
+    // A refusal by the recorder-wide bucket does not spend the object's own tokens.
+    await clock.advance(500);
+    await recorder.record(many[39]!, { type: "Normal", reason: "Other", action: "Loop" });
+    expect(events()).toHaveLength(11);
+    await recorder.close();
+  });
+
+  it("remembers at most maxTracked series, the least recently used forgotten first (with its last count written)", async () => {
+    const { recorder, events } = setup({ maxTracked: 2, rateLimit: false, overallRateLimit: false });
+    for (let i = 0; i < 3; i++) await recorder.record(pod, { type: "Normal", reason: "A", action: "X" });
+    await recorder.record(pod, { type: "Normal", reason: "B", action: "X" });
+    // Touch A so that B is the oldest, then a third key evicts B, not A.
+    await recorder.record(pod, { type: "Normal", reason: "A", action: "X" });
+    await recorder.record(pod, { type: "Normal", reason: "C", action: "X" });
+    await recorder.record(pod, { type: "Normal", reason: "A", action: "X" });
+    // A's fifth occurrence is only counted locally; touching C makes A the oldest, and D evicts it.
+    await recorder.record(pod, { type: "Normal", reason: "C", action: "X" });
+    await recorder.record(pod, { type: "Normal", reason: "D", action: "X" });
+    const byReason = (r: string) => events().filter((e) => e.reason === r);
+    await recorder.flush();
+    expect(byReason("A")).toHaveLength(1);
+    expect(byReason("A")[0]!.series).toMatchObject({ count: 5 });
+    // B was forgotten: its next occurrence starts a new Event.
+    await recorder.record(pod, { type: "Normal", reason: "B", action: "X" });
+    expect(byReason("B")).toHaveLength(2);
+    // So was A: it starts afresh too.
+    await recorder.record(pod, { type: "Normal", reason: "A", action: "X" });
+    expect(byReason("A")).toHaveLength(2);
+    expect(byReason("A")[0]!.series).toMatchObject({ count: 5 });
+    await recorder.close();
+  });
+
   it("never rejects: refusals and unreachable servers go to onError; an unreachable series is retried later", async () => {
     const errors: string[] = [];
     const { recorder, events, cluster } = setup({ onError: (e) => errors.push(e.constructor.name) });
