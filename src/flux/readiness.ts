@@ -51,11 +51,15 @@ export interface Readiness {
 /**
  * Ready=False reasons that mean "waiting on something else", not "this failed": a
  * dependency or the source artifact is not ready yet. Applying a source and its consumer
- * together produces them for a while, so they never end a wait early.
+ * together produces them for a while, so they never end a wait early. helm-controller
+ * reports `SourceNotReady` while the HelmChart it made has not been reconciled yet, and
+ * source-controller `NoSourceArtifact` for a HelmChart whose repository has no artifact yet.
  */
 export const WAITING_REASONS: ReadonlySet<string> = new Set([
   "DependencyNotReady",
   "ArtifactFailed",
+  "SourceNotReady",
+  "NoSourceArtifact",
   "Progressing",
   "ProgressingWithRetry",
 ]);
