@@ -16,7 +16,6 @@ import { formatFluxManifests } from "../../src/flux/manifest-export.ts";
 import { formatFluxTree } from "../../src/flux/source-tree.ts";
 import { formatFluxStats } from "../../src/flux/stats.ts";
 import { formatFluxTrace } from "../../src/flux/trace.ts";
-import type { WatcherEvent } from "../../src/runtime/watcher-events.ts";
 import { Deployment } from "../../generated/k8s/apps/v1/index.ts";
 import { ConfigMap, Pod, Service } from "../../generated/k8s/core/v1/index.ts";
 import type { Event } from "../../generated/k8s/events/v1/index.ts";
@@ -52,7 +51,7 @@ describe.skipIf(!fluxInfo || nodes.length === 0)("GitOps with the real source- a
     // Started before the objects exist: the wait and the event watch pick them up as they appear.
     void (async () => {
       for await (const change of flux.watchEvents(ks(), { signal: stopEvents.signal })) {
-        if (change.type === "ADDED" || change.type === "MODIFIED") kustomizationEvents.push((change as WatcherEvent<Event> & { object: Event }).object);
+        if (change.type === "ADDED" || change.type === "MODIFIED") kustomizationEvents.push(change.object);
       }
     })().catch(() => {});
     const ready = flux.waitForReady(ks(), { timeoutMs: 120_000 });
@@ -134,7 +133,11 @@ describe.skipIf(!fluxInfo || nodes.length === 0)("GitOps with the real source- a
     const result = await flux.reconcile(ks(), { withSource: true, wait: true, timeoutMs: 120_000 });
     timing("push → reconcile --with-source → Ready (rollout included)", since(pushed));
     expect(result.source?.object.kind).toBe("GitRepository");
-    expect((result.source?.object as GitRepository).status?.artifact?.revision).toBe(`main@sha1:${commits[1]}`);
+    const fetched = result.source?.object as GitRepository;
+    expect(fetched.status?.artifact?.revision).toBe(`main@sha1:${commits[1]}`);
+    // The source handled its request before the Kustomization was asked.
+    expect(fetched.status?.lastHandledReconcileAt).toBe(result.source?.requestedAt);
+    expect(Date.parse(result.requestedAt!)).toBeGreaterThanOrEqual(Date.parse(result.source!.requestedAt!));
     expect(result.object.status?.lastHandledReconcileAt).toBe(result.requestedAt);
     expect(result.object.status?.lastAppliedRevision).toBe(`main@sha1:${commits[1]}`);
     expect((await api(conn, ConfigMap, { namespace: ns }).get("settings")).data).toEqual({ colour: "green" });
