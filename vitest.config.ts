@@ -21,6 +21,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: "hostile",
+          include: ["test/hostile/**/*.test.ts"],
+          globalSetup: ["test/hostile/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Each case measures a child's memory and time: one file at a time on 2 cores.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

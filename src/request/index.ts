@@ -73,3 +73,12 @@ export {
   type SubresourceBody,
   type TokenRequestParams,
 } from "./subresources.ts";
+export {
+  attachRequest,
+  checkPort,
+  execRequest,
+  portForwardRequest,
+  proxyRequest,
+  type ProxyParams,
+  type StreamParams,
+} from "./connect-requests.ts";

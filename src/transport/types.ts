@@ -31,17 +31,30 @@ export interface HttpRequest {
   /** Cancels the request, and the body stream of its response. */
   signal?: AbortSignal;
   /**
-   * Total time allowed before the response headers arrive, in ms; 0 or absent: none.
-   * Long-lived streams (watch, log follow) pass 0 and rely on `signal`.
+   * Time allowed for the whole exchange, in ms: until the body is read, or for a `stream`
+   * until the response headers arrive. 0 or absent: none.
    */
   timeoutMs?: number;
+  /**
+   * The body is a long-lived stream (watch, log follow): `timeoutMs` ends at the headers,
+   * and on Node's HTTP/1.1 fallback the request gets a socket outside the bounded pool.
+   */
+  stream?: boolean;
+  /**
+   * The most `text()` and `bytes()` read, counted after decompression, before failing with
+   * ResponseTooLargeError. Absent or 0: DEFAULT_MAX_RESPONSE_BYTES. `stream()` has no total.
+   */
+  maxResponseBytes?: number;
 }
 
 export interface HttpResponse {
   status: number;
   /** Header names in lower case. */
   headers: Record<string, string>;
-  /** The body, decompressed. Consume it once: either `text()`, `bytes()` or `stream`. */
+  /**
+   * The body, decompressed. Consume it once: either `text()`, `bytes()` (both bounded by the
+   * request's `maxResponseBytes`) or `stream()`.
+   */
   text(): Promise<string>;
   bytes(): Promise<Uint8Array>;
   stream(): AsyncIterable<Uint8Array>;

@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { connect as tcpConnect, createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
@@ -18,33 +18,12 @@ import { Pod } from "../../generated/k8s/core/v1/index.ts";
 import { runChild, type ChildResult } from "../support/child-output.ts";
 import { preparePodIO, type PodIO } from "../support/pod-io.ts";
 import { podIsReady, until } from "../support/pod-waits.ts";
+import { commandOf, processesIn } from "../support/pod-fixture.ts";
 import { connect, scratchNamespace } from "./api-connection.ts";
 
 const cluster = inject("cluster");
 const POD = "io";
 const POD_PORT = 8080;
-
-/** PIDs of the processes whose working folder is `dir`: what an exec into the pod left running. */
-function processesIn(dir: string): number[] {
-  return readdirSync("/proc")
-    .filter((e) => /^\d+$/.test(e))
-    .filter((pid) => {
-      try {
-        return readlinkSync(`/proc/${pid}/cwd`) === dir;
-      } catch {
-        return false; // gone meanwhile, or not ours to read
-      }
-    })
-    .map(Number);
-}
-
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-  } catch {
-    return "";
-  }
-}
 
 describe.skipIf(!cluster.nodes)("kubectl exec, logs and port-forward through kube-apiserver to kwok", () => {
   let conn: Connection;

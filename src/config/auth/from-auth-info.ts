@@ -19,6 +19,8 @@ export interface AuthSelection {
   onOidcRefresh?: OidcAuthOptions["onRefresh"];
   /** Where exec plugins' stderr is shown live in interactive mode. */
   stderrSink?: NodeJS.WritableStream;
+  /** How long an exec plugin may run before it is killed (see ExecAuthOptions.timeoutMs). */
+  execTimeoutMs?: number;
 }
 
 /** What removed in-tree auth providers should be replaced with. */
@@ -88,6 +90,7 @@ export function authProviderFor(user: AuthInfo | undefined, selection: AuthSelec
         env: selection.env,
         ...(selection.execCluster ? { cluster: selection.execCluster } : {}),
         ...(selection.stderrSink ? { stderrSink: selection.stderrSink } : {}),
+        ...(selection.execTimeoutMs !== undefined ? { timeoutMs: selection.execTimeoutMs } : {}),
       }),
     );
   }

@@ -6,9 +6,10 @@
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { collectImports } from "../architecture/layers.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const entries = { root: "src/index.ts", config: "src/config/index.ts", flux: "src/flux/index.ts" } as const;
+const entries = { root: "src/index.ts", config: "src/config/index.ts", flux: "src/flux/index.ts", podIo: "src/pod-io/index.ts" } as const;
 
 const program = ts.createProgram(
   Object.values(entries).map((e) => root + e),
@@ -25,7 +26,7 @@ function exportsOf(entry: string): string[] {
 
 const ROOT = [
   "AllNamespacesClient", "ApiError", "ApplyConfiguration", "ApplyParams", "AuthError", "Backoff", "BindingTarget", "BookmarkObject",
-  "CallOptions", "ChangeInfo", "Clock", "ClusterOptions", "ConfigError", "Connection", "ConnectionOptions", "CreateParams",
+  "CallOptions", "ChangeInfo", "Clock", "ClusterOptions", "ConfigError", "Connection", "ConnectionOptions", "CreateParams", "DEFAULT_MAX_RESPONSE_BYTES",
   "DecodeError", "DeepPartial", "DeleteCollectionParams", "DeleteParams", "DiscoveredResource", "Discovery", "DynamicObject",
   "DynamicResourceSpec", "ErrorSite", "EvictionParams", "ExponentialBackoff", "ExponentialBackoffOptions", "GetParams",
   "HttpRequest", "HttpResponse", "INITIAL_EVENTS_END_ANNOTATION", "IndexFunction", "Informer", "InformerHandlers",
@@ -33,14 +34,18 @@ const ROOT = [
   "KubeRequest", "LabelSelector", "LabelSelectorRequirement", "ListClient", "ListMeta", "ListParams", "ListWatchClient",
   "LogParams", "LogStreamParams", "MergePatch", "NamespacedOptions", "ObjectMetaLike", "ObjectRef", "Patch", "PatchParams",
   "PollerOptions", "Preconditions", "PropagationPolicy", "RateLimit", "ReadonlyCache", "ReplaceParams", "ResetTimerBackoff",
-  "ResourceApi", "ResourceClient", "ResourceQuery", "ResourceType", "RetryEvent", "RetryPolicy", "Scale", "ScopeOptions",
-  "SelectorParams", "SendOptions", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
+  "ResourceApi", "ResourceClient", "ResourceQuery", "ResponseTooLargeError", "ResourceType", "RetryEvent", "RetryPolicy", "Scale", "ScopeOptions",
+  "SecretValues", "SelectorParams", "SendOptions", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
   "TlsError", "TlsOptions", "TokenRequest", "TokenRequestParams", "Transport", "TransportError", "TransportOptions",
   "ValidationError", "Verb", "WaitOptions", "WaitTimeoutError", "WatchEvent", "WatchEventType", "WatchMode", "WatchParams",
   "Watcher", "WatcherEvent", "WatcherOptions", "WatcherStats", "WriteParams", "api", "apiVersionOf", "applyConfigurationOf",
   "createConnection", "createTransport", "defaultBackoff", "discoverResource", "dynamicResource", "formatFieldSelector",
   "formatLabelSelector", "informer", "isAbortError", "isAlreadyExists", "isConflict", "isForbidden", "isGone", "isInvalid",
   "isNotFound", "isStatus", "isTooManyRequests", "isUnauthorized", "objectKey", "poller", "watcher",
+  // Pod I/O's plain-HTTP part and the stock wait conditions (issue 12)
+  "ProxyParams", "WaitFailedError", "AwaitConditionOptions", "Condition", "awaitCondition", "condition", "crdEstablished",
+  "daemonSetRolledOut", "deleted", "deploymentComplete", "jobComplete", "jobFailed", "podReady", "podRunning", "podSucceeded",
+  "statefulSetRolledOut",
 ];
 
 describe("public surface", () => {
@@ -66,6 +71,36 @@ describe("public surface", () => {
     expect(config.length).toBeLessThan(70);
     // Flux grew past 70 with tree/trace/export/stats/Git credential Secrets (issue 13): each adds its result type and formatter.
     expect(flux.length).toBeLessThan(80);
+  });
+
+  it("bun-k8s/pod-io exports exactly these names, none of them the root's", () => {
+    expect(exportsOf(entries.podIo)).toEqual(
+      [
+        "CopyOptions", "CopyResult", "ExecError", "ExecOptions", "ExecOutput", "ListenOptions", "PodTarget", "PortForwardError",
+        "PortForwardListener", "PortForwardOptions", "PortForwardStream", "PortMapping", "RemoteProcess", "Serves", "SessionOptions",
+        "StdinSource", "StreamChoice", "TerminalSize", "attach", "copyFromPod", "copyToPod", "exec", "listenPortForward",
+        "openExec", "openPortForward",
+      ].sort(),
+    );
+    const rootNames = new Set(exportsOf(entries.root));
+    expect(exportsOf(entries.podIo).filter((n) => rootNames.has(n))).toEqual([]);
+  });
+
+  it("nothing the root, config or flux entries import reaches the WebSocket connector or pod I/O (so no ws, no tar)", () => {
+    const edges = collectImports(root, ["src", "generated"]);
+    const next = new Map<string, string[]>();
+    for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const to of next.get(file) ?? []) visit(to);
+    };
+    for (const entry of [entries.root, entries.config, entries.flux]) visit(entry);
+    expect(reached.size).toBeGreaterThan(50);
+    expect([...reached].filter((f) => f.startsWith("src/pod-io/") || f === "src/transport/websocket-ws.ts")).toEqual([]);
+    visit(entries.podIo);
+    expect(reached.has("src/transport/websocket-ws.ts")).toBe(true);
   });
 
   it("every runtime value the root lists is really exported", async () => {
