@@ -130,8 +130,13 @@ describe.skipIf(!fluxInfo || nodes.length === 0)("GitOps with the real source- a
   test("a new commit and reconcile --with-source: the new revision is applied, rolled out and observed", async () => {
     const pushed = performance.now();
     commits.push(await repo.commitAndPush(appManifests({ colour: "green", release: "2" }), "second"));
+    // Applied comes before Ready: with wait: true kustomize-controller then polls the rollout.
+    const applied = pollUntil("the second commit's ConfigMap", () => api(conn, ConfigMap, { namespace: ns }).get("settings"), (c) => c.data?.["colour"] === "green").then(
+      () => timing("push → reconcile --with-source → new revision applied", since(pushed)),
+    );
     const result = await flux.reconcile(ks(), { withSource: true, wait: true, timeoutMs: 120_000 });
     timing("push → reconcile --with-source → Ready (rollout included)", since(pushed));
+    await applied;
     expect(result.source?.object.kind).toBe("GitRepository");
     const fetched = result.source?.object as GitRepository;
     expect(fetched.status?.artifact?.revision).toBe(`main@sha1:${commits[1]}`);
