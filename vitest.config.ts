@@ -32,6 +32,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // The packed tarball in temp consumer projects: compilers, require(), every runtime (docs/runtimes.md).
+          name: "packaging",
+          include: ["test/packaging/**/*.test.ts"],
+          globalSetup: ["test/contract/global-setup.ts", "test/packaging/pack.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

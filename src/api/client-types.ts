@@ -186,6 +186,7 @@ export type ResourceClient<T, S extends string = string, V extends Verb = Verb> 
 export type AllNamespacesClient<T, S extends string = string, V extends Verb = Verb> = ClientBase<T, S, V> &
   If<Has<V, "list">, ListMethods<T>> &
   If<Has<V, "watch">, WatchMethods<T>> & {
+    /** The same kind's client in one namespace, for single-object reads and writes. */
     inNamespace(namespace: string): ResourceClient<T, S, V>;
   };
 
@@ -196,6 +197,7 @@ export type AllNamespacesClient<T, S extends string = string, V extends Verb = V
  * wrappers may implement it themselves.
  */
 export interface ListWatchClient<T> extends ListClient<T> {
+  /** A raw watch stream of typed events, as `ResourceClient.watch` gives it. */
   watch(options?: WatchParams & CallOptions): AsyncIterable<WatchEvent<T>>;
 }
 
@@ -208,5 +210,11 @@ export interface ListClient<T> {
    * informers key on, so they never mix two connections' objects.
    */
   readonly connection?: Pick<Connection, "server" | "contextName"> | undefined;
+  /**
+   * Which representation the client reads when it is not the whole object ("metadata" for a
+   * `metadataOnly` view). Part of the shared informers' sharing key, so views never share a cache.
+   */
+  readonly view?: string | undefined;
+  /** One page of objects (all of them without `limit`), as `ResourceClient.list` gives it. */
   list(options?: ListParams & CallOptions): Promise<KubeList<T>>;
 }

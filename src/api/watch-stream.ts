@@ -17,10 +17,14 @@ export interface BookmarkObject {
   metadata: { resourceVersion: string; annotations?: Record<string, string> };
 }
 
+/**
+ * One event of a raw watch stream: an object added, modified or deleted, or a BOOKMARK carrying only a resourceVersion.
+ */
 export type WatchEvent<T> =
   | { type: "ADDED" | "MODIFIED" | "DELETED"; object: T }
   | { type: "BOOKMARK"; object: BookmarkObject };
 
+/** The `type` of a raw watch event. */
 export type WatchEventType = WatchEvent<unknown>["type"];
 
 /** The bookmark annotation that marks the end of a streaming list's initial events. */

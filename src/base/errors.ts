@@ -18,6 +18,9 @@ export interface Status {
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
+/**
+ * The `details` of a Status: which object the error is about, the invalid fields (`causes`), and how long to wait before retrying.
+ */
 export interface StatusDetails {
   name?: string;
   group?: string;
@@ -140,14 +143,50 @@ function hasCode(e: unknown, code: number, reason?: string): boolean {
 
 /** @example if (isNotFound(e)) return undefined; */
 export const isNotFound = (e: unknown): e is ApiError => hasCode(e, 404, "NotFound");
+/**
+ * 409 Conflict: the object changed since it was read (a stale resourceVersion); not AlreadyExists.
+ *
+ * @example
+ * if (isConflict(e)) continue; // read it again and retry the update
+ */
 export const isConflict = (e: unknown): e is ApiError => hasCode(e, 409, "Conflict") && !isAlreadyExists(e);
+/**
+ * 409 AlreadyExists: a create found an object of that name.
+ *
+ * @example
+ * try { await configMaps.create(cm); } catch (e) { if (!isAlreadyExists(e)) throw e; }
+ */
 export const isAlreadyExists = (e: unknown): e is ApiError =>
   e instanceof ApiError && e.reason === "AlreadyExists";
 /** 410 Gone, also as delivered in a watch ERROR event ("Expired"). */
 export const isGone = (e: unknown): e is ApiError => hasCode(e, 410, "Expired") || hasCode(e, 410, "Gone");
+/**
+ * 403 Forbidden: RBAC (or an admission webhook) refused the request.
+ *
+ * @example
+ * if (isForbidden(e)) console.error(`no access: ${e.message}`);
+ */
 export const isForbidden = (e: unknown): e is ApiError => hasCode(e, 403, "Forbidden");
+/**
+ * 401 Unauthorized: the credentials were rejected (after one refresh of refreshable ones).
+ *
+ * @example
+ * if (isUnauthorized(e)) console.error("log in again");
+ */
 export const isUnauthorized = (e: unknown): e is ApiError => hasCode(e, 401, "Unauthorized");
+/**
+ * 429 Too Many Requests, once the retry budget is spent.
+ *
+ * @example
+ * if (isTooManyRequests(e)) await new Promise((r) => setTimeout(r, 1000 * (e.status.details?.retryAfterSeconds ?? 1)));
+ */
 export const isTooManyRequests = (e: unknown): e is ApiError => hasCode(e, 429, "TooManyRequests");
+/**
+ * 422 Invalid: the object failed validation; `e.status.details.causes` names the fields.
+ *
+ * @example
+ * if (isInvalid(e)) for (const c of e.status.details?.causes ?? []) console.error(c.field, c.message);
+ */
 export const isInvalid = (e: unknown): e is ApiError => hasCode(e, 422, "Invalid");
 
 /**

@@ -5,7 +5,7 @@ import { REDACTED } from "../base/secrets.ts";
 
 /** What kubectl prints in place of secrets (one word for the scrubber and these views). */
 export { REDACTED };
-/** What kubectl prints in place of embedded certificate bodies. */
+/** What kubectl prints in place of embedded certificate and key bodies. */
 export const DATA_OMITTED = "DATA+OMITTED";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");

@@ -3,6 +3,7 @@ import { ClientCertificateAuth } from "./auth/client-certificate.ts";
 import { CombinedAuth } from "./auth/combined.ts";
 import { authProviderFor } from "./auth/from-auth-info.ts";
 import type { ExecClusterInfo } from "./auth/exec-credential.ts";
+import type { StderrSink } from "./auth/exec-run.ts";
 import { persistOidcTokens } from "./auth/oidc-persist.ts";
 import { configEnvironment, describeFsError, type ConfigEnvironment } from "./environment.ts";
 import { EXEC_API_GROUP, type AuthInfo, type Cluster, type Config } from "./kubeconfig.ts";
@@ -21,7 +22,7 @@ export interface ResolveOptions extends ContextOverrides, Partial<ConfigEnvironm
    */
   persistOidcTokens?: boolean;
   /** Where exec plugins' stderr is shown live in interactive mode (default process.stderr). */
-  stderrSink?: NodeJS.WritableStream;
+  stderrSink?: StderrSink;
   /**
    * Kill an exec credential plugin (and the processes it started) that runs longer than
    * this, in ms; 0: never. Default 60 s, or 180 s when it runs interactively.

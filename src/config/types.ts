@@ -34,6 +34,9 @@ export interface AuthProvider {
   invalidate(wait?: CredentialWait): Promise<boolean>;
 }
 
+/**
+ * Whom to act as (kubectl --as, --as-uid, --as-group, --as-user-extra); the API server checks that the real user may impersonate.
+ */
 export interface Impersonation {
   user?: string;
   uid?: string;

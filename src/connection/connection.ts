@@ -29,6 +29,7 @@ import { proxyAuthorization } from "../transport/proxy-tunnel.ts";
 import { readErrorBody, waitForCredentials } from "./credential-wait.ts";
 import type { OpenWebSocketOptions } from "./types.ts";
 
+/** What `onRetry` is told about one retry, before its delay starts. */
 export interface RetryEvent {
   method: string;
   /** Path and query of the request. */
@@ -40,6 +41,7 @@ export interface RetryEvent {
   reason: string;
 }
 
+/** How a Connection sends: deadlines, cancellation, retries, rate limit and the transport. */
 export interface ConnectionOptions {
   /**
    * Time allowed per attempt for credentials, response headers and the whole body; default

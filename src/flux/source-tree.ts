@@ -13,6 +13,7 @@ import { fluxStatus, type FluxStatus } from "./status-summary.ts";
 import type { HelmRelease } from "../../generated/flux/helm/v2/index.ts";
 import type { Kustomization } from "../../generated/flux/kustomize/v1/index.ts";
 
+/** An object, its source and its dependencies, each with its status (`flux tree`). */
 export interface FluxTree {
   ref: FluxRef | ForeignRef;
   /** undefined when the object does not exist, or is of a kind this SDK does not know. */

@@ -10,8 +10,8 @@ import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "./t
 import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 import { NodeHttp2Transport } from "./node-http2.ts";
-import { readWholeBody } from "./body-limit.ts";
 import { RequestSlots } from "./request-slots.ts";
+import { fetchResponse } from "./fetch-response.ts";
 
 /** The slice of Bun's fetch API we use (no dependency on bun-types). */
 interface BunTls {
@@ -116,7 +116,7 @@ export class BunFetchTransport implements Transport {
       throw toTransportError(err, method, url, lifetime.reason);
     }
     lifetime.headersReceived();
-    return bunResponse(res, lifetime, request);
+    return fetchResponse(res, lifetime, request);
   }
 
   close(): void {
@@ -130,59 +130,4 @@ export class BunFetchTransport implements Transport {
     this.#nodeTransport ??= new NodeHttp2Transport(this.#options);
     return this.#nodeTransport;
   }
-}
-
-function bunResponse(res: Response, lifetime: RequestLifetime, request: HttpRequest): HttpResponse {
-  const { method, url } = request;
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  // Bun already decoded the body; these described the encoded one.
-  if (headers["content-encoding"]) {
-    delete headers["content-encoding"];
-    delete headers["content-length"];
-  }
-  let used = false;
-
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    if (used) throw new TypeError("response body already consumed");
-    used = true;
-    const body = res.body;
-    if (!body) {
-      lifetime.dispose();
-      return;
-    }
-    const reader = body.getReader();
-    let done = false;
-    try {
-      for (;;) {
-        const step = await reader.read();
-        if (step.done) break;
-        yield step.value;
-      }
-      done = true;
-    } catch (err) {
-      throw toTransportError(err, method, url, lifetime.reason);
-    } finally {
-      // Leaving early cancels the request (ends a watch on the server).
-      if (!done) await reader.cancel().catch(() => {});
-      reader.releaseLock();
-      lifetime.dispose();
-    }
-  }
-
-  const collect = (): Promise<Uint8Array> =>
-    readWholeBody(request, headers, chunks, async () => {
-      await res.body?.cancel().catch(() => {});
-      lifetime.dispose();
-    });
-
-  return {
-    status: res.status,
-    headers,
-    stream: () => chunks(),
-    bytes: collect,
-    text: async () => new TextDecoder().decode(await collect()),
-  };
 }

@@ -17,6 +17,7 @@ export interface TlsOptions {
   serverName?: string;
 }
 
+/** One HTTP request as a Transport sends it. */
 export interface HttpRequest {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
   /** Absolute URL. */
@@ -47,6 +48,7 @@ export interface HttpRequest {
   maxResponseBytes?: number;
 }
 
+/** A response whose headers have arrived; the body is read once, in one of three ways. */
 export interface HttpResponse {
   status: number;
   /** Header names in lower case. */
@@ -56,17 +58,21 @@ export interface HttpResponse {
    * request's `maxResponseBytes`) or `stream()`.
    */
   text(): Promise<string>;
+  /** The whole body as bytes. */
   bytes(): Promise<Uint8Array>;
+  /** The body as it arrives; leaving the loop early cancels the request. */
   stream(): AsyncIterable<Uint8Array>;
 }
 
 /** Sends requests over one keep-alive pool. */
 export interface Transport {
+  /** Sends a request; resolves once the response headers arrive, rejects with TransportError or TlsError. */
   send(request: HttpRequest): Promise<HttpResponse>;
   /** Closes idle connections; pending requests are aborted. */
   close(): void;
 }
 
+/** What one Transport's connection pool is made for: TLS material, proxy and compression. */
 export interface TransportOptions {
   tls: TlsOptions;
   /** http:// or https:// CONNECT proxy (kubeconfig proxy-url). */

@@ -8,7 +8,7 @@ import { ControlPlane } from "../controlplane/launcher.ts";
 import { REAL_FLUX_SELECTOR, startFluxFor, type FluxControllers } from "../flux/launcher.ts";
 import { prepareExternalCluster } from "../support/external-cluster.ts";
 
-const runtime = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "bun" : "node";
+const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
 const log = (line: string) => console.log(`[controlplane:${runtime}] ${line}`);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -7,7 +7,7 @@ import { EXEC_API_VERSIONS, type ExecConfig, type ExecInteractiveMode } from "..
 import { guardDescription } from "../redact.ts";
 import type { AuthProvider, CredentialWait, Credentials } from "../types.ts";
 import { decodeExecCredential } from "./exec-output.ts";
-import { PluginStartError, runPlugin, type PluginOutcome } from "./exec-run.ts";
+import { PluginStartError, runPlugin, type PluginOutcome, type StderrSink } from "./exec-run.ts";
 
 /**
  * How long a plugin may run without a terminal: cloud plugins (aws, gke-gcloud-auth-plugin,
@@ -30,6 +30,9 @@ export interface ExecClusterInfo {
   config?: unknown;
 }
 
+/**
+ * What an exec credential plugin provider needs: the plugin's kubeconfig block and the environment it runs in.
+ */
 export interface ExecAuthOptions {
   exec: ExecConfig;
   /** The kubeconfig user, for messages. */
@@ -38,7 +41,7 @@ export interface ExecAuthOptions {
   cluster?: ExecClusterInfo;
   env: Pick<ConfigEnvironment, "env" | "now" | "isTerminal">;
   /** Where the plugin's stderr is shown live when it runs interactively. Default: process.stderr. */
-  stderrSink?: NodeJS.WritableStream;
+  stderrSink?: StderrSink;
   /**
    * Kill the plugin (and what it started) after this many ms; 0: never. Default 60 s, or
    * 180 s when it runs interactively.

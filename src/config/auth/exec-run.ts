@@ -10,7 +10,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 /** How an exec plugin run ended. stdout holds the credential: never put it in a message. */
 export interface PluginOutcome {
   code: number | null;
-  signal: NodeJS.Signals | null;
+  /** The signal that ended the plugin ("SIGTERM", ...), if one did. */
+  signal: string | null;
   stdout: string;
   /** The end of the plugin's stderr (its last 8 KiB), raw: quote it only through excerpt(). */
   stderr: string;
@@ -32,11 +33,19 @@ export interface PluginRun {
   /** Give the plugin our stdin (interactive mode) and show its stderr live (prompts). */
   interactive: boolean;
   /** Where live stderr goes in interactive mode. */
-  stderrSink?: NodeJS.WritableStream;
+  stderrSink?: StderrSink;
   /** Kill the plugin after this long (ms); 0: never. */
   timeoutMs: number;
   /** Kill the plugin when this aborts. */
   signal?: AbortSignal;
+}
+
+/**
+ * Where an interactive exec plugin's stderr goes (process.stderr by default). Our own type:
+ * NodeJS.WritableStream moved between @types/node versions.
+ */
+export interface StderrSink {
+  write(chunk: Uint8Array): unknown;
 }
 
 const MAX_STDOUT = 4 * 1024 * 1024;

@@ -8,6 +8,9 @@ import { SecretValues } from "../../base/secrets.ts";
 /** client-go refreshes an ID token this long before its `exp`. */
 const EXPIRY_SKEW_MS = 10_000;
 
+/**
+ * What the legacy `oidc` auth provider needs: the user's auth-provider config and where refreshed tokens go.
+ */
 export interface OidcAuthOptions {
   /** The auth-provider `config` map of the kubeconfig user. */
   config: Record<string, string>;

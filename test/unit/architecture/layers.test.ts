@@ -20,6 +20,8 @@ describe("layers (docs/architecture.md)", () => {
       "src/runtime/",
       "src/client/",
       "src/flux/",
+      "src/controller/",
+      "src/testing/",
       "src/index.ts",
     ]);
   });

@@ -47,7 +47,7 @@ describe("what goes out", () => {
     const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
     expect(PACKAGE_VERSION).toBe(pkg.version);
     expect(defaultUserAgent({ name: "bun", version: "1.4.5" })).toBe(`bun-k8s/${pkg.version} (bun 1.4.5)`);
-    expect(defaultUserAgent()).toMatch(/^bun-k8s\/\S+ \((bun|node) \d+\.\d+\.\d+\S*\)$/);
+    expect(defaultUserAgent()).toMatch(/^bun-k8s\/\S+ \((bun|deno|node) \d+\.\d+\.\d+\S*\)$/);
   });
 
   it.each<[string, ConnectionOptions, Parameters<ReturnType<typeof createConnection>["send"]>[1], number]>([

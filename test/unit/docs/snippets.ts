@@ -35,10 +35,18 @@ export function extractSnippets(markdown: string, file: string): Snippet[] {
   return out;
 }
 
+/** One conditional target of package.json's exports. */
+export interface ExportTarget {
+  types?: string;
+  import?: string;
+  default?: string;
+}
+
 /** Maps a package specifier ("bun-k8s/apps/v1") to the source file it is built from. */
-export function sourceResolver(packageJson: { exports: Record<string, string | { import?: string }> }, root: string): (specifier: string) => string | undefined {
+export function sourceResolver(packageJson: { exports: Record<string, string | ExportTarget> }, root: string): (specifier: string) => string | undefined {
   const entries = Object.entries(packageJson.exports).flatMap(([key, target]) => {
-    const to = typeof target === "string" ? target : target.import;
+    // The JavaScript an ESM import loads: the `import` condition if there is one, else `default`.
+    const to = typeof target === "string" ? target : (target.import ?? target.default);
     return to ? [[key.replace(/^\./, "bun-k8s"), to.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts")] as const] : [];
   });
   return (specifier) => {
@@ -88,7 +96,7 @@ export function snippetModule(snippet: Snippet, resolve: (specifier: string) => 
 
 /** Type-checks the snippets; returns one "where: message" line per diagnostic. */
 export function checkSnippets(snippets: readonly Snippet[], root: string, outDir: string): string[] {
-  const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, string | { import?: string }> };
+  const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, string | ExportTarget> };
   const resolve = sourceResolver(packageJson, root);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });

@@ -360,7 +360,7 @@ function matches(o: TestObject, selector: string | undefined): boolean {
   });
 }
 
-/** A complete JSON response with `text` as its body. */
+/** A complete 200 response with a JSON (or any text) body. */
 export function textResponse(text: string): HttpResponse {
   return {
     status: 200,
