@@ -96,7 +96,8 @@ describe("public surface", () => {
     const rootNames = new Set(exportsOf(entries.root));
     expect([...config, ...flux].filter((n) => rootNames.has(n))).toEqual([]);
     expect(config.length).toBeLessThan(70);
-    expect(flux.length).toBeLessThan(70);
+    // Flux grew past 70 with tree/trace/export/stats/Git credential Secrets (issue 13): each adds its result type and formatter.
+    expect(flux.length).toBeLessThan(80);
   });
 
   it("bun-k8s/manifests exports exactly these names; DocumentError is its own error, nothing else repeats the root", () => {
