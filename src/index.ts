@@ -46,7 +46,7 @@ export { DEFAULT_MAX_RESPONSE_BYTES } from "./transport/body-limit.ts";
 
 // Resources and objects
 export { apiVersionOf, type ResourceType, type Verb } from "./base/resource.ts";
-export { isStatus, objectKey, type DynamicObject, type KubeList, type KubeObject, type ListMeta, type ObjectMetaLike } from "./base/object.ts";
+export { dropManagedFields, isStatus, objectKey, type DynamicObject, type KubeList, type KubeObject, type ListMeta, type ObjectMetaLike } from "./base/object.ts";
 export type { JsonValue, NewerValue, QuantityMarker, Writable } from "./base/value-types.ts";
 
 // The typed API
@@ -57,6 +57,7 @@ export {
   dynamicResource,
   Discovery,
   INITIAL_EVENTS_END_ANNOTATION,
+  metadataOnly,
   type AllNamespacesClient,
   type BookmarkObject,
   type CallOptions,
@@ -65,7 +66,10 @@ export {
   type DynamicResourceSpec,
   type ListClient,
   type ListWatchClient,
+  type MetadataClient,
+  type MetadataSource,
   type NamespacedOptions,
+  type PartialObjectMetadata,
   type ResourceApi,
   type ResourceClient,
   type ResourceQuery,
@@ -102,6 +106,7 @@ export {
   type PollerOptions,
   type ReadonlyCache,
   type SyncInfo,
+  type TransformOptions,
   type WaitOptions,
   type Watcher,
   type WatcherEvent,
@@ -109,7 +114,7 @@ export {
   type WatcherStats,
   type WatchMode,
   awaitCondition,
-  condition,
+  waitCondition,
   crdEstablished,
   daemonSetRolledOut,
   deleted,
@@ -121,7 +126,7 @@ export {
   podSucceeded,
   statefulSetRolledOut,
   type AwaitConditionOptions,
-  type Condition,
+  type WaitCondition,
 } from "./runtime/index.ts";
 export { ExponentialBackoff, ResetTimerBackoff, defaultBackoff, type Backoff, type ExponentialBackoffOptions } from "./base/backoff.ts";
 export type { Clock } from "./base/clock.ts";

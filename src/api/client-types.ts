@@ -212,6 +212,11 @@ export interface ListClient<T> {
    * informers key on, so they never mix two connections' objects.
    */
   readonly connection?: Pick<Connection, "server" | "contextName"> | undefined;
+  /**
+   * Which representation the client reads when it is not the whole object ("metadata" for a
+   * `metadataOnly` view). Part of the shared informers' sharing key, so views never share a cache.
+   */
+  readonly view?: string | undefined;
   /** One page of objects (all of them without `limit`), as `ResourceClient.list` gives it. */
   list(options?: ListParams & CallOptions): Promise<KubeList<T>>;
 }

@@ -18,9 +18,10 @@ import type { ResourceType, Verb } from "../base/resource.ts";
 import { informer, type Informer, type InformerOptions } from "../runtime/informer.ts";
 import { SharedInformerFactory } from "../runtime/shared-informers.ts";
 import { watcher, type WatcherOptions } from "../runtime/watcher.ts";
+import type { TransformOptions } from "../runtime/collection.ts";
 import type { Watcher } from "../runtime/watcher-events.ts";
 import { awaitCondition, type AwaitConditionOptions } from "../runtime/await-condition.ts";
-import type { Condition } from "../runtime/conditions.ts";
+import type { WaitCondition } from "../runtime/conditions.ts";
 
 export interface KubeClientOptions extends LoadConfigOptions, ConnectionOptions {}
 
@@ -84,7 +85,7 @@ export class KubeClient {
    */
   watcher<T extends KubeObject, N extends boolean, S extends string, V extends Verb>(
     resource: ResourceType<T, N, S, V> & Watchable<V>,
-    options?: ScopeOptions<N> & WatcherOptions,
+    options?: ScopeOptions<N> & WatcherOptions & TransformOptions<T>,
   ): Watcher<T> {
     const { namespace, ...rest } = options ?? {};
     return watcher(this.#client(resource, namespace), rest);
@@ -126,7 +127,7 @@ export class KubeClient {
   wait<T extends KubeObject, N extends boolean, S extends string, V extends Verb>(
     resource: ResourceType<T, N, S, V> & Watchable<V>,
     name: string,
-    condition: Condition<T>,
+    condition: WaitCondition<T>,
     options?: ScopeOptions<N> & AwaitConditionOptions<T>,
   ): Promise<T | undefined> {
     const { namespace, ...rest } = options ?? {};

@@ -21,6 +21,8 @@ describe("layers (docs/architecture.md)", () => {
       "src/manifests/",
       "src/client/",
       "src/flux/",
+      "src/controller/",
+      "src/testing/",
       "src/index.ts",
     ]);
   });
