@@ -7,7 +7,7 @@
  */
 import yaml from "js-yaml";
 import { DocumentError } from "./errors.ts";
-import { resolvePlainScalar, type ScalarTag } from "./yaml-scalars.ts";
+import { KUBE_YAML_SCHEMA } from "./yaml-schema.ts";
 
 /** Bounds on what one text may make us build. */
 export interface YamlLimits {
@@ -29,33 +29,6 @@ export interface YamlDocument {
   /** The document as a JSON value (objects, arrays, strings, finite numbers, booleans, null). */
   readonly value: unknown;
 }
-
-function scalarType(tag: ScalarTag, yamlTag: string, dump: { predicate: (value: unknown) => boolean; represent: (value: unknown) => string }): yaml.Type {
-  return new yaml.Type(`tag:yaml.org,2002:${yamlTag}`, {
-    kind: "scalar",
-    resolve: (data: unknown) => typeof data === "string" && resolvePlainScalar(data).tag === tag,
-    construct: (data: unknown) => (typeof data === "string" ? resolvePlainScalar(data).value : null),
-    // For js-yaml's dump (a kubeconfig written back): a string that would read back as another type is quoted.
-    predicate: dump.predicate,
-    represent: (value: object) => dump.represent(value),
-  });
-}
-
-const goFloat = (n: number): string => (Number.isNaN(n) ? ".nan" : n === Infinity ? ".inf" : n === -Infinity ? "-.inf" : String(n));
-
-/**
- * go-yaml v2's resolution for plain scalars (yaml-scalars.ts); quoted scalars and unknown plain
- * text stay strings; `<<` merges. Shared by manifests and kubeconfig loading, read and write.
- */
-export const KUBE_YAML_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
-  implicit: [
-    scalarType("null", "null", { predicate: (v) => v === null, represent: () => "null" }),
-    scalarType("bool", "bool", { predicate: (v) => typeof v === "boolean", represent: String }),
-    scalarType("int", "int", { predicate: (v) => typeof v === "number" && Number.isInteger(v), represent: String }),
-    scalarType("float", "float", { predicate: (v) => typeof v === "number", represent: (v) => goFloat(v as number) }),
-    new yaml.Type("tag:yaml.org,2002:merge", { kind: "scalar", resolve: (data: unknown) => data === "<<" }),
-  ],
-});
 
 // go-yaml v2 (decode.go): up to 400,000 decodes, 99% may come from aliases; from 4,000,000 on, 10%.
 function allowedAliasRatio(decodes: number): number {

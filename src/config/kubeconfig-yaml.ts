@@ -13,7 +13,8 @@
  */
 import yaml from "js-yaml";
 import { ConfigError } from "../base/errors.ts";
-import { checkDecoded, KUBE_YAML_SCHEMA } from "../base/yaml-documents.ts";
+import { checkDecoded } from "../base/yaml-documents.ts";
+import { KUBE_YAML_SCHEMA } from "../base/yaml-schema.ts";
 
 /** YAML 1.1 scalars as go-yaml v2 resolves them, and merge keys: the schema manifests are read with too. */
 export const KUBECONFIG_SCHEMA = KUBE_YAML_SCHEMA;
