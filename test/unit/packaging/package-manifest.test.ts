@@ -72,9 +72,9 @@ describe("package.json", () => {
       requiredToBeDocumented: string[];
       treatValidationWarningsAsErrors: boolean;
     }>("typedoc.json");
-    const entries = ["src/index.ts", "src/config/index.ts", "src/flux/index.ts", "src/manifests/index.ts"];
+    const entries = ["src/index.ts", "src/config/index.ts", "src/flux/index.ts", "src/manifests/index.ts", "src/pod-io/index.ts", "src/controller/index.ts", "src/testing/index.ts"];
     expect(typedoc.entryPoints).toEqual(entries);
-    for (const subpath of [".", "./config", "./flux", "./manifests"]) {
+    for (const subpath of [".", "./config", "./flux", "./manifests", "./pod-io", "./controller", "./testing"]) {
       const target = pkg.exports[subpath] as Record<string, string>;
       expect(entries).toContain(target.default!.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
     }
