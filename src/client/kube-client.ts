@@ -10,7 +10,8 @@ import { loadConfig, type LoadConfigOptions } from "../config/load-config.ts";
 import { protectResolvedConfig, redactResolvedConfig } from "../config/redact.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import { api, type ResourceApi } from "../api/client.ts";
-import type { ListWatchClient } from "../api/client-types.ts";
+import type { CallOptions, ListWatchClient } from "../api/client-types.ts";
+import { serverVersion, type ServerVersion } from "../api/server-version.ts";
 import { discoverResource, type ResourceQuery } from "../api/dynamic.ts";
 import type { DynamicObject, KubeObject } from "../base/object.ts";
 import type { ResourceType, Verb } from "../base/resource.ts";
@@ -142,6 +143,14 @@ export class KubeClient {
    */
   discover(query: ResourceQuery): Promise<ResourceType<DynamicObject, boolean, string>> {
     return discoverResource(this.connection, query);
+  }
+
+  /**
+   * The server's version (`GET /version`).
+   * @example const { gitVersion, major, minor } = await kube.version(); // "v1.37.2", "1", "37"
+   */
+  version(options?: CallOptions): Promise<ServerVersion> {
+    return serverVersion(this.connection, options);
   }
 
   /** A printable view of the configuration in use, every secret redacted. */

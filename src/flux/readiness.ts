@@ -4,11 +4,13 @@
  * retry) is under way, `Stalled=True` means the controller gave up until the spec changes,
  * and `status.observedGeneration` says which spec the conditions describe.
  */
+import type { NewerValue } from "../base/value-types.ts";
 
 /** A meta/v1 Condition, as every Flux status carries them. */
 export interface FluxCondition {
   type: string;
-  status: "True" | "False" | "Unknown";
+  /** A newer controller may report a status this SDK does not know. */
+  status: "True" | "False" | "Unknown" | NewerValue;
   reason: string;
   message: string;
   observedGeneration?: number;
