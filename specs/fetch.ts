@@ -25,7 +25,7 @@ const defaultKubernetes = "v1.37.2";
 const fluxControllers: readonly { controller: string; version: string; fallbackFiles: readonly string[] }[] = [
   {
     controller: "source-controller",
-    version: "v1.9.0",
+    version: "v1.9.6",
     fallbackFiles: [
       "source.toolkit.fluxcd.io_buckets.yaml",
       "source.toolkit.fluxcd.io_externalartifacts.yaml",
@@ -35,8 +35,8 @@ const fluxControllers: readonly { controller: string; version: string; fallbackF
       "source.toolkit.fluxcd.io_ocirepositories.yaml",
     ],
   },
-  { controller: "kustomize-controller", version: "v1.9.0", fallbackFiles: ["kustomize.toolkit.fluxcd.io_kustomizations.yaml"] },
-  { controller: "helm-controller", version: "v1.6.0", fallbackFiles: ["helm.toolkit.fluxcd.io_helmreleases.yaml"] },
+  { controller: "kustomize-controller", version: "v1.9.6", fallbackFiles: ["kustomize.toolkit.fluxcd.io_kustomizations.yaml"] },
+  { controller: "helm-controller", version: "v1.6.4", fallbackFiles: ["helm.toolkit.fluxcd.io_helmreleases.yaml"] },
   {
     controller: "notification-controller",
     version: "v1.9.0",
@@ -92,6 +92,15 @@ async function main(): Promise<void> {
   let changed = !exists;
 
   const wanted = args.kubernetes ?? manifest.kubernetes.selected;
+  // Pins recorded before enums were read: re-pin (the documents' checksums must stay the same).
+  for (const [version, pin] of Object.entries(manifest.kubernetes.versions)) {
+    if (pin.enums) continue;
+    console.log(`pinning the enum source of Kubernetes ${version}`);
+    const fresh = await pinKubernetes(version);
+    if (JSON.stringify(fresh.files) !== JSON.stringify(pin.files)) throw new Error(`Kubernetes ${version}: the documents no longer match their pins`);
+    manifest = { ...manifest, kubernetes: { ...manifest.kubernetes, versions: { ...manifest.kubernetes.versions, [version]: { ...pin, enums: fresh.enums } } } };
+    changed = true;
+  }
   if (!manifest.kubernetes.versions[wanted]) {
     console.log(`pinning Kubernetes ${wanted}`);
     const pin = await pinKubernetes(wanted);

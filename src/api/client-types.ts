@@ -26,15 +26,19 @@ import type {
 } from "../request/index.ts";
 import type { ResourceType, Verb } from "../base/resource.ts";
 import type { KubeList } from "../base/object.ts";
+import type { Writable } from "../base/value-types.ts";
 import type { Scale, TokenRequest } from "./subresource-bodies.ts";
 import type { WatchEvent } from "./watch-stream.ts";
 import type { Connection } from "../connection/types.ts";
 import type { HttpResponse } from "../transport/types.ts";
 
-/** How one call is sent: cancellation and a per-call timeout (ms; 0: none). */
+/** How one call is sent: cancellation, a per-call timeout and a per-call response-size limit. */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
+  /** ms for credentials, headers and body (streams: until the headers); 0: none. Default: the connection's. */
   timeoutMs?: number | undefined;
+  /** Bytes of response body (after decompression) before ResponseTooLargeError. Default: the connection's. */
+  maxResponseBytes?: number | undefined;
 }
 
 export interface GetMethods<T> {
@@ -59,12 +63,13 @@ export interface WatchMethods<T> {
 }
 
 export interface CreateMethods<T> {
-  create(object: T, options?: CreateParams & CallOptions): Promise<T>;
+  /** POST a new object. It may say `cpu: 1` where the server will answer "1" (see Writable). */
+  create(object: Writable<T>, options?: CreateParams & CallOptions): Promise<T>;
 }
 
 export interface ReplaceMethods<T> {
   /** PUT the whole object; metadata.resourceVersion makes it a compare-and-swap (409 on conflict). */
-  replace(object: T, options?: ReplaceParams & CallOptions): Promise<T>;
+  replace(object: Writable<T>, options?: ReplaceParams & CallOptions): Promise<T>;
 }
 
 export interface PatchMethods<T> {
@@ -97,7 +102,7 @@ export type VerbMethods<T, V extends Verb> = If<Has<V, "get">, GetMethods<T>> &
 /** A subresource whose body is the object itself (status, ephemeralcontainers, resize, approval). */
 export interface SubresourceClient<T> {
   get(name: string, options?: CallOptions): Promise<T>;
-  replace(object: T, options?: WriteParams & CallOptions): Promise<T>;
+  replace(object: Writable<T>, options?: WriteParams & CallOptions): Promise<T>;
   patch(name: string, patch: Patch<T>, options?: PatchParams & CallOptions): Promise<T>;
   apply(config: ApplyConfiguration<T>, options: ApplyParams & CallOptions): Promise<T>;
 }
@@ -183,6 +188,7 @@ export type ResourceClient<T, S extends string = string, V extends Verb = Verb> 
 export type AllNamespacesClient<T, S extends string = string, V extends Verb = Verb> = ClientBase<T, S, V> &
   If<Has<V, "list">, ListMethods<T>> &
   If<Has<V, "watch">, WatchMethods<T>> & {
+    /** The same kind's client in one namespace, for single-object reads and writes. */
     inNamespace(namespace: string): ResourceClient<T, S, V>;
   };
 
@@ -193,6 +199,7 @@ export type AllNamespacesClient<T, S extends string = string, V extends Verb = V
  * wrappers may implement it themselves.
  */
 export interface ListWatchClient<T> extends ListClient<T> {
+  /** A raw watch stream of typed events, as `ResourceClient.watch` gives it. */
   watch(options?: WatchParams & CallOptions): AsyncIterable<WatchEvent<T>>;
 }
 
@@ -205,5 +212,11 @@ export interface ListClient<T> {
    * informers key on, so they never mix two connections' objects.
    */
   readonly connection?: Pick<Connection, "server" | "contextName"> | undefined;
+  /**
+   * Which representation the client reads when it is not the whole object ("metadata" for a
+   * `metadataOnly` view). Part of the shared informers' sharing key, so views never share a cache.
+   */
+  readonly view?: string | undefined;
+  /** One page of objects (all of them without `limit`), as `ResourceClient.list` gives it. */
   list(options?: ListParams & CallOptions): Promise<KubeList<T>>;
 }

@@ -1,8 +1,10 @@
+import { proxyFromEnvironment } from "./proxy-env.ts";
 import { ConfigError } from "../base/errors.ts";
 import { ClientCertificateAuth } from "./auth/client-certificate.ts";
 import { CombinedAuth } from "./auth/combined.ts";
 import { authProviderFor } from "./auth/from-auth-info.ts";
 import type { ExecClusterInfo } from "./auth/exec-credential.ts";
+import type { StderrSink } from "./auth/exec-run.ts";
 import { persistOidcTokens } from "./auth/oidc-persist.ts";
 import { configEnvironment, describeFsError, type ConfigEnvironment } from "./environment.ts";
 import { EXEC_API_GROUP, type AuthInfo, type Cluster, type Config } from "./kubeconfig.ts";
@@ -21,7 +23,12 @@ export interface ResolveOptions extends ContextOverrides, Partial<ConfigEnvironm
    */
   persistOidcTokens?: boolean;
   /** Where exec plugins' stderr is shown live in interactive mode (default process.stderr). */
-  stderrSink?: NodeJS.WritableStream;
+  stderrSink?: StderrSink;
+  /**
+   * Kill an exec credential plugin (and the processes it started) that runs longer than
+   * this, in ms; 0: never. Default 60 s, or 180 s when it runs interactively.
+   */
+  execTimeoutMs?: number;
 }
 
 /**
@@ -45,16 +52,28 @@ export async function resolveContext(kubeconfig: LoadedKubeconfig | Config, opti
   }
   const ca = await clusterCa(cluster, where, env, site);
   const user = sel.user;
-  const hasClientCert = Boolean(user?.["client-certificate"] || user?.["client-certificate-data"]);
-  const server = serverUrl(cluster, where, ca !== undefined || hasClientCert || insecure, site);
-  const proxyUrl = cluster["proxy-url"] ? checkProxy(cluster["proxy-url"], where, site) : undefined;
+  // kubectl decides the scheme from the cluster alone (checked with the kubectl we build): a
+  // client certificate does not make a scheme-less server https.
+  const server = serverUrl(cluster, where, ca !== undefined || insecure, site);
+  if (server.startsWith("http:") && user && hasCredentials(user)) {
+    // kubectl silently drops the user's credentials here; we refuse rather than send them.
+    throw new ConfigError(
+      `${where} has the plain-HTTP server ${redactUrl(server)}, and user "${sel.userName}" has credentials; ` +
+        "credentials go only over TLS: use an https:// server (a server without a scheme is http:// unless the cluster sets a certificate authority or insecure-skip-tls-verify, as in kubectl)",
+      site,
+    );
+  }
+  const configuredProxy = cluster["proxy-url"] ? checkProxy(cluster["proxy-url"], where, site) : undefined;
+  // As client-go: without a proxy-url, HTTPS_PROXY/HTTP_PROXY apply unless NO_PROXY exempts the server.
+  const fromEnv = configuredProxy ? undefined : proxyFromEnvironment(server, env.env);
+  const proxyUrl = configuredProxy ?? (fromEnv && checkProxy(fromEnv, where, site, "the proxy of HTTPS_PROXY/HTTP_PROXY"));
   const disableCompression = cluster["disable-compression"] === true;
 
   const execCluster: ExecClusterInfo = { server };
   if (cluster["tls-server-name"]) execCluster["tls-server-name"] = cluster["tls-server-name"];
   if (insecure) execCluster["insecure-skip-tls-verify"] = true;
   if (ca !== undefined) execCluster["certificate-authority-data"] = Buffer.from(ca).toString("base64");
-  if (proxyUrl) execCluster["proxy-url"] = proxyUrl;
+  if (configuredProxy) execCluster["proxy-url"] = configuredProxy;
   if (disableCompression) execCluster["disable-compression"] = true;
   const extension = cluster.extensions?.find((e) => e.name === `${EXEC_API_GROUP}/exec`);
   if (extension) execCluster.config = extension.extension;
@@ -69,6 +88,7 @@ export async function resolveContext(kubeconfig: LoadedKubeconfig | Config, opti
       env,
       execCluster,
       ...(options.stderrSink ? { stderrSink: options.stderrSink } : {}),
+      ...(options.execTimeoutMs !== undefined ? { execTimeoutMs: options.execTimeoutMs } : {}),
       ...(persist
         ? {
             // The new tokens are in memory already; a file we cannot write only costs a refresh later.
@@ -129,7 +149,19 @@ async function clusterCa(cluster: Cluster, where: string, env: ConfigEnvironment
   return pem;
 }
 
-/** client-go's rule: a server without a scheme gets https:// when TLS settings exist, else http://. */
+/** Whether a kubeconfig user would put anything secret on a request. */
+function hasCredentials(user: AuthInfo): boolean {
+  return Boolean(
+    user.token || user.tokenFile || user["client-certificate"] || user["client-certificate-data"] || user["client-key"] ||
+      user["client-key-data"] || user.exec || user["auth-provider"] || user.username || user.password,
+  );
+}
+
+/**
+ * kubectl's rule: a server without a scheme gets https:// when the cluster has TLS settings
+ * (a certificate authority or insecure-skip-tls-verify), else http:// (client-go's
+ * IsConfigTransportTLS looks at the cluster alone, before any user credential).
+ */
 function serverUrl(cluster: Cluster, where: string, defaultTls: boolean, site: object): string {
   const raw = cluster.server?.trim();
   if (!raw) throw new ConfigError(`${where} has no server`, site);
@@ -147,15 +179,15 @@ function serverUrl(cluster: Cluster, where: string, defaultTls: boolean, site: o
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
-function checkProxy(proxy: string, where: string, site: object): string {
+function checkProxy(proxy: string, where: string, site: object, label = "proxy-url"): string {
   let url: URL;
   try {
     url = new URL(proxy);
   } catch {
-    throw new ConfigError(`${where}: proxy-url "${redactUrl(proxy)}" is not a valid URL`, site);
+    throw new ConfigError(`${where}: ${label} "${redactUrl(proxy)}" is not a valid URL`, site);
   }
   if (!["http:", "https:", "socks5:"].includes(url.protocol)) {
-    throw new ConfigError(`${where}: proxy-url must use http, https or socks5, not ${url.protocol}`, site);
+    throw new ConfigError(`${where}: ${label} must use http, https or socks5, not ${url.protocol}`, site);
   }
   return proxy;
 }

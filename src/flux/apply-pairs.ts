@@ -11,6 +11,7 @@ import type { GitRepository, GitRepositorySpec, HelmRepository, HelmRepositorySp
 
 type ChartTemplateSpec = NonNullable<HelmReleaseSpec["chart"]>["spec"];
 
+/** A GitRepository and the Kustomization that applies it, created or updated together. */
 export interface GitKustomizationPair {
   namespace: string;
   /** Name of the GitRepository, and of the Kustomization unless `kustomizationName` is set. */
@@ -22,11 +23,13 @@ export interface GitKustomizationPair {
   kustomization: DeepPartial<Omit<KustomizationSpec, "sourceRef">> & Pick<KustomizationSpec, "interval" | "prune">;
 }
 
+/** A HelmRepository and a HelmRelease installing a chart from it, created or updated together. */
 export interface HelmReleasePair {
   namespace: string;
   /** Name of the HelmRelease, and of the HelmRepository unless `repositoryName` is set. */
   name: string;
   repositoryName?: string;
+  /** Labels put on both objects, and on the HelmChart helm-controller makes from the chart template. */
   labels?: Record<string, string>;
   helmRepository: DeepPartial<HelmRepositorySpec> & Pick<HelmRepositorySpec, "url">;
   helmRelease: DeepPartial<Omit<HelmReleaseSpec, "chart" | "chartRef">> &
@@ -95,7 +98,10 @@ export function helmReleaseConfigs(pair: HelmReleasePair): {
       apiVersion: "helm.toolkit.fluxcd.io/v2",
       kind: "HelmRelease",
       metadata: { name: pair.name, namespace: pair.namespace, ...labels },
-      spec: { ...release, chart: { spec: { ...chart, sourceRef: { kind: "HelmRepository", name: repositoryName } } } },
+      spec: {
+        ...release,
+        chart: { ...(pair.labels ? { metadata: { labels: { ...pair.labels } } } : {}), spec: { ...chart, sourceRef: { kind: "HelmRepository", name: repositoryName } } },
+      },
     },
   };
 }

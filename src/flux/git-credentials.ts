@@ -8,6 +8,9 @@
 import type { Secret } from "../../generated/k8s/core/v1/index.ts";
 import { SecretValue } from "./secret-value.ts";
 
+/**
+ * A GitRepository's credentials as read from its Secret; every secret part is a SecretValue that prints as REDACTED.
+ */
 export interface GitCredentials {
   /** The Secret they were read from. */
   secret: { name: string; namespace: string };
@@ -51,6 +54,11 @@ export interface GitCredentials {
  * sshAgent.add(creds.ssh!.identity.reveal());
  */
 export function parseGitCredentials(secret: Secret, repositoryUrl: string): GitCredentials {
+  return readGitCredentials(secret, transportOf(repositoryUrl));
+}
+
+/** parseGitCredentials for a transport known without a URL (a Secret just written for SSH, say). */
+export function readGitCredentials(secret: Secret, transport: GitCredentials["transport"]): GitCredentials {
   const data = decodeSecretData(secret);
   const used = new Set<string>();
   const text = (key: string): string | undefined => {
@@ -63,7 +71,6 @@ export function parseGitCredentials(secret: Secret, repositoryUrl: string): GitC
     return value === undefined ? undefined : new SecretValue(value);
   };
 
-  const transport = transportOf(repositoryUrl);
   const credentials: GitCredentials = {
     secret: { name: secret.metadata?.name ?? "", namespace: secret.metadata?.namespace ?? "" },
     transport,

@@ -22,6 +22,7 @@ import { reconcileAnnotations, reconcileHandled } from "./reconcile-request.ts";
 import { isKnownRef, sourceRefOf } from "./source-refs.ts";
 import { DEFAULT_FLUX_TIMEOUT_MS, waitForFluxObject, type FluxWaitOptions } from "./wait-ready.ts";
 
+/** How `reconcile` asks and, optionally, waits. */
 export interface ReconcileOptions extends FluxWaitOptions {
   /**
    * Wait until the controller has handled this request (status.lastHandledReconcileAt) and
@@ -40,6 +41,7 @@ export interface ReconcileOptions extends FluxWaitOptions {
   reset?: boolean;
 }
 
+/** What a reconcile request led to. */
 export interface ReconcileResult<T> {
   /** The object after the request (after the handshake when waited for). */
   object: T;
@@ -99,10 +101,12 @@ async function reconcileSourceOf(ctx: FluxContext, object: FluxObject, options: 
   }
   // A HelmChart is itself built from a repository, which must be fresh first (as the CLI does).
   const nested = sourceRef.kind === "HelmChart";
-  const { force: _force, reset: _reset, ...rest } = options;
+  // The caller's informer watches the consumer's kind, never the source's.
+  const { force: _force, reset: _reset, informer: _informer, ...rest } = options;
   return reconcile<FluxObject>(ctx, sourceRef, { ...rest, wait: true, withSource: nested });
 }
 
+/** How `suspend` and `resume` write `spec.suspend`. */
 export interface SuspendOptions {
   /** Take `spec.suspend` over from another manager that set it (default true, as `flux suspend` overwrites). */
   force?: boolean;

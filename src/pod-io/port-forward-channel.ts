@@ -4,7 +4,7 @@
  * port as 2 little-endian bytes. The protocol has no half-close: the connection ends when
  * either side closes the WebSocket.
  */
-import { transportErrorAt, type ErrorSite, type TransportError } from "../base/errors.ts";
+import { errorAtSite, type ErrorSite, type TransportError } from "../base/errors.ts";
 import type { MessageSocket } from "../transport/websocket.ts";
 import { PortPrefix, frames } from "./channel-protocol.ts";
 import { PortForwardError } from "./errors.ts";
@@ -30,7 +30,7 @@ export class ForwardedConnection {
     this.ended = socket.closed.then((close) => {
       const text = this.#errorText.trim();
       if (text) return new PortForwardError(text, port, site);
-      if (close.error) return transportErrorAt(close.error, site);
+      if (close.error) return errorAtSite(close.error, site);
       return undefined;
     });
   }

@@ -6,7 +6,7 @@
  * in the end the command, waits instead of our memory growing.
  */
 import type { ErrorSite } from "../base/errors.ts";
-import { TransportError, ValidationError, transportErrorAt } from "../base/errors.ts";
+import { TransportError, ValidationError, errorAtSite } from "../base/errors.ts";
 import type { MessageSocket, SocketClose } from "../transport/websocket.ts";
 import { ABORT_ERR } from "../transport/transport-errors.ts";
 import { CLOSE, ERROR, STDERR, STDIN, STDOUT, V5_PROTOCOL, closeFrame, commandOutcome, frames, resizeFrame, type TerminalSize } from "./channel-protocol.ts";
@@ -180,7 +180,7 @@ export class ChannelProcess implements RemoteProcess {
       const reason = outcome.status.reason ?? "InternalError";
       return new ExecError(`the command could not run: ${outcome.status.message ?? reason}`, { reason, status: outcome.status }, this.#site);
     }
-    if (close.error) return transportErrorAt(close.error, this.#site);
+    if (close.error) return errorAtSite(close.error, this.#site);
     if (this.#closedByCaller) return new TransportError("the session was closed before the process ended", this.#site, { code: ABORT_ERR });
     // Like client-go: an error channel that ends empty means success.
     return undefined;

@@ -48,7 +48,7 @@ const PING_INTERVAL_MS = 30_000;
  * if (up.accepted) up.socket.close();
  */
 export const connectWebSocket: WebSocketConnector = async (request, options) => {
-  const lifetime = new RequestLifetime(request.signal, request.timeoutMs);
+  const lifetime = new RequestLifetime({ signal: request.signal, timeoutMs: request.timeoutMs, stream: true });
   try {
     const WebSocket = await loadWs();
     const wsOptions = await clientOptions(request, options, lifetime.signal);

@@ -83,7 +83,7 @@ function ldflags(version: string): string {
   ].join(" ");
 }
 
-function goVersion(): string {
+export function goVersion(): string {
   const out = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8" });
   if (out.status !== 0) {
     throw new Error(`Go is required to build the control plane (go env GOVERSION failed: ${out.stderr || out.error})`);
@@ -91,7 +91,7 @@ function goVersion(): string {
   return out.stdout.trim();
 }
 
-function goSources(dir: string): string[] {
+export function goSources(dir: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

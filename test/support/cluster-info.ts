@@ -1,3 +1,5 @@
+import type { FluxInfo } from "../flux/flux-info.ts";
+
 /**
  * What the contract suite's globalSetup hands every test file (through vitest's
  * provide/inject): where the cluster is and which kubeconfigs reach it.
@@ -48,6 +50,11 @@ export interface ClusterInfo {
    * test/support/pod-io.ts for the layout and preparePodIO).
    */
   nodes: NodesInfo | undefined;
+  /**
+   * Local mode, when the real Flux controllers run (test/flux/launcher.ts): the loopback Git
+   * and Helm repositories they read from, and the Git credentials.
+   */
+  flux?: FluxInfo;
 }
 
 export interface NodesInfo {

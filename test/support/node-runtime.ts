@@ -1,8 +1,9 @@
 /**
- * Finding the real Node from a test that may itself run on Bun: `bun --bun` puts a `node`
- * that is really Bun first on PATH, so `spawn("node")` (and npm's `#!/usr/bin/env node`)
- * would silently run Bun. Bun's shim folder is shared between processes and may point at
- * another Bun install than ours, so a candidate is asked what it is rather than compared by path.
+ * Finding the real Node from a test that may itself run on Bun or Deno: `bun --bun` puts a
+ * `node` that is really Bun first on PATH, so `spawn("node")` (and npm's `#!/usr/bin/env
+ * node`) would silently run Bun; under Deno, process.execPath is Deno. Bun's shim folder is
+ * shared between processes and may point at another Bun install than ours, so a candidate is
+ * asked what it is rather than compared by path.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -26,14 +27,29 @@ function isBunShim(dir: string): boolean {
   return existsSync(candidate) && !isRealNode(candidate);
 }
 
+const notNode = typeof process.versions.bun === "string" || typeof (process.versions as { deno?: string }).deno === "string";
+
 /** The path of the real Node binary. */
 export function realNodePath(): string {
-  if (!process.versions.bun) return process.execPath;
+  if (!notNode) return process.execPath;
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     const candidate = join(dir, "node");
     if (existsSync(candidate) && isRealNode(candidate)) return candidate;
   }
   throw new Error("no Node on PATH besides Bun's node shim");
+}
+
+/**
+ * The arguments that make `node` run a TypeScript file: none where it strips types itself
+ * (Node 22.18+, 24), else the repository's transpiling hooks (Node 20).
+ *
+ * @example
+ * spawn(realNodePath(), [...nodeTypeScriptArgs(realNodePath()), "examples/seed-api.ts"]);
+ */
+export function nodeTypeScriptArgs(nodePath: string, hooks: string): string[] {
+  const r = spawnSync(nodePath, ["-p", "process.features.typescript ?? false"], { encoding: "utf8" });
+  const strips = r.status === 0 && /^(strip|transform)$/.test(r.stdout.trim());
+  return strips ? [] : ["--import", hooks];
 }
 
 /** The environment for a child process whose `node` must be Node: Bun's shim folders left out of PATH. */
