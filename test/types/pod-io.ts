@@ -3,7 +3,7 @@
  * generated kinds. Compiled by `npx tsc -p tsconfig.json --noEmit`, never run. Each
  * @ts-expect-error must stay an error.
  */
-import { api, condition, deleted, deploymentComplete, jobComplete, podReady, type HttpResponse, type KubeClient } from "../../src/index.ts";
+import { api, waitCondition, deleted, deploymentComplete, jobComplete, podReady, type HttpResponse, type KubeClient } from "../../src/index.ts";
 import { attach, copyToPod, exec, ExecError, listenPortForward, openExec, openPortForward, type ExecOutput } from "../../src/pod-io/index.ts";
 import type { Connection } from "../../src/connection/types.ts";
 import { Deployment } from "../../generated/k8s/apps/v1/index.ts";
@@ -70,7 +70,7 @@ export async function waits(): Promise<void> {
   // fits them; one written over a whole generated kind is held to it.
   const pod: Pod | undefined = await kube.wait(Pod, "solo", podReady(), { namespace: "prod" });
   void pod;
-  const running = condition("it to run", (p: Pod | undefined) => p?.status?.phase === "Running");
+  const running = waitCondition("it to run", (p: Pod | undefined) => p?.status?.phase === "Running");
   await kube.wait(Pod, "solo", running, { namespace: "prod" });
   // @ts-expect-error a condition over Pods does not fit a Deployment
   await kube.wait(Deployment, "web", running, { namespace: "prod" });

@@ -3,7 +3,7 @@
  * in-between states a rollout passes through (kubectl rollout status's rules).
  */
 import { describe, expect, it } from "vitest";
-import { condition, crdEstablished, daemonSetRolledOut, deleted, deploymentComplete, jobComplete, jobFailed, podReady, podRunning, podSucceeded, statefulSetRolledOut } from "../../../src/runtime/conditions.ts";
+import { waitCondition, crdEstablished, daemonSetRolledOut, deleted, deploymentComplete, jobComplete, jobFailed, podReady, podRunning, podSucceeded, statefulSetRolledOut } from "../../../src/runtime/conditions.ts";
 
 const meta = (generation = 2) => ({ name: "web", uid: "u1", generation });
 
@@ -85,8 +85,8 @@ describe("wait conditions", () => {
     expect(deleted("u1").description).toBe("it (uid u1) to be deleted");
   });
 
-  it("condition() names a predicate of your own", () => {
-    const labelled = condition("it to be labelled", (o: { metadata?: { labels?: Record<string, string> } } | undefined) => o?.metadata?.labels?.ready === "yes");
+  it("waitCondition() names a predicate of your own", () => {
+    const labelled = waitCondition("it to be labelled", (o: { metadata?: { labels?: Record<string, string> } } | undefined) => o?.metadata?.labels?.ready === "yes");
     expect(labelled.description).toBe("it to be labelled");
     expect([labelled({ metadata: { labels: { ready: "yes" } } }), labelled(undefined)]).toEqual([true, false]);
     expect(labelled.failure).toBeUndefined();
