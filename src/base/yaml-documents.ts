@@ -39,7 +39,7 @@ function scalarType(tag: ScalarTag, yamlTag: string): yaml.Type {
 }
 
 /** go-yaml v2's resolution for plain scalars; quoted scalars and unknown plain text stay strings. */
-const KUBE_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
+const KUBE_SCHEMA = /* @__PURE__ */ yaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     scalarType("null", "null"),
     scalarType("bool", "bool"),

@@ -13,12 +13,13 @@
 import yaml from "js-yaml";
 import { ConfigError } from "../base/errors.ts";
 
-const BOOLEANS = new Map<string, boolean>([
+const BOOLEANS = /* @__PURE__ */ new Map<string, boolean>([
   ...["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].map((s): [string, boolean] => [s, true]),
   ...["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].map((s): [string, boolean] => [s, false]),
 ]);
 
-const bool11 = new yaml.Type("tag:yaml.org,2002:bool", {
+// The @__PURE__ marks let a bundler drop this module, and js-yaml, from a program that reads no kubeconfig (in cluster).
+const bool11 = /* @__PURE__ */ new yaml.Type("tag:yaml.org,2002:bool", {
   kind: "scalar",
   resolve: (data: unknown) => typeof data === "string" && BOOLEANS.has(data),
   construct: (data: string) => BOOLEANS.get(data),
@@ -30,7 +31,7 @@ const bool11 = new yaml.Type("tag:yaml.org,2002:bool", {
 const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[1-9][0-9]*|0)$/;
 // go-yaml v2's yamlStyleFloat, and what its '.' case accepts.
 const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const SPECIAL_FLOATS = new Map<string, number>([
+const SPECIAL_FLOATS = /* @__PURE__ */ new Map<string, number>([
   ...[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"].map((s): [string, number] => [s, Infinity]),
   ...["-.inf", "-.Inf", "-.INF"].map((s): [string, number] => [s, -Infinity]),
   ...[".nan", ".NaN", ".NAN"].map((s): [string, number] => [s, Number.NaN]),
@@ -52,7 +53,7 @@ function goNumber(data: string): number | undefined {
   return undefined;
 }
 
-const number11 = new yaml.Type("tag:yaml.org,2002:float", {
+const number11 = /* @__PURE__ */ new yaml.Type("tag:yaml.org,2002:float", {
   kind: "scalar",
   resolve: (data: unknown) => typeof data === "string" && goNumber(data) !== undefined,
   construct: (data: string) => goNumber(data),
@@ -60,9 +61,9 @@ const number11 = new yaml.Type("tag:yaml.org,2002:float", {
   represent: (value: object) => String(value),
 });
 
-const NULLS = new Set(["", "~", "null", "Null", "NULL"]);
+const NULLS = /* @__PURE__ */ new Set(["", "~", "null", "Null", "NULL"]);
 
-const null11 = new yaml.Type("tag:yaml.org,2002:null", {
+const null11 = /* @__PURE__ */ new yaml.Type("tag:yaml.org,2002:null", {
   kind: "scalar",
   resolve: (data: unknown) => data === null || (typeof data === "string" && NULLS.has(data)),
   construct: () => null,
@@ -71,13 +72,13 @@ const null11 = new yaml.Type("tag:yaml.org,2002:null", {
 });
 
 // js-yaml's loader merges a mapping into its parent when the key resolves to this tag.
-const merge = new yaml.Type("tag:yaml.org,2002:merge", {
+const merge = /* @__PURE__ */ new yaml.Type("tag:yaml.org,2002:merge", {
   kind: "scalar",
   resolve: (data: unknown) => data === "<<" || data === null,
 });
 
 /** YAML 1.1 scalars as go-yaml v2 resolves them; merge keys (`<<`) as go-yaml supports them. */
-export const KUBECONFIG_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [null11, bool11, number11, merge] });
+export const KUBECONFIG_SCHEMA = /* @__PURE__ */ yaml.FAILSAFE_SCHEMA.extend({ implicit: [null11, bool11, number11, merge] });
 
 /** Deeper than this, a document is refused before anything recurses into it. */
 export const MAX_YAML_DEPTH = 1000;

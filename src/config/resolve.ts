@@ -5,6 +5,7 @@ import { CombinedAuth } from "./auth/combined.ts";
 import { authProviderFor } from "./auth/from-auth-info.ts";
 import type { ExecClusterInfo } from "./auth/exec-credential.ts";
 import type { StderrSink } from "./auth/exec-run.ts";
+import { persistOidcTokens } from "./auth/oidc-persist.ts";
 import { configEnvironment, describeFsError, type ConfigEnvironment } from "./environment.ts";
 import { EXEC_API_GROUP, type AuthInfo, type Cluster, type Config } from "./kubeconfig.ts";
 import type { LoadedKubeconfig } from "./kubeconfig-files.ts";
@@ -91,9 +92,7 @@ export async function resolveContext(kubeconfig: LoadedKubeconfig | Config, opti
       ...(persist
         ? {
             // The new tokens are in memory already; a file we cannot write only costs a refresh later.
-            // Loaded on the first refresh: it rewrites the kubeconfig (node:fs, the YAML printer).
-            onOidcRefresh: (tokens) =>
-              import("./auth/oidc-persist.ts").then(({ persistOidcTokens }) => persistOidcTokens(userFile, userName, tokens)).catch(() => undefined),
+            onOidcRefresh: (tokens) => persistOidcTokens(userFile, userName, tokens).catch(() => undefined),
           }
         : {}),
     });
