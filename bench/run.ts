@@ -61,16 +61,29 @@ function which(name: string): string {
 const bins: RuntimeBins = {
   bun: join(repoRoot, "node_modules", ".bin", "bun"),
   node: process.versions.bun ? (process.env.npm_node_execpath ?? which("node")) : process.execPath,
+  // The pinned Node 24 of the runtime matrix (test/runtimes); its contenders record an error when it is not installed.
+  node24: join(repoRoot, "test", "runtimes", "toolchain", "node_modules", "node24", "bin", "node"),
 };
+
+/** Why a contender's runtime cannot run, or undefined. */
+function missingRuntime(c: ContenderRun): string | undefined {
+  return existsSync(bins[c.runtime]) || c.runtime === "node" ? undefined : `${c.runtime} is not installed at ${bins[c.runtime]}: run npm run runtimes:install`;
+}
 
 function clientNodeVersion(): string {
   const manifest = join(benchDir, "node_modules", "@kubernetes", "client-node", "package.json");
-  if (!existsSync(manifest)) {
+  if (!existsSync(manifest) || !existsSync(clientNode2Manifest)) {
     log("installing the bench's own dependencies (npm ci --prefix bench)");
     const r = spawnSync("npm", ["ci", "--prefix", benchDir, "--no-audit", "--no-fund", "--loglevel=error"], { stdio: "inherit" });
     if (r.status !== 0) throw new Error("npm ci --prefix bench failed");
   }
   return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
+const clientNode2Manifest = join(benchDir, "node_modules", "client-node-2", "package.json");
+
+function clientNode2Version(): string {
+  return existsSync(clientNode2Manifest) ? (JSON.parse(readFileSync(clientNode2Manifest, "utf8")) as { version: string }).version : "not installed";
 }
 
 function bunK8sVersion(): string {
@@ -99,7 +112,11 @@ function mergeRuns(runs: ChildResult[]): ChildResult {
 
 async function main(): Promise<number> {
   const clientNode = clientNodeVersion();
-  const runtimes = { bun: commandOutput(bins.bun, ["--version"]), node: commandOutput(bins.node, ["--version"]).replace(/^v/, "") };
+  const runtimes = {
+    bun: commandOutput(bins.bun, ["--version"]),
+    node: commandOutput(bins.node, ["--version"]).replace(/^v/, ""),
+    node24: existsSync(bins.node24) ? commandOutput(bins.node24, ["--version"]).replace(/^v/, "") : "not installed",
+  };
   log(`mode ${mode}; Bun ${runtimes.bun}, Node ${runtimes.node}, client-node ${clientNode}; load ${loadStart.toFixed(2)} on ${cpus().length} cores`);
 
   log("bundling the contenders");
@@ -149,8 +166,10 @@ async function main(): Promise<number> {
       const loadAtStart = load1();
       for (const c of contenders) {
         const d = consumers.dirs[c.library];
+        const missing = missingRuntime(c);
         let result: CaseResult;
-        if ("error" in d) result = { ok: false, error: d.error };
+        if (missing) result = { ok: false, error: missing };
+        else if ("error" in d) result = { ok: false, error: d.error };
         else {
           try {
             result = toCaseResult({ ok: true, metrics: await coldStart(bins, c.runtime, d.dir, target, plan.coldStart) });
@@ -181,8 +200,10 @@ async function main(): Promise<number> {
       const loadAtStart = load1();
       for (const c of contenders) {
         const bundle = bundles[c.library];
+        const missing = missingRuntime(c);
         let result: CaseResult;
-        if ("error" in bundle) result = { ok: false, error: bundle.error };
+        if (missing) result = { ok: false, error: missing };
+        else if ("error" in bundle) result = { ok: false, error: bundle.error };
         else {
           const p: CaseParams = expected.case === "create-delete" ? { ...expected, prefix: c.id.replace("@", "-") } : expected;
           const processes = p.case.startsWith("informer") ? plan.informerProcesses : 1;
@@ -236,7 +257,7 @@ async function main(): Promise<number> {
       loadByCase,
     },
     runtimes,
-    versions: { bunK8s: bunK8sVersion(), clientNode, kubernetes: cp.info.expectedVersion ?? "unknown" },
+    versions: { bunK8s: bunK8sVersion(), clientNode, clientNode2: clientNode2Version(), kubernetes: cp.info.expectedVersion ?? "unknown" },
     contenders,
     cases,
     params,
@@ -262,7 +283,7 @@ function logResult(name: string, c: ContenderRun, r: CaseResult): void {
     return;
   }
   const parts = Object.entries(r.metrics).map(([k, s]) => `${k} ${s.median} ${s.unit}`);
-  log(`${name} ${c.id}: ${parts.join(", ")}`);
+  log(`${name} ${c.id}: ${parts.join(", ")} (load ${loadavg()[0]!.toFixed(2)})`);
 }
 
 /** --render=FILE.json: redraws the Markdown and the chart of an earlier run, starting nothing. */
