@@ -98,6 +98,23 @@ function toCaseResult(r: ChildResult): CaseResult {
   return { ok: true, metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, summarize(m.samples, m.unit)])) };
 }
 
+/** How many rounds a case is split into, and what one round's child runs (one round, one repetition, or one informer). */
+function interleaved(p: CaseParams): { rounds: number; one: CaseParams } {
+  switch (p.case) {
+    case "sequential-get":
+    case "concurrent-get":
+    case "create-delete":
+      return { rounds: p.rounds, one: { ...p, rounds: 1 } };
+    case "list":
+    case "watch":
+      return { rounds: p.reps, one: { ...p, reps: 1 } };
+    case "reconcile":
+      return { rounds: 1, one: p };
+    default:
+      return { rounds: plan.informerProcesses, one: p };
+  }
+}
+
 /** Concatenates the samples of several child runs of the same case (the informer runs once per process). */
 function mergeRuns(runs: ChildResult[]): ChildResult {
   const failed = runs.find((r) => !r.ok);
@@ -198,23 +215,26 @@ async function main(): Promise<number> {
       params[base.case] = expected;
       const byId: Record<string, CaseResult> = (cases[base.case] = {});
       const loadAtStart = load1();
-      for (const c of contenders) {
-        const bundle = bundles[c.library];
-        const missing = missingRuntime(c);
-        let result: CaseResult;
-        if (missing) result = { ok: false, error: missing };
-        else if ("error" in bundle) result = { ok: false, error: bundle.error };
-        else {
-          const p: CaseParams = expected.case === "create-delete" ? { ...expected, prefix: c.id.replace("@", "-") } : expected;
-          const processes = p.case.startsWith("informer") ? plan.informerProcesses : 1;
-          const runs: ChildResult[] = [];
-          for (let i = 0; i < processes; i++) {
-            const r = await runCaseInChild(bins, c.runtime, bundle.file, p, target, plan.childTimeoutMs);
-            runs.push(r);
-            if (!r.ok) break;
+      // Round by round (A B C A B C), each round a fresh child per contender, so load drift hits every contender alike.
+      const { rounds, one } = interleaved(expected);
+      const runsById = new Map<string, ChildResult[]>(contenders.map((c) => [c.id, []]));
+      for (let round = 1; round <= rounds; round++) {
+        if (rounds > 1) log(`${base.case}: round ${round}/${rounds}, load ${load1()}`);
+        for (const c of contenders) {
+          const runs = runsById.get(c.id)!;
+          if (runs.some((r) => !r.ok)) continue; // failed once this run: recorded, not retried within the run
+          const bundle = bundles[c.library];
+          const missing = missingRuntime(c) ?? ("error" in bundle ? bundle.error : undefined);
+          if (missing || "error" in bundle) {
+            runs.push({ ok: false, error: missing ?? "no bundle" });
+            continue;
           }
-          result = toCaseResult(mergeRuns(runs));
+          const p: CaseParams = one.case === "create-delete" ? { ...one, prefix: c.id.replace("@", "-") } : one;
+          runs.push(await runCaseInChild(bins, c.runtime, bundle.file, p, target, plan.childTimeoutMs));
         }
+      }
+      for (const c of contenders) {
+        const result = toCaseResult(mergeRuns(runsById.get(c.id)!));
         byId[byContender(c)] = result;
         logResult(base.case, c, result);
       }
