@@ -9,7 +9,7 @@
  * (out: bench/results, or bench/.build/smoke for --smoke). Figures are never asserted; the
  * exit code is non-zero only when the harness itself breaks.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -96,6 +96,15 @@ function bunK8sVersion(): string {
 function toCaseResult(r: ChildResult): CaseResult {
   if (!r.ok) return r;
   return { ok: true, metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, summarize(m.samples, m.unit)])) };
+}
+
+/**
+ * Busy loops on `processes` cores, for the "+hog" cases: per-request overhead then costs the
+ * SDK wall time, as it does on a loaded machine. Stopped by the caller.
+ */
+function startCpuHog(node: string, processes: number): { stop: () => void } {
+  const children = Array.from({ length: processes }, () => spawn(node, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+  return { stop: () => children.forEach((c) => c.kill("SIGKILL")) };
 }
 
 /** How many rounds a case is split into, and what one round's child runs (one round, one repetition, or one informer). */
@@ -200,26 +209,16 @@ async function main(): Promise<number> {
       loadByCase["cold-start"] = [loadAtStart, load1()];
     }
 
-    for (const base of plan.cases) {
-      if (!wanted(base.case)) continue;
-      const expected: CaseParams =
-        base.case === "list"
-          ? { ...base, expected: listCount }
-          : base.case === "watch"
-            ? { ...base, events: watchCount }
-            : "expected" in base
-              ? { ...base, expected: watchCount }
-              : base.case === "sequential-get" || base.case === "concurrent-get"
-                ? { ...base, name: `${GET_TARGET}-0` }
-                : base;
-      params[base.case] = expected;
-      const byId: Record<string, CaseResult> = (cases[base.case] = {});
+    /** Runs one case for every contender, round by round, under the results key `key`. */
+    const runCase = async (key: string, expected: CaseParams): Promise<void> => {
+      params[key] = expected;
+      const byId: Record<string, CaseResult> = (cases[key] = {});
       const loadAtStart = load1();
       // Round by round (A B C A B C), each round a fresh child per contender, so load drift hits every contender alike.
       const { rounds, one } = interleaved(expected);
       const runsById = new Map<string, ChildResult[]>(contenders.map((c) => [c.id, []]));
       for (let round = 1; round <= rounds; round++) {
-        if (rounds > 1) log(`${base.case}: round ${round}/${rounds}, load ${load1()}`);
+        if (rounds > 1) log(`${key}: round ${round}/${rounds}, load ${load1()}`);
         for (const c of contenders) {
           const runs = runsById.get(c.id)!;
           if (runs.some((r) => !r.ok)) continue; // failed once this run: recorded, not retried within the run
@@ -236,9 +235,38 @@ async function main(): Promise<number> {
       for (const c of contenders) {
         const result = toCaseResult(mergeRuns(runsById.get(c.id)!));
         byId[byContender(c)] = result;
-        logResult(base.case, c, result);
+        logResult(key, c, result);
       }
-      loadByCase[base.case] = [loadAtStart, load1()];
+      loadByCase[key] = [loadAtStart, load1()];
+    };
+
+    for (const base of plan.cases) {
+      if (!wanted(base.case)) continue;
+      const expected: CaseParams =
+        base.case === "list"
+          ? { ...base, expected: listCount }
+          : base.case === "watch"
+            ? { ...base, events: watchCount }
+            : "expected" in base
+              ? { ...base, expected: watchCount }
+              : base.case === "sequential-get" || base.case === "concurrent-get"
+                ? { ...base, name: `${GET_TARGET}-0` }
+                : base;
+      await runCase(base.case, expected);
+    }
+
+    // The per-request cases again while busy loops take every core: overhead per request shows as the SDK's CPU.
+    for (const name of plan.hog.cases) {
+      const base = plan.cases.find((c) => c.case === name);
+      if (!base || !wanted(`${name}+hog`)) continue;
+      const expected: CaseParams = base.case === "sequential-get" || base.case === "concurrent-get" ? { ...base, name: `${GET_TARGET}-0` } : base;
+      const hog = startCpuHog(bins.node, plan.hog.processes);
+      log(`${name}+hog: ${plan.hog.processes} busy-loop processes running`);
+      try {
+        await runCase(`${name}+hog`, expected);
+      } finally {
+        hog.stop();
+      }
     }
   } catch (error) {
     harnessErrors.push(`run: ${(error as Error).stack ?? String(error)}`);

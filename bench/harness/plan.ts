@@ -58,6 +58,8 @@ export interface Plan {
   /** Per-child time limit. */
   childTimeoutMs: number;
   cases: CaseParams[];
+  /** Cases run a second time (results key "<case>+hog") while `processes` busy loops run. */
+  hog: { processes: number; cases: CaseParams["case"][] };
 }
 
 /** Iteration counts: the full run meets the issue's minimums; smoke proves the harness in about two minutes. */
@@ -72,6 +74,7 @@ export function makePlan(mode: Mode): Plan {
     coldStart: full ? { warmup: 2, reps: 10 } : { warmup: 1, reps: 2 },
     informerProcesses: full ? 3 : 1,
     childTimeoutMs: full ? 600_000 : 60_000,
+    hog: { processes: 2, cases: ["sequential-get", "concurrent-get", "create-delete"] },
     cases: [
       full
         ? { case: "sequential-get", namespace: NAMESPACES.get, name: GET_TARGET, warmup: 200, requests: 2_000, rounds: 3 }
