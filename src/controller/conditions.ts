@@ -10,6 +10,7 @@ import { apiVersionOf, type ResourceType } from "../base/resource.ts";
 import type { CallOptions, SubresourceClient } from "../api/client-types.ts";
 import type { ApplyConfiguration, DeepPartial } from "../request/index.ts";
 
+/** A meta/v1 Condition's status. */
 export type ConditionStatus = "True" | "False" | "Unknown";
 
 /** meta/v1 Condition. */
@@ -24,6 +25,7 @@ export interface Condition {
   message: string;
 }
 
+/** The condition setCondition writes; lastTransitionTime changes only when the status does. */
 export interface ConditionUpdate {
   type: string;
   status: ConditionStatus;

@@ -6,6 +6,7 @@
 import { FLUX_RESOURCES, isFluxKind, type FluxKind, type FluxObject } from "./kinds.ts";
 import { evaluateReadiness, isSuspended, type FluxObjectLike } from "./readiness.ts";
 
+/** For one Flux kind: how many objects there are, and how many are running, ready, failing or suspended, and their artifacts' storage. */
 export interface FluxKindStats {
   kind: FluxKind;
   total: number;

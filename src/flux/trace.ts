@@ -22,6 +22,7 @@ export interface TracedKubeObject {
   metadata?: { name?: string; namespace?: string; labels?: { [key: string]: string } };
 }
 
+/** Where an applied object comes from: the Kustomization or HelmRelease that applied it, and that one's source. */
 export interface FluxTrace {
   object: AppliedObject;
   /**

@@ -10,6 +10,7 @@ import { createTransport } from "../transport/create-transport.ts";
 import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "../transport/types.ts";
 import { redactBody, redactHeaders, serializeRecording, type BodyEnd, type RecordedExchange } from "./recording.ts";
 
+/** Options of a TransportRecorder: the file it writes, the transport it records through, and whether Secret data is kept. */
 export interface TransportRecorderOptions {
   /** Where `save()` writes the recording. */
   file: string;
