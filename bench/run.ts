@@ -9,7 +9,7 @@
  * (out: bench/results, or bench/.build/smoke for --smoke). Figures are never asserted; the
  * exit code is non-zero only when the harness itself breaks.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -61,16 +61,29 @@ function which(name: string): string {
 const bins: RuntimeBins = {
   bun: join(repoRoot, "node_modules", ".bin", "bun"),
   node: process.versions.bun ? (process.env.npm_node_execpath ?? which("node")) : process.execPath,
+  // The pinned Node 24 of the runtime matrix (test/runtimes); its contenders record an error when it is not installed.
+  node24: join(repoRoot, "test", "runtimes", "toolchain", "node_modules", "node24", "bin", "node"),
 };
+
+/** Why a contender's runtime cannot run, or undefined. */
+function missingRuntime(c: ContenderRun): string | undefined {
+  return existsSync(bins[c.runtime]) || c.runtime === "node" ? undefined : `${c.runtime} is not installed at ${bins[c.runtime]}: run npm run runtimes:install`;
+}
 
 function clientNodeVersion(): string {
   const manifest = join(benchDir, "node_modules", "@kubernetes", "client-node", "package.json");
-  if (!existsSync(manifest)) {
+  if (!existsSync(manifest) || !existsSync(clientNode2Manifest)) {
     log("installing the bench's own dependencies (npm ci --prefix bench)");
     const r = spawnSync("npm", ["ci", "--prefix", benchDir, "--no-audit", "--no-fund", "--loglevel=error"], { stdio: "inherit" });
     if (r.status !== 0) throw new Error("npm ci --prefix bench failed");
   }
   return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
+const clientNode2Manifest = join(benchDir, "node_modules", "client-node-2", "package.json");
+
+function clientNode2Version(): string {
+  return existsSync(clientNode2Manifest) ? (JSON.parse(readFileSync(clientNode2Manifest, "utf8")) as { version: string }).version : "not installed";
 }
 
 function bunK8sVersion(): string {
@@ -83,6 +96,32 @@ function bunK8sVersion(): string {
 function toCaseResult(r: ChildResult): CaseResult {
   if (!r.ok) return r;
   return { ok: true, metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, summarize(m.samples, m.unit)])) };
+}
+
+/**
+ * Busy loops on `processes` cores, for the "+hog" cases: per-request overhead then costs the
+ * SDK wall time, as it does on a loaded machine. Stopped by the caller.
+ */
+function startCpuHog(node: string, processes: number): { stop: () => void } {
+  const children = Array.from({ length: processes }, () => spawn(node, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+  return { stop: () => children.forEach((c) => c.kill("SIGKILL")) };
+}
+
+/** How many rounds a case is split into, and what one round's child runs (one round, one repetition, or one informer). */
+function interleaved(p: CaseParams): { rounds: number; one: CaseParams } {
+  switch (p.case) {
+    case "sequential-get":
+    case "concurrent-get":
+    case "create-delete":
+      return { rounds: p.rounds, one: { ...p, rounds: 1 } };
+    case "list":
+    case "watch":
+      return { rounds: p.reps, one: { ...p, reps: 1 } };
+    case "reconcile":
+      return { rounds: 1, one: p };
+    default:
+      return { rounds: plan.informerProcesses, one: p };
+  }
 }
 
 /** Concatenates the samples of several child runs of the same case (the informer runs once per process). */
@@ -99,7 +138,11 @@ function mergeRuns(runs: ChildResult[]): ChildResult {
 
 async function main(): Promise<number> {
   const clientNode = clientNodeVersion();
-  const runtimes = { bun: commandOutput(bins.bun, ["--version"]), node: commandOutput(bins.node, ["--version"]).replace(/^v/, "") };
+  const runtimes = {
+    bun: commandOutput(bins.bun, ["--version"]),
+    node: commandOutput(bins.node, ["--version"]).replace(/^v/, ""),
+    node24: existsSync(bins.node24) ? commandOutput(bins.node24, ["--version"]).replace(/^v/, "") : "not installed",
+  };
   log(`mode ${mode}; Bun ${runtimes.bun}, Node ${runtimes.node}, client-node ${clientNode}; load ${loadStart.toFixed(2)} on ${cpus().length} cores`);
 
   log("bundling the contenders");
@@ -149,8 +192,10 @@ async function main(): Promise<number> {
       const loadAtStart = load1();
       for (const c of contenders) {
         const d = consumers.dirs[c.library];
+        const missing = missingRuntime(c);
         let result: CaseResult;
-        if ("error" in d) result = { ok: false, error: d.error };
+        if (missing) result = { ok: false, error: missing };
+        else if ("error" in d) result = { ok: false, error: d.error };
         else {
           try {
             result = toCaseResult({ ok: true, metrics: await coldStart(bins, c.runtime, d.dir, target, plan.coldStart) });
@@ -164,6 +209,37 @@ async function main(): Promise<number> {
       loadByCase["cold-start"] = [loadAtStart, load1()];
     }
 
+    /** Runs one case for every contender, round by round, under the results key `key`. */
+    const runCase = async (key: string, expected: CaseParams): Promise<void> => {
+      params[key] = expected;
+      const byId: Record<string, CaseResult> = (cases[key] = {});
+      const loadAtStart = load1();
+      // Round by round (A B C A B C), each round a fresh child per contender, so load drift hits every contender alike.
+      const { rounds, one } = interleaved(expected);
+      const runsById = new Map<string, ChildResult[]>(contenders.map((c) => [c.id, []]));
+      for (let round = 1; round <= rounds; round++) {
+        if (rounds > 1) log(`${key}: round ${round}/${rounds}, load ${load1()}`);
+        for (const c of contenders) {
+          const runs = runsById.get(c.id)!;
+          if (runs.some((r) => !r.ok)) continue; // failed once this run: recorded, not retried within the run
+          const bundle = bundles[c.library];
+          const missing = missingRuntime(c) ?? ("error" in bundle ? bundle.error : undefined);
+          if (missing || "error" in bundle) {
+            runs.push({ ok: false, error: missing ?? "no bundle" });
+            continue;
+          }
+          const p: CaseParams = one.case === "create-delete" ? { ...one, prefix: c.id.replace("@", "-") } : one;
+          runs.push(await runCaseInChild(bins, c.runtime, bundle.file, p, target, plan.childTimeoutMs));
+        }
+      }
+      for (const c of contenders) {
+        const result = toCaseResult(mergeRuns(runsById.get(c.id)!));
+        byId[byContender(c)] = result;
+        logResult(key, c, result);
+      }
+      loadByCase[key] = [loadAtStart, load1()];
+    };
+
     for (const base of plan.cases) {
       if (!wanted(base.case)) continue;
       const expected: CaseParams =
@@ -176,28 +252,21 @@ async function main(): Promise<number> {
               : base.case === "sequential-get" || base.case === "concurrent-get"
                 ? { ...base, name: `${GET_TARGET}-0` }
                 : base;
-      params[base.case] = expected;
-      const byId: Record<string, CaseResult> = (cases[base.case] = {});
-      const loadAtStart = load1();
-      for (const c of contenders) {
-        const bundle = bundles[c.library];
-        let result: CaseResult;
-        if ("error" in bundle) result = { ok: false, error: bundle.error };
-        else {
-          const p: CaseParams = expected.case === "create-delete" ? { ...expected, prefix: c.id.replace("@", "-") } : expected;
-          const processes = p.case.startsWith("informer") ? plan.informerProcesses : 1;
-          const runs: ChildResult[] = [];
-          for (let i = 0; i < processes; i++) {
-            const r = await runCaseInChild(bins, c.runtime, bundle.file, p, target, plan.childTimeoutMs);
-            runs.push(r);
-            if (!r.ok) break;
-          }
-          result = toCaseResult(mergeRuns(runs));
-        }
-        byId[byContender(c)] = result;
-        logResult(base.case, c, result);
+      await runCase(base.case, expected);
+    }
+
+    // The per-request cases again while busy loops take every core: overhead per request shows as the SDK's CPU.
+    for (const name of plan.hog.cases) {
+      const base = plan.cases.find((c) => c.case === name);
+      if (!base || !wanted(`${name}+hog`)) continue;
+      const expected: CaseParams = base.case === "sequential-get" || base.case === "concurrent-get" ? { ...base, name: `${GET_TARGET}-0` } : base;
+      const hog = startCpuHog(bins.node, plan.hog.processes);
+      log(`${name}+hog: ${plan.hog.processes} busy-loop processes running`);
+      try {
+        await runCase(`${name}+hog`, expected);
+      } finally {
+        hog.stop();
       }
-      loadByCase[base.case] = [loadAtStart, load1()];
     }
   } catch (error) {
     harnessErrors.push(`run: ${(error as Error).stack ?? String(error)}`);
@@ -236,7 +305,7 @@ async function main(): Promise<number> {
       loadByCase,
     },
     runtimes,
-    versions: { bunK8s: bunK8sVersion(), clientNode, kubernetes: cp.info.expectedVersion ?? "unknown" },
+    versions: { bunK8s: bunK8sVersion(), clientNode, clientNode2: clientNode2Version(), kubernetes: cp.info.expectedVersion ?? "unknown" },
     contenders,
     cases,
     params,
@@ -262,7 +331,7 @@ function logResult(name: string, c: ContenderRun, r: CaseResult): void {
     return;
   }
   const parts = Object.entries(r.metrics).map(([k, s]) => `${k} ${s.median} ${s.unit}`);
-  log(`${name} ${c.id}: ${parts.join(", ")}`);
+  log(`${name} ${c.id}: ${parts.join(", ")} (load ${loadavg()[0]!.toFixed(2)})`);
 }
 
 /** --render=FILE.json: redraws the Markdown and the chart of an earlier run, starting nothing. */

@@ -132,5 +132,5 @@ export { ExponentialBackoff, ResetTimerBackoff, defaultBackoff, type Backoff, ty
 export type { Clock } from "./base/clock.ts";
 
 // Transport seams (ConnectionOptions.transport)
-export { createTransport } from "./transport/index.ts";
+export { createTransport } from "./transport/create-transport.ts";
 export type { HttpRequest, HttpResponse, TlsOptions, Transport, TransportOptions } from "./transport/types.ts";

@@ -12,6 +12,7 @@ import type { Library, Runtime } from "./plan.ts";
 export interface RuntimeBins {
   bun: string;
   node: string;
+  node24: string;
 }
 
 /** Bundles by library; `error` when the bundle could not be built (a module not written yet...). */
@@ -25,11 +26,11 @@ export type Bundles = Record<Library, { file: string } | { error: string }>;
 export function buildBundles(benchDir: string, outDir: string, bins: RuntimeBins): Bundles {
   mkdirSync(outDir, { recursive: true });
   const out = {} as Bundles;
-  for (const library of ["bun-k8s", "client-node", "floor"] as const) {
+  for (const library of ["bun-k8s", "client-node", "client-node-2", "floor"] as const) {
     const file = join(outDir, `${library}.mjs`);
     const r = spawnSync(
       bins.bun,
-      ["build", join(benchDir, "child", `${library}.ts`), "--target=node", "--external", "@kubernetes/client-node", "--outfile", file],
+      ["build", join(benchDir, "child", `${library}.ts`), "--target=node", "--external", "@kubernetes/client-node", "--external", "client-node-2", "--outfile", file],
       { encoding: "utf8" },
     );
     out[library] =
@@ -58,7 +59,7 @@ function firstLines(text: string, n: number): string {
 
 export function runtimeArgs(runtime: Runtime): string[] {
   // Node needs --expose-gc for the memory cases; Bun has Bun.gc.
-  return runtime === "node" ? ["--expose-gc"] : [];
+  return runtime === "bun" ? [] : ["--expose-gc"];
 }
 
 /** Runs one case in a new process; never rejects: a crash or a timeout is a failed result. */

@@ -5,8 +5,10 @@
 import type { CaseParams } from "./case-params.ts";
 
 export type Mode = "full" | "smoke";
-export type Library = "bun-k8s" | "client-node" | "floor";
-export type Runtime = "bun" | "node";
+/** "client-node" is 1.4 (as installed in bench/node_modules), "client-node-2" the 2.0 release (npm alias client-node-2). */
+export type Library = "bun-k8s" | "client-node" | "client-node-2" | "floor";
+/** "node" is the Node that runs npm (20 in CI); "node24" the pinned binary of test/runtimes (npm run runtimes:install). */
+export type Runtime = "bun" | "node" | "node24";
 
 export interface ContenderRun {
   /** "bun-k8s@bun" */
@@ -16,8 +18,8 @@ export interface ContenderRun {
   label: string;
 }
 
-const LIBRARY_LABEL: Record<Library, string> = { "bun-k8s": "bun-k8s", "client-node": "client-node 1.4", floor: "floor" };
-const RUNTIME_LABEL: Record<Runtime, string> = { bun: "Bun", node: "Node" };
+const LIBRARY_LABEL: Record<Library, string> = { "bun-k8s": "bun-k8s", "client-node": "client-node 1.4", "client-node-2": "client-node 2.0", floor: "floor" };
+const RUNTIME_LABEL: Record<Runtime, string> = { bun: "Bun", node: "Node", node24: "Node 24" };
 
 function run(library: Library, runtime: Runtime): ContenderRun {
   return { id: `${library}@${runtime}`, library, runtime, label: `${LIBRARY_LABEL[library]} (${RUNTIME_LABEL[runtime]})` };
@@ -31,6 +33,10 @@ export const CONTENDERS: ContenderRun[] = [
   run("client-node", "bun"),
   run("floor", "bun"),
   run("floor", "node"),
+  run("bun-k8s", "node24"),
+  run("client-node-2", "node24"),
+  run("client-node-2", "bun"),
+  run("floor", "node24"),
 ];
 
 export const NAMESPACES = {
@@ -52,6 +58,8 @@ export interface Plan {
   /** Per-child time limit. */
   childTimeoutMs: number;
   cases: CaseParams[];
+  /** Cases run a second time (results key "<case>+hog") while `processes` busy loops run. */
+  hog: { processes: number; cases: CaseParams["case"][] };
 }
 
 /** Iteration counts: the full run meets the issue's minimums; smoke proves the harness in about two minutes. */
@@ -66,6 +74,7 @@ export function makePlan(mode: Mode): Plan {
     coldStart: full ? { warmup: 2, reps: 10 } : { warmup: 1, reps: 2 },
     informerProcesses: full ? 3 : 1,
     childTimeoutMs: full ? 600_000 : 60_000,
+    hog: { processes: 2, cases: ["sequential-get", "concurrent-get", "create-delete"] },
     cases: [
       full
         ? { case: "sequential-get", namespace: NAMESPACES.get, name: GET_TARGET, warmup: 200, requests: 2_000, rounds: 3 }

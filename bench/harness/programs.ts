@@ -111,6 +111,20 @@ conn.close();
 `;
 }
 
+/**
+ * "list pods" in a pod: the in-cluster config, no kubeconfig, so no YAML parser in the bundle.
+ * client-node has no such split (loadFromDefault covers both), so its one program is the yardstick.
+ */
+export const BUN_K8S_LIST_PODS_IN_CLUSTER = `import { api, createConnection } from "bun-k8s";
+import { inClusterConfig } from "bun-k8s/config";
+import { Pod } from "bun-k8s/core/v1";
+
+const conn = createConnection(await inClusterConfig());
+const pods = await api(conn, Pod).list();
+for (const pod of pods.items) console.log(pod.metadata.namespace, pod.metadata.name);
+conn.close();
+`;
+
 export const CLIENT_NODE_LIST_PODS = `import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 
 const kc = new KubeConfig();

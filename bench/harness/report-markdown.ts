@@ -46,6 +46,9 @@ const RATIOS: [string, string, string][] = [
   ["bun-k8s / client-node, on Node", "bun-k8s@node", "client-node@node"],
   ["bun-k8s / client-node, on Bun", "bun-k8s@bun", "client-node@bun"],
   ["bun-k8s on Bun / client-node on Node", "bun-k8s@bun", "client-node@node"],
+  ["bun-k8s / floor, on Node 24", "bun-k8s@node24", "floor@node24"],
+  ["bun-k8s / client-node 2.0, on Node 24", "bun-k8s@node24", "client-node-2@node24"],
+  ["bun-k8s / client-node 2.0, on Bun", "bun-k8s@bun", "client-node-2@bun"],
 ];
 
 function mib(bytes: number): string {
@@ -60,26 +63,29 @@ function footprintTable(r: BenchResults, notes: Footnotes): string[] {
   const theirs = r.footprint["client-node"];
   const get = (e: FootprintEntry | { error: string }, label: string, f: (x: FootprintEntry) => string): string =>
     "error" in e && !("installedBytes" in e) ? `failed${notes.ref(`${label}, footprint: ${e.error}`)}` : f(e as FootprintEntry);
-  const ratio = (f: (x: FootprintEntry) => number | undefined): string => {
+  const ratio = (f: (x: FootprintEntry) => number | undefined, g: (x: FootprintEntry) => number | undefined = f): string => {
     if ("installedBytes" in ours && "installedBytes" in theirs) {
       const a = f(ours);
-      const b = f(theirs);
+      const b = g(theirs);
       if (a !== undefined && b !== undefined && b > 0) return `${(a / b).toFixed(3)}×`;
     }
     return "–";
   };
   const bundle = (x: FootprintEntry, label: string): string =>
     x.bundleBytes === undefined ? `failed${notes.ref(`${label}, bundle: ${x.bundleError ?? "unknown"}`)}` : `${kib(x.bundleBytes)} (${kib(x.bundleGzipBytes)} gzip)`;
-  const rows: [string, (x: FootprintEntry, label: string) => string, (x: FootprintEntry) => number | undefined][] = [
+  const inCluster = (x: FootprintEntry, label: string): string =>
+    label === "client-node" ? "same program" : x.inClusterBundleBytes === undefined ? "–" : `${kib(x.inClusterBundleBytes)} (${kib(x.inClusterBundleGzipBytes)} gzip)`;
+  const rows: [string, (x: FootprintEntry, label: string) => string, (x: FootprintEntry) => number | undefined, ((x: FootprintEntry) => number | undefined)?][] = [
     ["Installed node_modules", (x) => `${mib(x.installedBytes)} (${x.installedFiles} files)`, (x) => x.installedBytes],
     ["Runtime dependencies (transitive)", (x) => String(x.runtimeDependencies), (x) => x.runtimeDependencies],
     ["`bun build --minify` of \"list pods\"", bundle, (x) => x.bundleBytes],
+    ["the same, in a pod (in-cluster config, no kubeconfig)", inCluster, (x) => x.inClusterBundleBytes, (x) => x.bundleBytes],
     ["npm pack tarball", (x) => (x.tarballBytes === undefined ? "–" : kib(x.tarballBytes)), () => undefined],
   ];
   return [
     "| Footprint | bun-k8s | client-node | bun-k8s / client-node |",
     "|---|---:|---:|---:|",
-    ...rows.map(([name, f, n]) => `| ${name} | ${get(ours, "bun-k8s", (x) => f(x, "bun-k8s"))} | ${get(theirs, "client-node", (x) => f(x, "client-node"))} | ${ratio(n)} |`),
+    ...rows.map(([name, f, n, m]) => `| ${name} | ${get(ours, "bun-k8s", (x) => f(x, "bun-k8s"))} | ${get(theirs, "client-node", (x) => f(x, "client-node"))} | ${ratio(n, m)} |`),
   ];
 }
 
@@ -91,7 +97,7 @@ export function renderMarkdown(r: BenchResults): string {
     `# bun-k8s benchmarks — ${r.date.slice(0, 16).replace("T", " ")} UTC${r.mode === "smoke" ? " (SMOKE: a few iterations, figures not meaningful)" : ""}`,
     "",
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; 1-min load ${m.loadStart} at start, ${m.loadEnd} at end.  `,
-    `Runtimes: Bun ${r.runtimes.bun}, Node ${r.runtimes.node}. bun-k8s ${r.versions.bunK8s}, @kubernetes/client-node ${r.versions.clientNode}, ` +
+    `Runtimes: Bun ${r.runtimes.bun}, Node ${r.runtimes.node}${r.runtimes.node24 ? `, Node 24: ${r.runtimes.node24}` : ""}. bun-k8s ${r.versions.bunK8s}, @kubernetes/client-node ${r.versions.clientNode}${r.versions.clientNode2 ? ` and ${r.versions.clientNode2}` : ""}, ` +
       `kube-apiserver ${r.versions.kubernetes} (local, etcd, client-certificate auth, all on loopback, same server for every contender).  `,
     ...(m.loadByCase
       ? [`1-min load per case (start→end): ${Object.entries(m.loadByCase).map(([k, [a, b]]) => `${k} ${a}→${b}`).join(", ")}.  `]

@@ -8,9 +8,10 @@ import type { Library, Runtime } from "./plan.ts";
 import type { BenchResults, FootprintEntry } from "./results-types.ts";
 
 const COLORS: Record<Library, Record<Runtime, string>> = {
-  "bun-k8s": { bun: "#1d4ed8", node: "#60a5fa" },
-  "client-node": { bun: "#b91c1c", node: "#f87171" },
-  floor: { bun: "#4b5563", node: "#9ca3af" },
+  "bun-k8s": { bun: "#1d4ed8", node: "#60a5fa", node24: "#93c5fd" },
+  "client-node": { bun: "#b91c1c", node: "#f87171", node24: "#fca5a5" },
+  "client-node-2": { bun: "#c2410c", node: "#fb923c", node24: "#fdba74" },
+  floor: { bun: "#4b5563", node: "#9ca3af", node24: "#d1d5db" },
 };
 
 interface Bar {

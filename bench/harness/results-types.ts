@@ -30,6 +30,9 @@ export interface FootprintEntry {
   bundleError?: string;
   /** Minified bytes by package (by source folder for bun-k8s), the largest twelve. */
   bundleComposition?: Record<string, number>;
+  /** The same for the in-cluster "list pods" (bun-k8s only; undefined when it did not build). */
+  inClusterBundleBytes?: number | undefined;
+  inClusterBundleGzipBytes?: number | undefined;
   /** npm pack size (bun-k8s only: client-node comes from the registry). */
   tarballBytes?: number;
   /** How the programs import the package. */
@@ -42,8 +45,8 @@ export interface BenchResults {
   mode: Mode;
   durationSeconds: number;
   machine: MachineInfo;
-  runtimes: { bun: string; node: string };
-  versions: { bunK8s: string; clientNode: string; kubernetes: string };
+  runtimes: { bun: string; node: string; node24?: string };
+  versions: { bunK8s: string; clientNode: string; clientNode2?: string; kubernetes: string };
   contenders: ContenderRun[];
   /** Case name -> contender id -> result. */
   cases: Record<string, Record<string, CaseResult>>;

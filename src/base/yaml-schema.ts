@@ -23,7 +23,8 @@ const goFloat = (n: number): string => (Number.isNaN(n) ? ".nan" : n === Infinit
  * go-yaml v2's resolution for plain scalars (yaml-scalars.ts); quoted scalars and unknown plain
  * text stay strings; `<<` merges. Shared by manifests and kubeconfig loading, read and write.
  */
-export const KUBE_YAML_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
+// @__PURE__: a bundler drops this module, and js-yaml, from a program that reads no YAML (in cluster).
+export const KUBE_YAML_SCHEMA = /* @__PURE__ */ yaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     scalarType("null", "null", { predicate: (v) => v === null, represent: () => "null" }),
     scalarType("bool", "bool", { predicate: (v) => typeof v === "boolean", represent: String }),

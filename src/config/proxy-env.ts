@@ -8,7 +8,20 @@
  *     subdomains), each optionally with a `:port`;
  *   - a proxy given without a scheme is http://.
  */
-import { isIP } from "node:net";
+
+const IPV4_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+const IPV4 = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
+
+/**
+ * 4 or 6 for an IP address, else 0, as net.isIP answers but without node:net (which costs
+ * Bun more to load than the rest of the config layer). IPv6 goes through the URL parser,
+ * which, like Go's net.ParseIP, takes no zone (`%eth0`).
+ */
+function isIP(text: string): 0 | 4 | 6 {
+  if (IPV4.test(text)) return 4;
+  if (!text.includes(":") || /[^0-9a-fA-F:.]/.test(text)) return 0;
+  return URL.canParse(`http://[${text}]/`) ? 6 : 0;
+}
 
 /** The server's host and port (the scheme's default when the URL has none), host in lower case, IPv6 unbracketed. */
 function hostPort(server: URL): { host: string; port: string } {

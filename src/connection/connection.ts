@@ -7,7 +7,6 @@
  * into an ApiError carrying the server's Status. Every secret it handles is registered with
  * the scrubber (src/base/secrets.ts), so no error it or a layer above makes can quote one.
  */
-import { createHash } from "node:crypto";
 import type { Connection } from "./types.ts";
 import type { Credentials, ResolvedConfig } from "../config/types.ts";
 import type { KubeRequest, SendOptions } from "../request/types.ts";
@@ -15,7 +14,7 @@ import type { HttpResponse, Transport, TransportOptions } from "../transport/typ
 import type { MessageSocket } from "../transport/websocket.ts";
 import { ApiError, ConfigError, TlsError, TransportError, errorAtSite, type ErrorSite } from "../base/errors.ts";
 import { SecretValues, scrubText } from "../base/secrets.ts";
-import { createTransport } from "../transport/index.ts";
+import { createTransport } from "../transport/create-transport.ts";
 import { ABORT_ERR } from "../transport/transport-errors.ts";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../transport/body-limit.ts";
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from "../transport/retry.ts";
@@ -25,7 +24,7 @@ import { siteOf } from "./error-site.ts";
 import { impersonationHeaders, requestUrl, statusFromResponse } from "./connection-request.ts";
 import { defaultUserAgent } from "../base/runtime-info.ts";
 import { RequestSignals } from "../transport/linked-signals.ts";
-import { proxyAuthorization } from "../transport/proxy-tunnel.ts";
+import { proxyAuthorization } from "../transport/proxy-authorization.ts";
 import { readErrorBody, waitForCredentials } from "./credential-wait.ts";
 import type { OpenWebSocketOptions } from "./types.ts";
 
@@ -97,6 +96,7 @@ class PooledConnection implements Connection {
   readonly #retry: RetryPolicy;
   readonly #bucket: TokenBucket | undefined;
   readonly #pools = new Map<string, Transport>();
+  #lastCert: { cert: { cert: string; key: string }; key: string } | undefined;
   readonly #closed = new AbortController();
   readonly #userAgent: string;
   /** The credentials this connection sent, and the proxy password: known to the scrubber. */
@@ -287,9 +287,19 @@ class PooledConnection implements Connection {
     };
   }
 
+  /**
+   * The pool key of a certificate: its PEM text itself (it is in memory anyway). No hash: a
+   * sha256 per request was measurable, and node:crypto alone doubled Node's import time.
+   * The last certificate object's key is kept, so a steady credential costs one comparison.
+   */
+  #poolKey(cert: { cert: string; key: string }): string {
+    if (this.#lastCert?.cert !== cert) this.#lastCert = { cert, key: `${cert.cert}\0${cert.key}` };
+    return this.#lastCert.key;
+  }
+
   /** One Transport per client certificate: rotated certificates get a new pool, tokens share one. */
   #transportFor(cert: { cert: string; key: string } | undefined): Transport {
-    const key = cert ? createHash("sha256").update(cert.cert).update("\0").update(cert.key).digest("hex") : NO_CERT;
+    const key = cert ? this.#poolKey(cert) : NO_CERT;
     const existing = this.#pools.get(key);
     if (existing) {
       // Map order is our LRU order.

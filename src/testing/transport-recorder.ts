@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { TransportError } from "../base/errors.ts";
-import { createTransport } from "../transport/index.ts";
+import { createTransport } from "../transport/create-transport.ts";
 import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "../transport/types.ts";
 import { redactBody, redactHeaders, serializeRecording, type BodyEnd, type RecordedExchange } from "./recording.ts";
 

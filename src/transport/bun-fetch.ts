@@ -9,7 +9,7 @@
 import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "./types.ts";
 import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
-import { NodeHttp2Transport } from "./node-http2.ts";
+import { DeferredTransport } from "./deferred-transport.ts";
 import { RequestSlots } from "./request-slots.ts";
 import { fetchResponse } from "./fetch-response.ts";
 
@@ -130,7 +130,8 @@ export class BunFetchTransport implements Transport {
   }
 
   #separateHeaders(): Transport {
-    this.#nodeTransport ??= new NodeHttp2Transport(this.#options);
+    const options = this.#options;
+    this.#nodeTransport ??= new DeferredTransport(async () => new (await import("./node-http2.ts")).NodeHttp2Transport(options));
     return this.#nodeTransport;
   }
 }

@@ -19,7 +19,7 @@ import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "./t
 import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 import { fetchResponse } from "./fetch-response.ts";
-import { NodeHttp2Transport } from "./node-http2.ts";
+import { DeferredTransport } from "./deferred-transport.ts";
 
 /**
  * The slice of Deno's API we use, declared here so that the published declarations need no
@@ -203,7 +203,8 @@ export class DenoFetchTransport implements Transport {
   }
 
   #viaNode(): Transport {
-    this.#nodeTransport ??= new NodeHttp2Transport(this.#options);
+    const options = this.#options;
+    this.#nodeTransport ??= new DeferredTransport(async () => new (await import("./node-http2.ts")).NodeHttp2Transport(options));
     return this.#nodeTransport;
   }
 }

@@ -10,6 +10,9 @@ import type { TlsOptions } from "./types.ts";
 import { PROXY_CONNECT_FAILED } from "./transport-errors.ts";
 import { openSocksTunnel } from "./socks-tunnel.ts";
 import { excerpt } from "../base/secrets.ts";
+import { proxyAuthorization } from "./proxy-authorization.ts";
+
+export { proxyAuthorization } from "./proxy-authorization.ts";
 
 export interface TunnelTarget {
   host: string;
@@ -41,18 +44,6 @@ function proxyTrust(clusterTls: Pick<TlsOptions, "ca" | "rejectUnauthorized"> | 
     rejectUnauthorized: clusterTls.rejectUnauthorized,
     ...(clusterTls.ca !== undefined && { ca: [...rootCertificates, clusterTls.ca] }),
   };
-}
-
-/**
- * Proxy-Authorization from userinfo in the proxy URL, if any.
- *
- * @example proxyAuthorization(new URL("http://bob:pw@proxy:3128")) // "Basic Ym9iOnB3"
- */
-export function proxyAuthorization(u: URL): string | undefined {
-  if (!u.username && !u.password) return undefined;
-  const user = decodeURIComponent(u.username);
-  const pass = decodeURIComponent(u.password);
-  return `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
 }
 
 function defaultPort(u: URL): number {

@@ -7,7 +7,7 @@ import { EXEC_API_VERSIONS, type ExecConfig, type ExecInteractiveMode } from "..
 import { guardDescription } from "../redact.ts";
 import type { AuthProvider, CredentialWait, Credentials } from "../types.ts";
 import { decodeExecCredential } from "./exec-output.ts";
-import { PluginStartError, runPlugin, type PluginOutcome, type StderrSink } from "./exec-run.ts";
+import type { PluginOutcome, StderrSink } from "./exec-run.ts";
 
 /**
  * How long a plugin may run without a terminal: cloud plugins (aws, gke-gcloud-auth-plugin,
@@ -186,6 +186,8 @@ export class ExecAuth implements AuthProvider {
 
     this.#runs++;
     const timeoutMs = this.#options.timeoutMs ?? (interactive ? DEFAULT_INTERACTIVE_EXEC_TIMEOUT_MS : DEFAULT_EXEC_TIMEOUT_MS);
+    // Loaded here, not at import: node:child_process is only for users with an exec plugin.
+    const { PluginStartError, runPlugin } = await import("./exec-run.ts");
     let outcome: PluginOutcome;
     try {
       outcome = await runPlugin({

@@ -2,7 +2,7 @@ import { AuthError, ConfigError } from "../../base/errors.ts";
 import type { ConfigEnvironment } from "../environment.ts";
 import { guardDescription } from "../redact.ts";
 import type { AuthProvider, Credentials } from "../types.ts";
-import { discover, refreshIdToken, type RefreshedTokens } from "./oidc-issuer.ts";
+import type { RefreshedTokens } from "./oidc-issuer.ts";
 import { SecretValues } from "../../base/secrets.ts";
 
 /** client-go refreshes an ID token this long before its `exp`. */
@@ -97,6 +97,8 @@ export class OidcAuth implements AuthProvider {
     }
     const ca = await this.#issuerCa();
     const client = { issuerUrl: this.#issuer, ...(ca ? { ca } : {}) };
+    // Loaded here, not at import: the issuer client (node:https) is only for oidc users.
+    const { discover, refreshIdToken } = await import("./oidc-issuer.ts");
     const discovery = await discover(client);
     const secret = this.#options.config["client-secret"];
     const tokens: RefreshedTokens = await refreshIdToken(client, discovery, {

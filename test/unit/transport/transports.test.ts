@@ -4,7 +4,7 @@
  * cancellation, streams. TLS failures and proxies: transport-tls-proxy.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BunFetchTransport, DenoFetchTransport, NodeHttp2Transport, createTransport, isBun, isDeno } from "../../../src/transport/index.ts";
+import { BunFetchTransport, DeferredTransport, DenoFetchTransport, NodeHttp2Transport, createTransport, isBun, isDeno } from "../../../src/transport/index.ts";
 import { MAX_CONNECTIONS_PER_ORIGIN } from "../../../src/transport/request-slots.ts";
 import { ResponseTooLargeError } from "../../../src/base/errors.ts";
 import type { Transport, TransportOptions } from "../../../src/transport/types.ts";
@@ -31,10 +31,24 @@ function asAlice(extra: Partial<TransportOptions> = {}): TransportOptions {
   return { tls: { ca: pki.ca, cert: pki.alice.cert, key: pki.alice.key, rejectUnauthorized: true }, ...extra };
 }
 
-it("createTransport picks Bun's fetch on Bun, Deno's fetch on Deno and HTTP/2 on Node", () => {
+it("createTransport picks Bun's fetch on Bun, Deno's fetch on Deno and HTTP/2 on Node, imported on first use", async () => {
   const t = createTransport(asAlice());
   open.push(t);
-  expect(t).toBeInstanceOf(isBun() ? BunFetchTransport : isDeno() ? DenoFetchTransport : NodeHttp2Transport);
+  expect(t).toBeInstanceOf(DeferredTransport);
+  const impl = await (t as DeferredTransport).implementation();
+  expect(impl).toBeInstanceOf(isBun() ? BunFetchTransport : isDeno() ? DenoFetchTransport : NodeHttp2Transport);
+  const res = await t.send({ method: "GET", url: `${server.url}/whoami`, headers: {} });
+  expect(res.status).toBe(200);
+  expect(await res.text()).toContain("{");
+});
+
+it("a DeferredTransport closed before its module loaded refuses requests and closes what loads", async () => {
+  let closed = 0;
+  const t = new DeferredTransport(async () => ({ send: () => Promise.reject(new Error("unreachable")), close: () => void closed++ }));
+  t.close();
+  await expect(t.send({ method: "GET", url: `${server.url}/hello`, headers: {} })).rejects.toThrow(/closed/);
+  await t.implementation();
+  expect(closed).toBe(1);
 });
 
 describe.each(candidates)("$name", ({ make, httpVersion }) => {
