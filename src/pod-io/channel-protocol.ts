@@ -52,6 +52,7 @@ export function closeFrame(channel: number): Uint8Array {
   return Uint8Array.of(CLOSE, channel);
 }
 
+/** A terminal's size, sent on the resize channel of a tty session. */
 export interface TerminalSize {
   /** Columns. */
   width: number;

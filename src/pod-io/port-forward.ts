@@ -12,6 +12,7 @@ import type { PortForwardError } from "./errors.ts";
 import { ForwardedConnection } from "./port-forward-channel.ts";
 import { openSocket, type PodTarget, type Serves } from "./target.ts";
 
+/** Options of one forwarded connection (openPortForward) and of a listener (listenPortForward). */
 export interface PortForwardOptions {
   /** Aborting ends the forwarded connection (for a listener: every connection and the listener). */
   signal?: AbortSignal | undefined;
@@ -28,6 +29,7 @@ export interface PortForwardStream {
   readonly writable: WritableStream<Uint8Array>;
   /** Resolves when the connection ended cleanly; rejects with PortForwardError (the kubelet's message) or TransportError. */
   readonly closed: Promise<void>;
+  /** Drops the connection; the pod sees its TCP connection end. */
   close(): void;
 }
 
@@ -92,6 +94,7 @@ export interface PortMapping {
   local?: number | undefined;
 }
 
+/** Options of listenPortForward: where to listen locally, and who hears about failed connections. */
 export interface ListenOptions extends PortForwardOptions {
   /** Local address to listen on; default "127.0.0.1". */
   address?: string | undefined;
@@ -99,6 +102,7 @@ export interface ListenOptions extends PortForwardOptions {
   onError?: ((error: PortForwardError | TransportError | Error, port: { local: number; remote: number }) => void) | undefined;
 }
 
+/** Local ports forwarded to a pod, as listenPortForward opened them. */
 export interface PortForwardListener {
   readonly address: string;
   /** The ports in the order given, with the local port each got. */

@@ -1,7 +1,7 @@
 /**
  * What `npm pack` puts in the tarball: the compiled runtime and generated SDK, JavaScript and
  * declarations, and nothing else (no sources, tests, benchmarks, specs or source maps); every
- * exports target exists in it; installing it brings js-yaml and nothing more.
+ * exports target exists in it; installing it brings js-yaml and ws and nothing more.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -85,8 +85,11 @@ describe("npm pack", () => {
     expect([...used].sort()).toEqual(["NodeJS.Platform", "node:net Socket", "node:stream Readable", "node:tls ConnectionOptions"]);
   });
 
-  test("installs with js-yaml as its only dependency", () => {
+  test("installs with its two runtime dependencies, js-yaml and ws, and nothing else", () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(["js-yaml", "ws"]);
     const lock = JSON.parse(readFileSync(join(consumer, "package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
-    expect(Object.keys(lock.packages).filter((p) => p !== "").sort()).toEqual(["node_modules/argparse", "node_modules/bun-k8s", "node_modules/js-yaml"]);
+    // argparse is js-yaml's own; ws has none.
+    expect(Object.keys(lock.packages).filter((p) => p !== "").sort()).toEqual(["node_modules/argparse", "node_modules/bun-k8s", "node_modules/js-yaml", "node_modules/ws"]);
   });
 });
