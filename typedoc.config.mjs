@@ -22,4 +22,5 @@ export default {
   validation: { notExported: false, invalidLink: true, notDocumented: true },
   requiredToBeDocumented: ["Enum", "Variable", "Function", "Class", "Interface", "TypeAlias", "Namespace"],
   treatValidationWarningsAsErrors: true,
+  disableSources: true,
 };

@@ -171,7 +171,7 @@ async function main(): Promise<number> {
           ? { ...base, expected: listCount }
           : base.case === "watch"
             ? { ...base, events: watchCount }
-            : base.case === "informer"
+            : "expected" in base
               ? { ...base, expected: watchCount }
               : base.case === "sequential-get" || base.case === "concurrent-get"
                 ? { ...base, name: `${GET_TARGET}-0` }
@@ -185,7 +185,7 @@ async function main(): Promise<number> {
         if ("error" in bundle) result = { ok: false, error: bundle.error };
         else {
           const p: CaseParams = expected.case === "create-delete" ? { ...expected, prefix: c.id.replace("@", "-") } : expected;
-          const processes = p.case === "informer" ? plan.informerProcesses : 1;
+          const processes = p.case.startsWith("informer") ? plan.informerProcesses : 1;
           const runs: ChildResult[] = [];
           for (let i = 0; i < processes; i++) {
             const r = await runCaseInChild(bins, c.runtime, bundle.file, p, target, plan.childTimeoutMs);

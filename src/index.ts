@@ -46,7 +46,8 @@ export { DEFAULT_MAX_RESPONSE_BYTES } from "./transport/body-limit.ts";
 
 // Resources and objects
 export { apiVersionOf, type ResourceType, type Verb } from "./base/resource.ts";
-export { isStatus, objectKey, type DynamicObject, type KubeList, type KubeObject, type ListMeta, type ObjectMetaLike } from "./base/object.ts";
+export { dropManagedFields, isStatus, objectKey, type DynamicObject, type KubeList, type KubeObject, type ListMeta, type ObjectMetaLike } from "./base/object.ts";
+export type { JsonValue, NewerValue, QuantityMarker, Writable } from "./base/value-types.ts";
 
 // The typed API
 export {
@@ -56,6 +57,7 @@ export {
   dynamicResource,
   Discovery,
   INITIAL_EVENTS_END_ANNOTATION,
+  metadataOnly,
   type AllNamespacesClient,
   type BookmarkObject,
   type CallOptions,
@@ -64,11 +66,16 @@ export {
   type DynamicResourceSpec,
   type ListClient,
   type ListWatchClient,
+  type MetadataClient,
+  type MetadataSource,
   type NamespacedOptions,
+  type PartialObjectMetadata,
   type ResourceApi,
   type ResourceClient,
   type ResourceQuery,
   type Scale,
+  serverVersion,
+  type ServerVersion,
   type TokenRequest,
   type WatchEvent,
   type WatchEventType,
@@ -99,6 +106,7 @@ export {
   type PollerOptions,
   type ReadonlyCache,
   type SyncInfo,
+  type TransformOptions,
   type WaitOptions,
   type Watcher,
   type WatcherEvent,
@@ -106,7 +114,7 @@ export {
   type WatcherStats,
   type WatchMode,
   awaitCondition,
-  condition,
+  waitCondition,
   crdEstablished,
   daemonSetRolledOut,
   deleted,
@@ -118,7 +126,7 @@ export {
   podSucceeded,
   statefulSetRolledOut,
   type AwaitConditionOptions,
-  type Condition,
+  type WaitCondition,
 } from "./runtime/index.ts";
 export { ExponentialBackoff, ResetTimerBackoff, defaultBackoff, type Backoff, type ExponentialBackoffOptions } from "./base/backoff.ts";
 export type { Clock } from "./base/clock.ts";

@@ -6,9 +6,12 @@ import { loadConfig } from "../../src/config/load-config.ts";
 import { createConnection } from "../../src/connection/connection.ts";
 import { api } from "../../src/api/client.ts";
 import { informer } from "../../src/runtime/informer.ts";
+import { metadataOnly } from "../../src/api/metadata-client.ts";
+import { dropManagedFields } from "../../src/base/object.ts";
+import { controller } from "../../src/controller/controller.ts";
 import { ConfigMap, Namespace } from "../../generated/k8s/core/v1/index.ts";
 import type { Connection } from "../../src/connection/types.ts";
-import type { BenchTarget, ConfigMapSpec, Contender, InformerRun, WatchRun } from "./contender.ts";
+import type { BenchTarget, ConfigMapSpec, Contender, InformerMode, InformerRun, ReconcileRun, WatchRun } from "./contender.ts";
 import { runChild } from "./case-runner.ts";
 
 class BunK8sContender implements Contender {
@@ -58,10 +61,39 @@ class BunK8sContender implements Contender {
     return { events: seen };
   }
 
-  async startInformer(namespace: string): Promise<InformerRun> {
-    const inf = informer(api(this.conn, ConfigMap, { namespace }));
+  async startInformer(namespace: string, mode: InformerMode): Promise<InformerRun> {
+    const configMaps = api(this.conn, ConfigMap, { namespace });
+    const transform = mode === "transformed" || mode === "metadata-transformed" ? { transform: dropManagedFields } : {};
+    const inf = mode.startsWith("metadata") ? informer(metadataOnly(configMaps), transform) : informer(configMaps, transform);
     await inf.waitForSync({ timeoutMs: 300_000 });
     return { size: inf.store.size, stop: async () => inf.stop() };
+  }
+
+  async reconcileAll(namespace: string, expected: number, concurrency: number): Promise<ReconcileRun> {
+    const configMaps = api(this.conn, ConfigMap, { namespace });
+    const once = async (work: (name: string) => Promise<void> | void, workers: number): Promise<{ syncMs: number; reconcileMs: number }> => {
+      const stop = new AbortController();
+      const seen = new Set<string>();
+      let synced = 0;
+      let all!: () => void;
+      const done = new Promise<void>((resolve) => (all = resolve));
+      const started = performance.now();
+      const ctl = controller(this.conn, ConfigMap, async (cm) => {
+        synced ||= performance.now();
+        await work(cm.metadata!.name!);
+        seen.add(cm.metadata!.name!);
+        if (seen.size === expected) all();
+      }, { namespace, concurrency: workers });
+      const running = ctl.run(stop.signal);
+      await done;
+      const finished = performance.now();
+      stop.abort();
+      await running;
+      return { syncMs: synced - started, reconcileMs: finished - synced };
+    };
+    const noop = await once(() => undefined, 1);
+    const get = await once(async (name) => void (await configMaps.get(name)), concurrency);
+    return { syncMs: noop.syncMs, noopMs: noop.reconcileMs, getMs: get.reconcileMs };
   }
 
   close(): void {

@@ -72,7 +72,12 @@ async function runCase(c: Contender, p: CaseParams): Promise<Metrics> {
     case "watch":
       return watch(c, p);
     case "informer":
+    case "informer-transformed":
+    case "informer-metadata":
+    case "informer-metadata-transformed":
       return informer(c, p);
+    case "reconcile":
+      return reconcile(c, p);
   }
 }
 
@@ -169,13 +174,20 @@ async function watch(c: Contender, p: Extract<CaseParams, { case: "watch" }>): P
   return { rate: { unit: "events/s", samples: rate }, time: { unit: "ms", samples: times } };
 }
 
-async function informer(c: Contender, p: Extract<CaseParams, { case: "informer" }>): Promise<Metrics> {
+const INFORMER_MODES = {
+  informer: "full",
+  "informer-transformed": "transformed",
+  "informer-metadata": "metadata",
+  "informer-metadata-transformed": "metadata-transformed",
+} as const;
+
+async function informer(c: Contender, p: Extract<CaseParams, { case: keyof typeof INFORMER_MODES }>): Promise<Metrics> {
   if (!c.startInformer) throw new NotApplicable("no informer in this contender");
   collectGarbage();
   const heapBefore = process.memoryUsage().heapUsed;
   const rssBefore = process.memoryUsage().rss;
   const t = performance.now();
-  const run = await c.startInformer(p.namespace);
+  const run = await c.startInformer(p.namespace, INFORMER_MODES[p.case]);
   const syncMs = performance.now() - t;
   expectCount(run.size, p.expected, "informer cache");
   collectGarbage();
@@ -186,6 +198,16 @@ async function informer(c: Contender, p: Extract<CaseParams, { case: "informer" 
     heap: { unit: "MiB", samples: [(heapAfter - heapBefore) / 2 ** 20] },
     rss: { unit: "MiB", samples: [(rssAfter - rssBefore) / 2 ** 20] },
     sync: { unit: "ms", samples: [syncMs] },
+  };
+}
+
+async function reconcile(c: Contender, p: Extract<CaseParams, { case: "reconcile" }>): Promise<Metrics> {
+  if (!c.reconcileAll) throw new NotApplicable("no controller in this contender");
+  const run = await c.reconcileAll(p.namespace, p.expected, p.concurrency);
+  return {
+    noop: { unit: "keys/s", samples: [p.expected / (run.noopMs / 1000)] },
+    get: { unit: "keys/s", samples: [p.expected / (run.getMs / 1000)] },
+    sync: { unit: "ms", samples: [run.syncMs] },
   };
 }
 

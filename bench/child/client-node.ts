@@ -3,7 +3,7 @@
  * CoreV1Api (object-parameter style), Watch and makeInformer.
  */
 import { CoreV1Api, KubeConfig, Watch, makeInformer, type V1ConfigMap } from "@kubernetes/client-node";
-import type { BenchTarget, ConfigMapSpec, Contender, InformerRun, WatchRun } from "./contender.ts";
+import { NotApplicable, type BenchTarget, type ConfigMapSpec, type Contender, type InformerMode, type InformerRun, type WatchRun } from "./contender.ts";
 import { runChild } from "./case-runner.ts";
 
 class ClientNodeContender implements Contender {
@@ -83,7 +83,8 @@ class ClientNodeContender implements Contender {
     return { events: seen };
   }
 
-  async startInformer(namespace: string): Promise<InformerRun> {
+  async startInformer(namespace: string, mode: InformerMode): Promise<InformerRun> {
+    if (mode !== "full") throw new NotApplicable(`client-node's informer has no ${mode === "transformed" ? "transform hook" : "metadata-only mode"}`);
     const path = `/api/v1/namespaces/${namespace}/configmaps`;
     const inf = makeInformer<V1ConfigMap>(this.kc, path, () => this.core.listNamespacedConfigMap({ namespace }));
     const failed = new Promise<never>((_, reject) => inf.on("error", (err: unknown) => reject(err instanceof Error ? err : new Error(String(err)))));

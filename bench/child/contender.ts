@@ -34,6 +34,18 @@ export interface InformerRun {
   stop(): Promise<void>;
 }
 
+/** What an informer keeps of each object: all of it, all but managedFields, metadata only, or metadata but managedFields. */
+export type InformerMode = "full" | "transformed" | "metadata" | "metadata-transformed";
+
+export interface ReconcileRun {
+  /** From starting the controller to its informer's first sync, ms. */
+  syncMs: number;
+  /** From the sync to every key reconciled once, with a reconcile that does nothing, ms. */
+  noopMs: number;
+  /** The same with a reconcile that GETs its object, `concurrency` at once, ms. */
+  getMs: number;
+}
+
 export interface Contender {
   /** Loads config and builds the client; not timed by the throughput cases. */
   setup(target: BenchTarget): Promise<void>;
@@ -46,7 +58,9 @@ export interface Contender {
   /** Watches the namespace's ConfigMaps from resourceVersion "0" until `events` events arrived. */
   watchConfigMaps(namespace: string, events: number): Promise<WatchRun>;
   /** Absent when the contender has no informer (the floor). */
-  startInformer?(namespace: string): Promise<InformerRun>;
+  startInformer?(namespace: string, mode: InformerMode): Promise<InformerRun>;
+  /** Absent when the contender has no controller (client-node, the floor). */
+  reconcileAll?(namespace: string, expected: number, concurrency: number): Promise<ReconcileRun>;
   close(): void;
 }
 

@@ -3,7 +3,17 @@
  * answers. Shared by both sides; no I/O here.
  */
 
-export type CaseName = "sequential-get" | "concurrent-get" | "list" | "create-delete" | "watch" | "informer";
+export type CaseName =
+  | "sequential-get"
+  | "concurrent-get"
+  | "list"
+  | "create-delete"
+  | "watch"
+  | "informer"
+  | "informer-transformed"
+  | "informer-metadata"
+  | "informer-metadata-transformed"
+  | "reconcile";
 
 export type CaseParams =
   | { case: "sequential-get"; namespace: string; name: string; warmup: number; requests: number; rounds: number }
@@ -11,7 +21,8 @@ export type CaseParams =
   | { case: "list"; namespace: string; expected: number; warmup: number; reps: number }
   | { case: "create-delete"; namespace: string; prefix: string; objects: number; concurrency: number; warmup: number; rounds: number }
   | { case: "watch"; namespace: string; events: number; warmup: number; reps: number }
-  | { case: "informer"; namespace: string; expected: number };
+  | { case: "informer" | "informer-transformed" | "informer-metadata" | "informer-metadata-transformed"; namespace: string; expected: number }
+  | { case: "reconcile"; namespace: string; expected: number; concurrency: number };
 
 /** Raw samples of one metric, summarised by the orchestrator. */
 export interface MetricSamples {

@@ -27,6 +27,13 @@ export const HEADLINES: Headline[] = [
   { case: "watch", metric: "rate", label: "Watch: events per second", better: "higher", spread: "range" },
   { case: "informer", metric: "heap", label: "Informer: heap for the cache", better: "lower", spread: "range" },
   { case: "informer", metric: "sync", label: "Informer: time to synced", better: "lower", spread: "range" },
+  { case: "informer-transformed", metric: "heap", label: "Informer, managedFields dropped: heap", better: "lower", spread: "range" },
+  { case: "informer-transformed", metric: "sync", label: "Informer, managedFields dropped: time to synced", better: "lower", spread: "range" },
+  { case: "informer-metadata", metric: "heap", label: "Informer, metadata only: heap", better: "lower", spread: "range" },
+  { case: "informer-metadata", metric: "sync", label: "Informer, metadata only: time to synced", better: "lower", spread: "range" },
+  { case: "informer-metadata-transformed", metric: "heap", label: "Informer, metadata only, managedFields dropped: heap", better: "lower", spread: "range" },
+  { case: "reconcile", metric: "noop", label: "Controller: no-op reconciles after sync", better: "higher", spread: "range" },
+  { case: "reconcile", metric: "get", label: "Controller: reconciles with one GET each (16 workers)", better: "higher", spread: "range" },
 ];
 
 /** The summary behind a headline for one contender, or why there is none. */

@@ -79,6 +79,10 @@ export function makePlan(mode: Mode): Plan {
         : { case: "create-delete", namespace: NAMESPACES.churn, prefix: "", objects: 20, concurrency: 8, warmup: 4, rounds: 1 },
       { case: "watch", namespace: NAMESPACES.watch, events: watchObjects, warmup: full ? 1 : 0, reps: full ? 5 : 2 },
       { case: "informer", namespace: NAMESPACES.watch, expected: watchObjects },
+      { case: "informer-transformed", namespace: NAMESPACES.watch, expected: watchObjects },
+      { case: "informer-metadata", namespace: NAMESPACES.watch, expected: watchObjects },
+      { case: "informer-metadata-transformed", namespace: NAMESPACES.watch, expected: watchObjects },
+      { case: "reconcile", namespace: NAMESPACES.watch, expected: watchObjects, concurrency: 16 },
     ],
   };
 }

@@ -12,6 +12,7 @@ import { watchStream, type WatchEvent } from "./watch-stream.ts";
 import { decodeLines } from "../transport/line-decoder.ts";
 import type { ResourceType, Verb } from "../base/resource.ts";
 import type { KubeList } from "../base/object.ts";
+import type { Writable } from "../base/value-types.ts";
 import type { HttpResponse } from "../transport/types.ts";
 import type { TokenRequest } from "./subresource-bodies.ts";
 import type { AllNamespacesClient, CallOptions, ResourceClient } from "./client-types.ts";
@@ -24,6 +25,9 @@ import {
   type ClientContext,
 } from "./subresource-clients.ts";
 import { decodeList, parseJson } from "./decode.ts";
+
+/** The identity list decoding gives metadata-only items that come without one. */
+const PARTIAL_OBJECT_METADATA = { group: "meta.k8s.io", version: "v1", kind: "PartialObjectMetadata" } as const;
 
 /** Options of `api()` for a namespaced kind. */
 export interface NamespacedOptions {
@@ -79,11 +83,14 @@ export class GenericClient<T> implements ClientContext {
   readonly connection: Connection;
   readonly resource: ResourceType<T>;
   readonly namespace: string | undefined;
+  /** "metadata": get, list and watch read PartialObjectMetadata (see metadataOnly). */
+  readonly view: "metadata" | undefined;
 
-  constructor(connection: Connection, resource: ResourceType<T>, namespace: string | undefined) {
+  constructor(connection: Connection, resource: ResourceType<T>, namespace: string | undefined, view?: "metadata") {
     this.connection = connection;
     this.resource = resource;
     this.namespace = namespace;
+    this.view = view;
     this.status = new ObjectSubresource<T>(this, "status");
     this.scale = new ScaleSubresource(this);
     this.ephemeralContainers = new ObjectSubresource<T>(this, "ephemeralcontainers");
@@ -92,12 +99,13 @@ export class GenericClient<T> implements ClientContext {
   }
 
   inNamespace(namespace: string): GenericClient<T> {
-    return new GenericClient<T>(this.connection, this.resource, namespace);
+    return new GenericClient<T>(this.connection, this.resource, namespace, this.view);
   }
 
   async get(name: string, options?: rq.GetParams & CallOptions): Promise<T> {
     const { params, send } = splitCall(options);
-    return sendJson<T>(this, rq.getRequest(this.resource, this.namespace, name, params), send);
+    const build = this.view === "metadata" ? rq.metadataGetRequest : rq.getRequest;
+    return sendJson<T>(this, build(this.resource, this.namespace, name, params), send);
   }
 
   async getOpt(name: string, options?: rq.GetParams & CallOptions): Promise<T | undefined> {
@@ -133,16 +141,17 @@ export class GenericClient<T> implements ClientContext {
   watch(options?: rq.WatchParams & CallOptions): AsyncIterable<WatchEvent<T>> {
     const { params, send } = splitCall(options);
     // Built now, so bad options fail at the call rather than at the first iteration.
-    const request = rq.watchRequest(this.resource, this.namespace, params);
+    const build = this.view === "metadata" ? rq.metadataWatchRequest : rq.watchRequest;
+    const request = build(this.resource, this.namespace, params);
     return watchStream<T>(this.connection, request, { signal: send.signal });
   }
 
-  async create(object: T, options?: rq.CreateParams & CallOptions): Promise<T> {
+  async create(object: Writable<T>, options?: rq.CreateParams & CallOptions): Promise<T> {
     const { params, send } = splitCall(options);
     return sendJson<T>(this, rq.createRequest(this.resource, this.namespace, object, params), send);
   }
 
-  async replace(object: T, options?: rq.ReplaceParams & CallOptions): Promise<T> {
+  async replace(object: Writable<T>, options?: rq.ReplaceParams & CallOptions): Promise<T> {
     const { params, send } = splitCall(options);
     return sendJson<T>(this, rq.replaceRequest(this.resource, this.namespace, object, params), send);
   }
@@ -207,9 +216,10 @@ export class GenericClient<T> implements ClientContext {
   }
 
   private async listPage(params: rq.ListParams | undefined, send: SendOptions): Promise<KubeList<T>> {
-    const request = rq.listRequest(this.resource, this.namespace, params);
+    const metadata = this.view === "metadata";
+    const request = (metadata ? rq.metadataListRequest : rq.listRequest)(this.resource, this.namespace, params);
     const response = await this.connection.send(request, send);
     const site = siteOf(this.connection, request);
-    return decodeList<T>(parseJson<unknown>(await response.text(), site), this.resource, site);
+    return decodeList<T>(parseJson<unknown>(await response.text(), site), metadata ? PARTIAL_OBJECT_METADATA : this.resource, site);
   }
 }

@@ -27,3 +27,13 @@ export function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new DOMException("The operation was aborted", "AbortError");
 }
+
+/**
+ * Resolves when `signal` aborts (at once if it has), never rejects.
+ *
+ * @example await whenAborted(shutdown); // then drain and stop
+ */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}

@@ -12,7 +12,7 @@ import type { PortForwardError } from "./errors.ts";
 import { ForwardedConnection } from "./port-forward-channel.ts";
 import { openSocket, type PodTarget, type Serves } from "./target.ts";
 
-/** Options of one forwarded connection (openPortForward) and of a listener (listenPortForward). */
+/** Options of a port-forward session: cancellation and the handshake's deadline. */
 export interface PortForwardOptions {
   /** Aborting ends the forwarded connection (for a listener: every connection and the listener). */
   signal?: AbortSignal | undefined;
@@ -29,7 +29,7 @@ export interface PortForwardStream {
   readonly writable: WritableStream<Uint8Array>;
   /** Resolves when the connection ended cleanly; rejects with PortForwardError (the kubelet's message) or TransportError. */
   readonly closed: Promise<void>;
-  /** Drops the connection; the pod sees its TCP connection end. */
+  /** Ends this forwarded connection (both directions); `closed` settles afterwards. */
   close(): void;
 }
 
@@ -94,7 +94,7 @@ export interface PortMapping {
   local?: number | undefined;
 }
 
-/** Options of listenPortForward: where to listen locally, and who hears about failed connections. */
+/** Options of a local port-forward listener: the pod ports to serve and the local ports to listen on. */
 export interface ListenOptions extends PortForwardOptions {
   /** Local address to listen on; default "127.0.0.1". */
   address?: string | undefined;
@@ -102,7 +102,7 @@ export interface ListenOptions extends PortForwardOptions {
   onError?: ((error: PortForwardError | TransportError | Error, port: { local: number; remote: number }) => void) | undefined;
 }
 
-/** Local ports forwarded to a pod, as listenPortForward opened them. */
+/** A local listener that forwards each accepted connection to the pod; close() stops it and ends its connections. */
 export interface PortForwardListener {
   readonly address: string;
   /** The ports in the order given, with the local port each got. */

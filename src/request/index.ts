@@ -82,3 +82,10 @@ export {
   type ProxyParams,
   type StreamParams,
 } from "./connect-requests.ts";
+export {
+  METADATA_LIST_ACCEPT,
+  METADATA_OBJECT_ACCEPT,
+  metadataGetRequest,
+  metadataListRequest,
+  metadataWatchRequest,
+} from "./metadata.ts";

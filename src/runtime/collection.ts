@@ -5,6 +5,7 @@
  * runtime decodes lists with the client's one decoder and names every option as `list()` does.
  */
 import type { ListClient } from "../api/client-types.ts";
+import type { WatchEvent } from "../api/watch-stream.ts";
 import type { ErrorSite } from "../base/errors.ts";
 import { listRequest, watchRequest, type SelectorParams } from "../request/read.ts";
 
@@ -14,6 +15,17 @@ export interface CollectionOptions extends SelectorParams {
   limit?: number | undefined;
   /** Client-side time limit of each list request, ms; default: the connection's. */
   timeoutMs?: number | undefined;
+}
+
+/** A change to objects before they are delivered or cached. */
+export interface TransformOptions<T> {
+  /**
+   * Applied to every object a watcher or poller receives (list items, watch events, relists)
+   * before it is delivered, tracked or cached: e.g. `dropManagedFields`, or a projection that
+   * keeps only the fields a program reads. It must keep metadata.namespace, name, uid and
+   * resourceVersion; it may change the object in place.
+   */
+  transform?: ((object: T) => T) | undefined;
 }
 
 export interface ListPage<T> {
@@ -34,10 +46,16 @@ export class Collection<T> {
   readonly selectors: SelectorParams;
   readonly #limit: number | undefined;
   readonly #timeoutMs: number | undefined;
+  readonly #transform: ((object: T) => T) | undefined;
 
   /** `watch` checks the watch parameters too (a poller only lists). */
-  constructor(client: ListClient<T>, options: CollectionOptions & { timeoutSeconds?: number | undefined }, watch: boolean) {
+  constructor(
+    client: ListClient<T>,
+    options: CollectionOptions & TransformOptions<T> & { timeoutSeconds?: number | undefined },
+    watch: boolean,
+  ) {
     this.client = client;
+    this.#transform = options.transform;
     const { labelSelector, fieldSelector } = options;
     this.selectors = { ...(labelSelector !== undefined && { labelSelector }), ...(fieldSelector !== undefined && { fieldSelector }) };
     const limit = options.limit ?? DEFAULT_LIMIT;
@@ -59,7 +77,19 @@ export class Collection<T> {
       signal,
       ...(this.#timeoutMs !== undefined && { timeoutMs: this.#timeoutMs }),
     });
-    return { items: list.items, resourceVersion: nonEmpty(list.metadata.resourceVersion), continue: nonEmpty(list.metadata.continue) };
+    const transform = this.#transform;
+    return {
+      items: transform ? list.items.map(transform) : list.items,
+      resourceVersion: nonEmpty(list.metadata.resourceVersion),
+      continue: nonEmpty(list.metadata.continue),
+    };
+  }
+
+  /** A watch event with its object transformed (bookmarks pass as they are). */
+  transformEvent(event: WatchEvent<T>): WatchEvent<T> {
+    const transform = this.#transform;
+    if (!transform || event.type === "BOOKMARK") return event;
+    return { type: event.type, object: transform(event.object) };
   }
 }
 

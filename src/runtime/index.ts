@@ -12,7 +12,7 @@ export type { Watcher, WatcherEvent, WatcherStats, WatchMode } from "./watcher-e
 export { awaitCondition } from "./await-condition.ts";
 export type { AwaitConditionOptions } from "./await-condition.ts";
 export {
-  condition,
+  waitCondition,
   crdEstablished,
   daemonSetRolledOut,
   deleted,
@@ -24,4 +24,5 @@ export {
   podSucceeded,
   statefulSetRolledOut,
 } from "./conditions.ts";
-export type { Condition, CrdLike, DaemonSetLike, DeploymentLike, JobLike, PodLike, StatefulSetLike } from "./conditions.ts";
+export type { WaitCondition, CrdLike, DaemonSetLike, DeploymentLike, JobLike, PodLike, StatefulSetLike } from "./conditions.ts";
+export type { TransformOptions } from "./collection.ts";

@@ -12,10 +12,11 @@ import { objectKey, type KubeObject } from "../base/object.ts";
 import { waitUntil, type WaitOptions } from "./wait-until.ts";
 import type { Watcher, WatcherEvent, WatcherStats, WatchMode } from "./watcher-events.ts";
 import { watcher, type WatcherOptions } from "./watcher.ts";
+import type { TransformOptions } from "./collection.ts";
 
 export type { WaitOptions } from "./wait-until.ts";
 
-export interface InformerOptions<T> extends WatcherOptions {
+export interface InformerOptions<T> extends WatcherOptions, TransformOptions<T> {
   /** Extra indexes by name, beside the built-in "namespace" and "label". */
   indexers?: Record<string, IndexFunction<T>>;
 }

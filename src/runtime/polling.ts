@@ -8,7 +8,7 @@ import type { ListClient } from "../api/client-types.ts";
 import { isGone } from "../base/errors.ts";
 import { sleep } from "../base/clock.ts";
 import type { KubeObject } from "../base/object.ts";
-import { Collection, type CollectionOptions } from "./collection.ts";
+import { Collection, type CollectionOptions, type TransformOptions } from "./collection.ts";
 import { asKubeError, EventSource, type EventSourceOptions } from "./event-source.ts";
 import { ResyncTracker } from "./resync-tracker.ts";
 import type { Watcher, WatcherEvent } from "./watcher-events.ts";
@@ -26,7 +26,7 @@ export interface PollerOptions extends CollectionOptions, EventSourceOptions {
  * @example
  * for await (const ev of poller(api(conn, ConfigMap, { namespace: "ns" }), { pollIntervalMs: 10_000, signal })) { ... }
  */
-export function poller<T extends KubeObject>(client: ListClient<T>, options: PollerOptions = {}): Watcher<T> {
+export function poller<T extends KubeObject>(client: ListClient<T>, options: PollerOptions & TransformOptions<T> = {}): Watcher<T> {
   return new PollingSource<T>(client, options);
 }
 
@@ -35,7 +35,7 @@ export class PollingSource<T extends KubeObject> extends EventSource<T> {
   private readonly collection: Collection<T>;
   private readonly intervalMs: number;
 
-  constructor(client: ListClient<T>, options: PollerOptions) {
+  constructor(client: ListClient<T>, options: PollerOptions & TransformOptions<T>) {
     super(options);
     this.mode = "poll";
     this.collection = new Collection<T>(client, options, false);

@@ -55,7 +55,10 @@ export class SharedInformerFactory {
   }
 
   /** The sharing key of a client and options. */
-  static keyOf(client: ListWatchClient<unknown>, options: Pick<WatcherOptions, "labelSelector" | "fieldSelector" | "mode" | "pollIntervalMs">): string {
+  static keyOf(
+    client: ListWatchClient<unknown>,
+    options: Pick<WatcherOptions, "labelSelector" | "fieldSelector" | "mode" | "pollIntervalMs"> & { transform?: unknown },
+  ): string {
     const mode = options.mode ?? "watch";
     const { resource } = client;
     return JSON.stringify([
@@ -67,6 +70,9 @@ export class SharedInformerFactory {
       fieldSelectorParam(options.fieldSelector) ?? "",
       mode,
       mode === "poll" ? (options.pollIntervalMs ?? null) : null,
+      // A metadata-only view and a transform change what is cached: they share only with their like.
+      client.view ?? null,
+      typeof options.transform === "function" ? identityOf(options.transform) : null,
     ]);
   }
 

@@ -7,7 +7,7 @@ import type { ListWatchClient } from "../api/client-types.ts";
 import type { WatchParams } from "../request/read.ts";
 import { isGone } from "../base/errors.ts";
 import type { KubeObject } from "../base/object.ts";
-import { Collection, type CollectionOptions } from "./collection.ts";
+import { Collection, type CollectionOptions, type TransformOptions } from "./collection.ts";
 import { asKubeError, EventSource, type EventSourceOptions } from "./event-source.ts";
 import { IdleWatchdog, nextWithin } from "./idle-watchdog.ts";
 import { PollingSource } from "./polling.ts";
@@ -58,7 +58,7 @@ export interface WatcherOptions extends CollectionOptions, EventSourceOptions {
  *   else if (ev.type !== "ERROR") console.log(ev.type, ev.object.metadata?.name);
  * }
  */
-export function watcher<T extends KubeObject>(client: ListWatchClient<T>, options: WatcherOptions = {}): Watcher<T> {
+export function watcher<T extends KubeObject>(client: ListWatchClient<T>, options: WatcherOptions & TransformOptions<T> = {}): Watcher<T> {
   return options.mode === "poll" ? new PollingSource<T>(client, options) : new ListWatchSource<T>(client, options);
 }
 
@@ -76,7 +76,7 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
   private readonly client: ListWatchClient<T>;
   private readonly collection: Collection<T>;
 
-  constructor(client: ListWatchClient<T>, options: WatcherOptions) {
+  constructor(client: ListWatchClient<T>, options: WatcherOptions & TransformOptions<T>) {
     super(options);
     this.client = client;
     this.state = initialWatcherState(options.streamingList ?? true);
@@ -152,7 +152,7 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
         }
         this.stats.events++;
         if (next.value.type !== "BOOKMARK") this.goneStreak = 0;
-        yield* this.feed({ type: "watchEvent", event: next.value });
+        yield* this.feed({ type: "watchEvent", event: this.collection.transformEvent(next.value) });
         // A streaming list's watch goes on as the regular watch after its final bookmark.
         if (this.state.phase !== "InitialStreaming" && this.state.phase !== "Watching") return;
       }

@@ -18,8 +18,11 @@ describe("layers (docs/architecture.md)", () => {
       "generated/",
       "src/pod-io/",
       "src/runtime/",
+      "src/manifests/",
       "src/client/",
       "src/flux/",
+      "src/controller/",
+      "src/testing/",
       "src/index.ts",
     ]);
   });

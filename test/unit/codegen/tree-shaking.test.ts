@@ -67,3 +67,24 @@ console.log((await sourceV1(conn).gitRepositories.all().list()).items.length);`,
     for (const s of dropped) expect(text, `${s} must not be in the bundle`).not.toContain(s);
   }, 60_000);
 });
+
+describe("bun-k8s/controller is a subpath of its own", () => {
+  const controllerEntry = JSON.stringify(join(repoRoot, "src", "controller", "index.ts"));
+  const markers = ["bun_k8s_workqueue_depth", "leader election", "reportingController", "leaseTransitions"];
+
+  it("a root-entry program (client, informer) bundles none of the controller toolkit", () => {
+    const text = bundle(
+      "root-only",
+      `import { KubeClient } from ${JSON.stringify(src)};\nimport { ConfigMap } from ${JSON.stringify(gen("k8s/core/v1"))};\nconst kube = await KubeClient.load();\nconst inf = kube.informer(ConfigMap, { namespace: "x" });\nawait inf.waitForSync();\nconsole.log(inf.store.size);`,
+    );
+    for (const m of markers) expect(text.includes(m), `${m} must not be in the bundle`).toBe(false);
+  }, 60_000);
+
+  it("a program that imports the controller bundles it", () => {
+    const text = bundle(
+      "with-controller",
+      `import { KubeClient } from ${JSON.stringify(src)};\nimport { ConfigMap } from ${JSON.stringify(gen("k8s/core/v1"))};\nimport { controller, leaderElector, eventRecorder } from ${controllerEntry};\nconst kube = await KubeClient.load();\nconst ctl = controller(kube, ConfigMap, () => undefined);\nconst le = leaderElector(kube, { lease: { name: "l", namespace: "n" }, identity: "i", onStartedLeading: (s) => ctl.run(s) });\nconst ev = eventRecorder(kube, { reportingController: "x" });\nconsole.log(ctl.metrics(), le.identity, ev.reportingInstance);`,
+    );
+    for (const m of markers) expect(text.includes(m), `${m} in the bundle`).toBe(true);
+  }, 60_000);
+});

@@ -60,8 +60,8 @@ describe("package.json", () => {
     expect(pkg.type).toBe("module");
   });
 
-  it("files: only the build output of src/ and generated/", () => {
-    expect(pkg.files).toEqual(["dist/src", "dist/generated"]);
+  it("files: only the build output of src/, generated/ and codegen/ (bun-k8s-gen)", () => {
+    expect(pkg.files).toEqual(["dist/src", "dist/generated", "dist/codegen"]);
   });
 
   it("the API reference covers every hand-written entry of exports and treats an undocumented export as an error", async () => {
@@ -76,7 +76,7 @@ describe("package.json", () => {
     const handWritten = Object.entries(pkg.exports)
       .filter(([, t]) => typeof t !== "string" && t.default!.startsWith("./dist/src/"))
       .map(([subpath]) => subpath);
-    expect(handWritten).toEqual(expect.arrayContaining([".", "./config", "./flux", "./pod-io"]));
+    expect(handWritten).toEqual(expect.arrayContaining([".", "./config", "./flux", "./pod-io", "./manifests", "./controller", "./testing"]));
     expect(typedoc.entryPoints).toEqual(handWritten.map((s) => (pkg.exports[s] as Record<string, string>).default!.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts")));
     for (const entry of typedoc.entryPoints) expect(entry).toMatch(/^src\/(.+\/)?index\.ts$/);
     expect(typedoc.validation.notDocumented).toBe(true);

@@ -360,7 +360,8 @@ function matches(o: TestObject, selector: string | undefined): boolean {
   });
 }
 
-function textResponse(text: string): HttpResponse {
+/** A complete 200 response with a JSON (or any text) body. */
+export function textResponse(text: string): HttpResponse {
   return {
     status: 200,
     headers: { "content-type": "application/json" },
