@@ -2,8 +2,9 @@
  * What the packaging tests share: running a tool in a consumer project, the public subpaths
  * the tarball serves, and the pinned compilers and @types/node of test/runtimes/toolchain.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { repoRoot } from "../../specs/materialise.ts";
 import { runChild, type ChildResult } from "../support/child-output.ts";
 import { envWithRealNode } from "../support/node-runtime.ts";
 import { toolchainModules } from "../runtimes/runtimes.ts";
@@ -31,21 +32,39 @@ export async function mustRun(what: string, command: string, args: readonly stri
 }
 
 /**
- * The package specifiers the tarball serves, one per public entry: the hand-written entries,
- * the resource tables, and every generated group/version, read from the packed file list
- * through package.json's exports patterns.
+ * The package specifiers the tarball serves, one per public entry: every concrete subpath of
+ * package.json's `exports` (the hand-written entries and the resource tables), and every
+ * generated group/version behind its wildcard patterns, read from the packed file list. A
+ * subpath whose target is not in the tarball is left out here and fails tarball.test.ts.
  *
  * @example
  * publicSubpaths(files); // ["bun-k8s", "bun-k8s/config", ..., "bun-k8s/apps/v1", "bun-k8s/flux/source/v1", ...]
  */
 export function publicSubpaths(files: readonly string[]): string[] {
-  const fixed = ["bun-k8s", "bun-k8s/config", "bun-k8s/flux", "bun-k8s/resources", "bun-k8s/flux/resources"];
-  const family = (prefix: string, as: string) =>
-    files
-      .map((f) => new RegExp(`^dist/generated/${prefix}/([a-z0-9.-]+/v[a-z0-9]+)/index\\.d\\.ts$`).exec(f)?.[1])
-      .filter((g): g is string => g !== undefined)
-      .map((g) => `${as}${g}`);
-  return [...fixed, ...family("k8s", "bun-k8s/"), ...family("flux", "bun-k8s/flux/")];
+  const packed = new Set(files);
+  const out: string[] = [];
+  for (const [subpath, target] of Object.entries(packageExports())) {
+    if (typeof target === "string") continue; // ./package.json
+    const specifier = subpath === "." ? "bun-k8s" : `bun-k8s/${subpath.slice(2)}`;
+    if (!subpath.includes("*")) {
+      if (packed.has(target.types.slice(2))) out.push(specifier);
+      continue;
+    }
+    // "./dist/generated/flux/*/index.d.ts" matches the files of every group/version of that family.
+    const [before, after] = target.types.slice(2).split("*") as [string, string];
+    for (const f of files) {
+      if (!f.startsWith(before) || !f.endsWith(after)) continue;
+      const group = f.slice(before.length, f.length - after.length);
+      // Only a group/version: "./*" would also match flux/source/v1 and crds/..., served by their own patterns.
+      if (/^[a-z0-9.-]+\/v[a-z0-9]+$/.test(group)) out.push(specifier.replace("*", group));
+    }
+  }
+  return out;
+}
+
+/** package.json's "exports" map, as the repository has it. */
+export function packageExports(): Record<string, string | { types: string; default: string }> {
+  return (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { exports: Record<string, string | { types: string; default: string }> }).exports;
 }
 
 /**

@@ -89,8 +89,11 @@ describe("npm pack", () => {
     expect([...used].sort()).toEqual(["NodeJS.Platform", "node:net Socket", "node:stream Readable", "node:tls ConnectionOptions"]);
   });
 
-  test("installs with js-yaml and ws (pod I/O's WebSocket) as its only dependencies", () => {
+  test("installs with its two runtime dependencies, js-yaml and ws, and nothing else", () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(["js-yaml", "ws"]);
     const lock = JSON.parse(readFileSync(join(consumer, "package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
+    // argparse is js-yaml's own; ws has none.
     expect(Object.keys(lock.packages).filter((p) => p !== "").sort()).toEqual(["node_modules/argparse", "node_modules/bun-k8s", "node_modules/js-yaml", "node_modules/ws"]);
   });
 });

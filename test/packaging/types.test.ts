@@ -8,7 +8,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, test } from "vitest";
 import { realNodePath } from "../support/node-runtime.ts";
-import { compilers, consumerTsconfig, publicSubpaths, run, typesNode } from "./consumer.ts";
+import { compilers, consumerTsconfig, packageExports, publicSubpaths, run, typesNode } from "./consumer.ts";
 
 const { files, consumer } = inject("packed");
 const subpaths = publicSubpaths(files);
@@ -73,8 +73,13 @@ function prepare(v: Variant): string {
 }
 
 describe("the published declarations", () => {
-  test("cover the subpaths a consumer imports: entries, tables, every generated group/version", () => {
-    expect(subpaths).toEqual(expect.arrayContaining(["bun-k8s", "bun-k8s/config", "bun-k8s/flux", "bun-k8s/resources", "bun-k8s/core/v1", "bun-k8s/apps/v1", "bun-k8s/flux/source/v1"]));
+  test("cover the subpaths a consumer imports: every entry of exports, every generated group/version", () => {
+    // Every concrete subpath of package.json (crds/ exists only in a --from-cluster build).
+    const concrete = Object.entries(packageExports())
+      .filter(([subpath, target]) => typeof target !== "string" && !subpath.includes("*") && !subpath.startsWith("./crds"))
+      .map(([subpath]) => (subpath === "." ? "bun-k8s" : `bun-k8s/${subpath.slice(2)}`));
+    expect(concrete).toEqual(expect.arrayContaining(["bun-k8s", "bun-k8s/config", "bun-k8s/flux", "bun-k8s/pod-io", "bun-k8s/resources"]));
+    expect(subpaths).toEqual(expect.arrayContaining([...concrete, "bun-k8s/core/v1", "bun-k8s/apps/v1", "bun-k8s/flux/source/v1"]));
     expect(subpaths.length).toBeGreaterThan(40);
   });
 

@@ -11,7 +11,7 @@ import { preparePodIO, type PodIO } from "./pod-io.ts";
 import { podIsReady, until } from "./pod-waits.ts";
 import { api } from "../../src/api/client.ts";
 import type { Connection } from "../../src/connection/types.ts";
-import { Pod } from "../../generated/k8s/core/v1/index.ts";
+import { Pod, ServiceAccount } from "../../generated/k8s/core/v1/index.ts";
 
 /** Creates a pod with the given containers after kwok's per-pod objects, and waits until it is Ready. */
 export async function readyPod(
@@ -24,6 +24,9 @@ export async function readyPod(
   const containers = options.containers ?? ["app"];
   const io = await preparePodIO(cluster, { namespace, pod, containers, ...(options.ports && { ports: options.ports }) });
   const pods = api(conn, Pod, { namespace });
+  // The API server refuses a pod until kube-controller-manager made the namespace's "default"
+  // ServiceAccount, which under load comes seconds after the namespace.
+  await until(`serviceaccount ${namespace}/default`, 60_000, () => api(conn, ServiceAccount, { namespace }).getOpt("default"));
   await pods.create({ metadata: { name: pod }, spec: { containers: containers.map((name) => ({ name, image: `registry.invalid/${name}:1` })) } });
   await until(`pod ${pod} Ready`, 60_000, async () => (podIsReady(await pods.get(pod)) ? true : undefined));
   return io;
