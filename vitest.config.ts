@@ -21,6 +21,28 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: "hostile",
+          include: ["test/hostile/**/*.test.ts"],
+          globalSetup: ["test/hostile/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Each case measures a child's memory and time: one file at a time on 2 cores.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The packed tarball in temp consumer projects: compilers, require(), every runtime (docs/runtimes.md).
+          name: "packaging",
+          include: ["test/packaging/**/*.test.ts"],
+          globalSetup: ["test/contract/global-setup.ts", "test/packaging/pack.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

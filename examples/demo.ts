@@ -3,12 +3,13 @@
  * its admin kubeconfig, a client certificate — the case client-node fails under Bun).
  *
  * It connects, lists namespaces, manages a ConfigMap with create / merge patch /
- * server-side apply, rolls out a Deployment and waits (through an informer) until
- * kube-controller-manager has made its ReplicaSet, applies a Flux GitRepository and
+ * server-side apply, rolls out a Deployment and waits (through an informer) until its
+ * pods are Ready (kwok's fake nodes run them; on a cluster without nodes, until
+ * kube-controller-manager has made its ReplicaSet), applies a Flux GitRepository and
  * writes its status the way source-controller would, then cleans up.
  */
 import { KubeClient, isNotFound } from "../src/index.ts";
-import { ConfigMap, Namespace } from "../generated/k8s/core/v1/index.ts";
+import { ConfigMap, Namespace, Node } from "../generated/k8s/core/v1/index.ts";
 import { Deployment, ReplicaSet } from "../generated/k8s/apps/v1/index.ts";
 import { GitRepository } from "../generated/flux/source/v1/index.ts";
 
@@ -43,17 +44,18 @@ try {
       template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.27" }] } },
     },
   });
-  // No kubelet runs here, so pods never become ready; but the deployment controller does
-  // observe the Deployment, create its ReplicaSet and report replicas.
+  // With nodes the pods become Ready; without, the deployment controller still observes the
+  // Deployment, creates its ReplicaSet and reports replicas.
+  const withNodes = (await kube.api(Node).list({ limit: 1 })).items.length > 0;
   const web = await deployments.waitFor(
     "web",
-    (d) => d.status?.observedGeneration === d.metadata?.generation && d.status?.replicas === 2,
-    { timeoutMs: 30_000 },
+    (d) => d.status?.observedGeneration === d.metadata?.generation && d.status?.replicas === 2 && (!withNodes || d.status?.readyReplicas === 2),
+    { timeoutMs: 60_000 },
   );
   deployments.stop();
   const owned = await kube.api(ReplicaSet, { namespace: ns }).list({ labelSelector: "app=web" });
   console.log(
-    `Deployment web observed (generation ${web.metadata?.generation}, ${web.status?.replicas} replicas) via ReplicaSet ${owned.items[0]?.metadata?.name}`,
+    `Deployment web observed (generation ${web.metadata?.generation}, ${web.status?.replicas} replicas, ${web.status?.readyReplicas ?? 0} Ready) via ReplicaSet ${owned.items[0]?.metadata?.name}`,
   );
 
   const repos = kube.api(GitRepository, { namespace: ns });

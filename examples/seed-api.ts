@@ -74,13 +74,14 @@ try {
   say(`deployment web: replicas ${applied.spec?.replicas}, annotation owner=${applied.metadata?.annotations?.["seed-api/owner"]}`);
   say(`deployments in ${ns}: ${(await deployments.list()).items.map((d) => d.metadata?.name).join(",")}`);
 
-  // Pods: create one (no kubelet or scheduler needed: it stays Pending), JSON-patch a label,
+  // Pods: create one (whether a node runs it does not matter here), JSON-patch a label,
   // find it by label and field selector, list across namespaces, delete it.
   const pods = core.pods(ns);
   await pods.create({ metadata: { name: "debug", labels: { role: "debug" } }, spec: { containers: [{ name: "sh", image: "busybox:1.36" }] } });
   await pods.patch("debug", { type: "json", patch: [{ op: "add", path: "/metadata/labels/tier", value: "tools" }] });
   const found = await pods.list({ labelSelector: { role: "debug", tier: "tools" }, fieldSelector: { "metadata.name": "debug" } });
-  say(`pod debug: found by selectors ${found.items.length}, phase ${found.items[0]?.status?.phase}`);
+  const debugLabels = Object.entries(found.items[0]?.metadata?.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+  say(`pod debug: found by selectors ${found.items.length}, labels ${debugLabels.sort().join(",")}`);
   const everywhere = await core.pods.all().list({ labelSelector: { role: "debug" } });
   say(`pods labelled role=debug across namespaces, in ${ns}: ${everywhere.items.filter((p) => p.metadata?.namespace === ns).length}`);
   await pods.delete("debug", { gracePeriodSeconds: 0 });

@@ -25,7 +25,7 @@ const defaultKubernetes = "v1.37.2";
 const fluxControllers: readonly { controller: string; version: string; fallbackFiles: readonly string[] }[] = [
   {
     controller: "source-controller",
-    version: "v1.9.0",
+    version: "v1.9.6",
     fallbackFiles: [
       "source.toolkit.fluxcd.io_buckets.yaml",
       "source.toolkit.fluxcd.io_externalartifacts.yaml",
@@ -35,8 +35,8 @@ const fluxControllers: readonly { controller: string; version: string; fallbackF
       "source.toolkit.fluxcd.io_ocirepositories.yaml",
     ],
   },
-  { controller: "kustomize-controller", version: "v1.9.0", fallbackFiles: ["kustomize.toolkit.fluxcd.io_kustomizations.yaml"] },
-  { controller: "helm-controller", version: "v1.6.0", fallbackFiles: ["helm.toolkit.fluxcd.io_helmreleases.yaml"] },
+  { controller: "kustomize-controller", version: "v1.9.6", fallbackFiles: ["kustomize.toolkit.fluxcd.io_kustomizations.yaml"] },
+  { controller: "helm-controller", version: "v1.6.4", fallbackFiles: ["helm.toolkit.fluxcd.io_helmreleases.yaml"] },
   {
     controller: "notification-controller",
     version: "v1.9.0",

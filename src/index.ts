@@ -20,9 +20,11 @@ export {
   ConfigError,
   DecodeError,
   KubeError,
+  ResponseTooLargeError,
   TlsError,
   TransportError,
   ValidationError,
+  WaitFailedError,
   WaitTimeoutError,
   isAbortError,
   isAlreadyExists,
@@ -37,6 +39,10 @@ export {
   type Status,
   type StatusDetails,
 } from "./base/errors.ts";
+
+// Secrets: what a custom AuthProvider registers so no error can quote it
+export { SecretValues } from "./base/secrets.ts";
+export { DEFAULT_MAX_RESPONSE_BYTES } from "./transport/body-limit.ts";
 
 // Resources and objects
 export { apiVersionOf, type ResourceType, type Verb } from "./base/resource.ts";
@@ -79,6 +85,7 @@ export type { ApplyParams, PatchParams } from "./request/patch.ts";
 export type { WriteParams } from "./request/param-checks.ts";
 export type { ApplyConfiguration, DeepPartial, JsonPatchOperation, MergePatch, Patch, StrategicMergePatch } from "./request/patch-types.ts";
 export type { BindingTarget, EvictionParams, LogParams, LogStreamParams, TokenRequestParams } from "./request/subresources.ts";
+export type { ProxyParams } from "./request/connect-requests.ts";
 export type { KubeRequest, SendOptions } from "./request/types.ts";
 
 // The runtime
@@ -103,6 +110,20 @@ export {
   type WatcherOptions,
   type WatcherStats,
   type WatchMode,
+  awaitCondition,
+  condition,
+  crdEstablished,
+  daemonSetRolledOut,
+  deleted,
+  deploymentComplete,
+  jobComplete,
+  jobFailed,
+  podReady,
+  podRunning,
+  podSucceeded,
+  statefulSetRolledOut,
+  type AwaitConditionOptions,
+  type Condition,
 } from "./runtime/index.ts";
 export { ExponentialBackoff, ResetTimerBackoff, defaultBackoff, type Backoff, type ExponentialBackoffOptions } from "./base/backoff.ts";
 export type { Clock } from "./base/clock.ts";

@@ -17,6 +17,7 @@ import type {
   LogParams,
   LogStreamParams,
   Patch,
+  ProxyParams,
   PatchParams,
   ReplaceParams,
   TokenRequestParams,
@@ -28,11 +29,15 @@ import type { KubeList } from "../base/object.ts";
 import type { Scale, TokenRequest } from "./subresource-bodies.ts";
 import type { WatchEvent } from "./watch-stream.ts";
 import type { Connection } from "../connection/types.ts";
+import type { HttpResponse } from "../transport/types.ts";
 
-/** How one call is sent: cancellation and a per-call timeout (ms; 0: none). */
+/** How one call is sent: cancellation, a per-call timeout and a per-call response-size limit. */
 export interface CallOptions {
   signal?: AbortSignal | undefined;
+  /** ms for credentials, headers and body (streams: until the headers); 0: none. Default: the connection's. */
   timeoutMs?: number | undefined;
+  /** Bytes of response body (after decompression) before ResponseTooLargeError. Default: the connection's. */
+  maxResponseBytes?: number | undefined;
 }
 
 export interface GetMethods<T> {
@@ -124,6 +129,14 @@ export interface LogMethods {
   logStream(name: string, options?: LogStreamParams & CallOptions): AsyncIterable<string>;
 }
 
+export interface ProxyMethods {
+  /**
+   * A request through the API server's proxy to the pod, service or node (`name:port/proxy/path`).
+   * Resolves with the target's 2xx response; any other status rejects with ApiError.
+   */
+  proxy(name: string, options?: ProxyParams & CallOptions): Promise<HttpResponse>;
+}
+
 export interface EvictionMethods {
   /** POSTs an Eviction; rejects with 429 TooManyRequests while a PodDisruptionBudget forbids it. */
   evict(name: string, options?: EvictionParams & CallOptions): Promise<Status>;
@@ -145,6 +158,7 @@ export type SubresourceMethods<T, S extends string> = If<Has<S, "status">, { rea
   If<Has<S, "resize">, { readonly resize: Omit<SubresourceClient<T>, "apply"> }> &
   If<Has<S, "approval">, { readonly approval: ApprovalClient<T> }> &
   If<Has<S, "log">, LogMethods> &
+  If<Has<S, "proxy">, ProxyMethods> &
   If<Has<S, "eviction">, EvictionMethods> &
   If<Has<S, "binding">, BindingMethods> &
   If<Has<S, "token">, TokenMethods>;
@@ -172,6 +186,7 @@ export type ResourceClient<T, S extends string = string, V extends Verb = Verb> 
 export type AllNamespacesClient<T, S extends string = string, V extends Verb = Verb> = ClientBase<T, S, V> &
   If<Has<V, "list">, ListMethods<T>> &
   If<Has<V, "watch">, WatchMethods<T>> & {
+    /** The same kind's client in one namespace, for single-object reads and writes. */
     inNamespace(namespace: string): ResourceClient<T, S, V>;
   };
 
@@ -182,6 +197,7 @@ export type AllNamespacesClient<T, S extends string = string, V extends Verb = V
  * wrappers may implement it themselves.
  */
 export interface ListWatchClient<T> extends ListClient<T> {
+  /** A raw watch stream of typed events, as `ResourceClient.watch` gives it. */
   watch(options?: WatchParams & CallOptions): AsyncIterable<WatchEvent<T>>;
 }
 
@@ -199,5 +215,6 @@ export interface ListClient<T> {
    * `metadataOnly` view). Part of the shared informers' sharing key, so views never share a cache.
    */
   readonly view?: string | undefined;
+  /** One page of objects (all of them without `limit`), as `ResourceClient.list` gives it. */
   list(options?: ListParams & CallOptions): Promise<KubeList<T>>;
 }

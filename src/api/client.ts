@@ -12,6 +12,7 @@ import { watchStream, type WatchEvent } from "./watch-stream.ts";
 import { decodeLines } from "../transport/line-decoder.ts";
 import type { ResourceType, Verb } from "../base/resource.ts";
 import type { KubeList } from "../base/object.ts";
+import type { HttpResponse } from "../transport/types.ts";
 import type { TokenRequest } from "./subresource-bodies.ts";
 import type { AllNamespacesClient, CallOptions, ResourceClient } from "./client-types.ts";
 import {
@@ -186,11 +187,16 @@ export class GenericClient<T> implements ClientContext {
     // A followed log is a long-lived stream: no time-to-headers default beyond what the caller set.
     const response = await this.connection.send(request, { ...send, stream: params?.follow === true });
     try {
-      yield* decodeLines(response.stream());
+      yield* decodeLines(response.stream(), { site: siteOf(this.connection, request) });
     } catch (e) {
       if (send.signal?.aborted) return;
       throw e;
     }
+  }
+
+  async proxy(name: string, options?: rq.ProxyParams & CallOptions): Promise<HttpResponse> {
+    const { params, send } = splitCall(options);
+    return this.connection.send(rq.proxyRequest(this.resource, this.namespace, name, params), send);
   }
 
   async evict(name: string, options?: rq.EvictionParams & CallOptions): Promise<Status> {

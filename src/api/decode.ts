@@ -25,12 +25,27 @@ export function parseJson<T>(text: string, site: ErrorSite): T {
   }
 }
 
+/**
+ * Reads a body that must be one JSON object (an object, a Status, a list): JSON `null`, an
+ * array or a bare value is a DecodeError, never returned as if it were the object.
+ *
+ * @example const pod = await readJson<Pod>(await conn.send(request), conn, request);
+ */
 export async function readJson<T>(
   response: HttpResponse,
   conn: Pick<Connection, "server" | "contextName">,
   request: KubeRequest,
 ): Promise<T> {
-  return parseJson<T>(await response.text(), siteOf(conn, request));
+  const site = siteOf(conn, request);
+  const value = parseJson<unknown>(await response.text(), site);
+  if (!isRecord(value)) throw new DecodeError(`response body is ${describeJson(value)}, expected a JSON object`, site);
+  return value as T;
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return "JSON null";
+  if (Array.isArray(value)) return "a JSON array";
+  return `a JSON ${typeof value}`;
 }
 
 /**

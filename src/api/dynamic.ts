@@ -12,6 +12,7 @@ import { Discovery, type DiscoveredResource } from "./discovery.ts";
 
 const ALL_VERBS: readonly Verb[] = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
 
+/** What `dynamicResource` needs to describe a resource the generated table does not know. */
 export interface DynamicResourceSpec<N extends boolean, S extends string> {
   /** "" for the core group. */
   group: string;

@@ -21,10 +21,11 @@ import { readJson } from "./decode.ts";
  */
 export function splitCall<P extends object>(options: (P & CallOptions) | undefined): { params: P | undefined; send: SendOptions } {
   if (options === undefined) return { params: undefined, send: {} };
-  const { signal, timeoutMs, ...params } = options;
+  const { signal, timeoutMs, maxResponseBytes, ...params } = options;
   const send: SendOptions = {};
   if (signal !== undefined) send.signal = signal;
   if (timeoutMs !== undefined) send.timeoutMs = timeoutMs;
+  if (maxResponseBytes !== undefined) send.maxResponseBytes = maxResponseBytes;
   return { params: params as P, send };
 }
 

@@ -3,8 +3,9 @@
  * that is the watcher's job (watcher.ts). This is the thin layer over one HTTP stream.
  */
 import type { Connection } from "../connection/types.ts";
-import { ApiError, DecodeError, type ErrorSite, type Status } from "../base/errors.ts";
-import { isRecord } from "../base/object.ts";
+import { ApiError, DecodeError, type ErrorSite } from "../base/errors.ts";
+import { isRecord, toStatus } from "../base/object.ts";
+import { excerpt } from "../base/secrets.ts";
 import type { KubeRequest } from "../request/types.ts";
 import { lineBatches } from "../transport/line-decoder.ts";
 import { siteOf } from "../connection/error-site.ts";
@@ -16,10 +17,14 @@ export interface BookmarkObject {
   metadata: { resourceVersion: string; annotations?: Record<string, string> };
 }
 
+/**
+ * One event of a raw watch stream: an object added, modified or deleted, or a BOOKMARK carrying only a resourceVersion.
+ */
 export type WatchEvent<T> =
   | { type: "ADDED" | "MODIFIED" | "DELETED"; object: T }
   | { type: "BOOKMARK"; object: BookmarkObject };
 
+/** The `type` of a raw watch event. */
 export type WatchEventType = WatchEvent<unknown>["type"];
 
 /** The bookmark annotation that marks the end of a streaming list's initial events. */
@@ -29,7 +34,8 @@ export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
  * Opens one watch request and yields its events until the server closes the stream, the
  * connection fails (TransportError) or `signal` aborts (a clean end). An ERROR event from the
  * server is thrown as an ApiError carrying its Status (use `isGone(e)` for 410). A line that
- * is not a watch event throws a DecodeError. The typed client's `watch()` is the public door.
+ * is not a watch event throws a DecodeError; a line over 16 MiB (a server that never ends its
+ * line) a ResponseTooLargeError. The typed client's `watch()` is the public door.
  *
  * @example
  * for await (const ev of watchStream<ConfigMap>(conn, watchRequest(ConfigMap, "ns"), { signal })) console.log(ev.type);
@@ -48,7 +54,7 @@ async function* streamEvents<T>(
   if (signal?.aborted) return;
   try {
     const response = await conn.send(request, signal ? { stream: true, signal } : { stream: true });
-    for await (const lines of lineBatches(response.stream())) {
+    for await (const lines of lineBatches(response.stream(), { site })) {
       for (const line of lines) {
         if (signal?.aborted) return;
         const event = parseWatchLine<T>(line, site);
@@ -91,9 +97,9 @@ export function parseWatchLine<T>(line: string, site: ErrorSite): WatchEvent<T> 
       return { type: "BOOKMARK", object: parsed.object as unknown as BookmarkObject };
     }
     case "ERROR":
-      throw new ApiError(parsed.object as Status, site);
+      throw new ApiError(toStatus(parsed.object), site);
     default:
-      throw new DecodeError(`watch stream sent an event of unknown type "${parsed.type.slice(0, 40)}"`, site);
+      throw new DecodeError(`watch stream sent an event of unknown type "${excerpt(parsed.type, 40)}"`, site);
   }
 }
 

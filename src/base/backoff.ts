@@ -7,10 +7,13 @@ import { sleep, systemClock, type Clock } from "./clock.ts";
 
 /** A sequence of delays. `next` gives the delay before the next retry; `reset` starts over. */
 export interface Backoff {
+  /** The delay before the next retry, in ms. */
   next(): number;
+  /** Starts the sequence over (after a success). */
   reset(): void;
 }
 
+/** How an `ExponentialBackoff` grows; every field has a default. */
 export interface ExponentialBackoffOptions {
   /** First delay, ms. Default 800. */
   initialMs?: number;
@@ -75,6 +78,9 @@ export class ExponentialBackoff implements Backoff {
     this.random = options.random ?? Math.random;
   }
 
+  /**
+   * The next delay, in ms: the previous one times `factor`, capped at `maxMs`, less a random part of up to `jitter`.
+   */
   next(): number {
     const delay = exponentialDelay(this.attempt, this.curve, this.random);
     // Stop counting once the cap is reached, so the exponent never overflows.
@@ -82,6 +88,7 @@ export class ExponentialBackoff implements Backoff {
     return Math.round(delay);
   }
 
+  /** Starts over at `initialMs`. */
   reset(): void {
     this.attempt = 0;
   }
@@ -105,6 +112,7 @@ export class ResetTimerBackoff implements Backoff {
     this.clock = clock;
   }
 
+  /** The inner backoff's next delay; after `resetAfterMs` without a failure it is reset first. */
   next(): number {
     const now = this.clock.now();
     if (this.lastAt !== undefined && now - this.lastAt >= this.resetAfterMs) this.inner.reset();
@@ -112,6 +120,7 @@ export class ResetTimerBackoff implements Backoff {
     return this.inner.next();
   }
 
+  /** Resets the inner backoff and forgets when the last failure was. */
   reset(): void {
     this.lastAt = undefined;
     this.inner.reset();

@@ -5,7 +5,9 @@
 export interface Clock {
   /** Milliseconds, monotonic enough for measuring intervals. */
   now(): number;
+  /** Calls `callback` once after `ms`; the handle goes to `clearTimeout`. */
   setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a pending `setTimeout`. */
   clearTimeout(handle: unknown): void;
 }
 

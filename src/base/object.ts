@@ -113,3 +113,35 @@ export function dropManagedFields<T extends KubeObject>(object: T): T {
   if (object.metadata?.managedFields !== undefined) delete object.metadata.managedFields;
   return object;
 }
+
+/**
+ * A server's Status made trustworthy: `code` a number (else `fallbackCode`), `reason`,
+ * `message` and `status` strings, `details` a mapping whose `causes` are mappings and whose
+ * `retryAfterSeconds` is a number; fields of the wrong type are dropped, never passed on.
+ *
+ * @example toStatus({ kind: "Status", code: {}, reason: [] }, 500) // { kind: "Status", code: 500 }
+ */
+export function toStatus(value: Record<string, unknown>, fallbackCode?: number): Status {
+  const out: Record<string, unknown> = {};
+  for (const key of ["apiVersion", "kind", "status", "message", "reason"] as const) {
+    if (typeof value[key] === "string") out[key] = value[key];
+  }
+  const code = typeof value.code === "number" && Number.isFinite(value.code) ? value.code : fallbackCode;
+  if (code !== undefined) out.code = code;
+  if (isRecord(value.metadata)) out.metadata = value.metadata;
+  const details = value.details;
+  if (isRecord(details)) {
+    const d: Record<string, unknown> = {};
+    for (const key of ["name", "group", "kind", "uid"] as const) if (typeof details[key] === "string") d[key] = details[key];
+    if (typeof details.retryAfterSeconds === "number" && Number.isFinite(details.retryAfterSeconds)) d.retryAfterSeconds = details.retryAfterSeconds;
+    if (Array.isArray(details.causes)) {
+      d.causes = details.causes.filter(isRecord).map((c) => {
+        const cause: Record<string, string> = {};
+        for (const key of ["type", "message", "field"] as const) if (typeof c[key] === "string") cause[key] = c[key];
+        return cause;
+      });
+    }
+    out.details = d;
+  }
+  return out as Status;
+}

@@ -13,6 +13,9 @@ export type Verb =
   | "delete"
   | "deletecollection";
 
+/**
+ * A kind as the API serves it: group, version, plural, scope, verbs and subresources. The generated modules export one per kind (`Deployment`, `GitRepository`, ...); `api()` and `KubeClient.api` turn it into a typed client.
+ */
 export interface ResourceType<
   TObject = unknown,
   TNamespaced extends boolean = boolean,

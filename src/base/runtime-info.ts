@@ -16,8 +16,19 @@ export function isBun(): boolean {
   return typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 }
 
+/**
+ * True under Deno (also when Deno runs Node-style code through its npm compatibility).
+ *
+ * @example
+ * if (isDeno()) console.log("Deno's fetch carries the client certificate");
+ */
+export function isDeno(): boolean {
+  return typeof (globalThis as { Deno?: { version?: { deno?: unknown } } }).Deno?.version?.deno === "string";
+}
+
+/** The runtime's name and version, as the User-Agent shows them. */
 export interface RuntimeInfo {
-  name: "bun" | "node";
+  name: "bun" | "deno" | "node";
   version: string;
 }
 
@@ -28,6 +39,8 @@ export interface RuntimeInfo {
 export function runtimeInfo(): RuntimeInfo {
   const bun = (globalThis as { Bun?: { version?: string } }).Bun;
   if (bun) return { name: "bun", version: bun.version ?? "unknown" };
+  const deno = (globalThis as { Deno?: { version?: { deno?: string } } }).Deno;
+  if (typeof deno?.version?.deno === "string") return { name: "deno", version: deno.version.deno };
   return { name: "node", version: process.versions.node };
 }
 

@@ -19,6 +19,8 @@ import { SharedInformerFactory } from "../runtime/shared-informers.ts";
 import { watcher, type WatcherOptions } from "../runtime/watcher.ts";
 import type { TransformOptions } from "../runtime/collection.ts";
 import type { Watcher } from "../runtime/watcher-events.ts";
+import { awaitCondition, type AwaitConditionOptions } from "../runtime/await-condition.ts";
+import type { Condition } from "../runtime/conditions.ts";
 
 export interface KubeClientOptions extends LoadConfigOptions, ConnectionOptions {}
 
@@ -112,6 +114,23 @@ export class KubeClient {
     const { namespace, ...rest } = options ?? {};
     this.#informers ??= new SharedInformerFactory();
     return this.#informers.informer(this.#client(resource, namespace), rest);
+  }
+
+  /**
+   * Waits until a condition holds for one object (see the stock conditions: deploymentComplete,
+   * jobComplete, podReady, deleted, ...). Resolves with the object (undefined once deleted);
+   * rejects with WaitFailedError when the condition can no longer hold, WaitTimeoutError after
+   * `timeoutMs`.
+   * @example await kube.wait(Deployment, "web", deploymentComplete(), { namespace: "prod", timeoutMs: 120_000 });
+   */
+  wait<T extends KubeObject, N extends boolean, S extends string, V extends Verb>(
+    resource: ResourceType<T, N, S, V> & Watchable<V>,
+    name: string,
+    condition: Condition<T>,
+    options?: ScopeOptions<N> & AwaitConditionOptions<T>,
+  ): Promise<T | undefined> {
+    const { namespace, ...rest } = options ?? {};
+    return awaitCondition(this.#client(resource, namespace), name, condition, rest);
   }
 
   /**

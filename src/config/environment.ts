@@ -14,13 +14,13 @@ export interface ConfigEnvironment {
   cwd: string;
   platform: NodeJS.Platform;
   /** Reads a UTF-8 file; rejects with an error whose `code` is "ENOENT" when it is missing. */
-  readFile(file: string): Promise<string>;
+  readFile: (file: string) => Promise<string>;
   /** Modification time and size of a file (follows symlinks, as kubelet's projected tokens need). */
-  stat(file: string): Promise<{ mtimeMs: number; size: number }>;
+  stat: (file: string) => Promise<{ mtimeMs: number; size: number }>;
   /** Milliseconds since the epoch. */
-  now(): number;
+  now: () => number;
   /** Whether standard input is a terminal (exec plugins' interactiveMode). */
-  isTerminal(): boolean;
+  isTerminal: () => boolean;
 }
 
 /**
@@ -49,8 +49,25 @@ export function configEnvironment(overrides: Partial<ConfigEnvironment> = {}): C
   };
 }
 
-/** The path module matching the platform whose paths we handle. */
-export function pathsFor(platform: NodeJS.Platform): path.PlatformPath {
+/**
+ * The part of node:path that config loading uses. Our own type, so the published declarations
+ * do not depend on the name @types/node gives it (`path.PlatformPath` is gone from @types/node 26).
+ */
+export interface PlatformPaths {
+  readonly delimiter: string;
+  resolve(...paths: string[]): string;
+  join(...paths: string[]): string;
+  dirname(path: string): string;
+  isAbsolute(path: string): boolean;
+}
+
+/**
+ * The path functions matching the platform whose paths we handle.
+ *
+ * @example
+ * pathsFor("win32").isAbsolute("C:\\Users\\me\\.kube\\config"); // true
+ */
+export function pathsFor(platform: NodeJS.Platform): PlatformPaths {
   return platform === "win32" ? path.win32 : path.posix;
 }
 

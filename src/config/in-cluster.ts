@@ -7,6 +7,7 @@ import type { ResolvedConfig } from "./types.ts";
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
+/** Where a pod's service account files are; the defaults are the paths kubelet mounts. */
 export interface InClusterOptions extends Partial<ConfigEnvironment> {
   /** Default: /var/run/secrets/kubernetes.io/serviceaccount/token */
   tokenFile?: string;

@@ -18,7 +18,7 @@ export {
 export { configEnvironment, type ConfigEnvironment } from "./environment.ts";
 export type * from "./kubeconfig.ts";
 export { EXEC_API_GROUP, EXEC_API_VERSIONS, emptyConfig } from "./kubeconfig.ts";
-export type { AuthProvider, Credentials, Impersonation, ResolvedConfig } from "./types.ts";
+export type { AuthProvider, CredentialWait, Credentials, Impersonation, ResolvedConfig } from "./types.ts";
 export { AnonymousAuth, TokenAuth } from "./auth/token.ts";
 export { TokenFileAuth } from "./auth/token-file.ts";
 export { ClientCertificateAuth, type PemSource } from "./auth/client-certificate.ts";

@@ -5,6 +5,7 @@ import { parseKubeconfig } from "./kubeconfig-parse.ts";
 import { mergeKubeconfigs, type MergedKubeconfig, type SourcedConfig } from "./merge.ts";
 import { protectKubeconfig } from "./redact.ts";
 
+/** Which kubeconfig files to load, and the environment to read them from. */
 export interface LoadKubeconfigOptions extends Partial<ConfigEnvironment> {
   /**
    * One kubeconfig file to use instead of KUBECONFIG / ~/.kube/config, like

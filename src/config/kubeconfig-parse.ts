@@ -1,6 +1,6 @@
-import yaml from "js-yaml";
 import { ConfigError } from "../base/errors.ts";
 import { FieldReader } from "./field-reader.ts";
+import { loadKubeconfigYaml } from "./kubeconfig-yaml.ts";
 import { protectKubeconfig } from "./redact.ts";
 import type {
   AuthInfo,
@@ -18,25 +18,16 @@ import type {
 const INTERACTIVE_MODES: readonly ExecInteractiveMode[] = ["Never", "IfAvailable", "Always"];
 
 /**
- * Parses one kubeconfig document (YAML or JSON). Paths stay as written; `loadKubeconfig`
- * makes them absolute. Throws ConfigError naming the file and the field; never quotes values.
+ * Parses one kubeconfig document (YAML or JSON) with kubectl's YAML 1.1 rules (see
+ * kubeconfig-yaml.ts). Paths stay as written; `loadKubeconfig` makes them absolute. Throws
+ * ConfigError naming the file and the field (alias bombs included); never quotes values.
  *
  * @example
  * const config = parseKubeconfig(await readFile(file, "utf8"), file);
  * console.log(config.contexts.map((c) => c.name));
  */
 export function parseKubeconfig(text: string, file: string): Config {
-  let doc: unknown;
-  try {
-    // CORE_SCHEMA: no YAML timestamps turning into Date objects inside extensions.
-    doc = yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: file });
-  } catch (e) {
-    // The exception's own message quotes the offending lines, which may hold a token.
-    const ex = e as { reason?: string; mark?: { line?: number; column?: number } };
-    const where = ex.mark?.line !== undefined ? ` at line ${ex.mark.line + 1}, column ${(ex.mark.column ?? 0) + 1}` : "";
-    throw new ConfigError(`kubeconfig ${file}: not valid YAML${where}: ${ex.reason ?? "parse error"}`);
-  }
-  const root = FieldReader.root(doc, file);
+  const root = FieldReader.root(loadKubeconfigYaml(text, file), file);
   const kind = root.string("kind");
   if (kind !== undefined && kind !== "Config") root.fail("kind", `must be "Config"`);
   const apiVersion = root.string("apiVersion");

@@ -15,16 +15,19 @@ export interface Config {
   extensions?: NamedExtension[];
 }
 
+/** The kubeconfig `preferences` block (kept, not used). */
 export interface Preferences {
   colors?: boolean;
   extensions?: NamedExtension[];
 }
 
+/** An entry of the kubeconfig's `clusters` list. */
 export interface NamedCluster {
   name: string;
   cluster: Cluster;
 }
 
+/** How to reach an API server: its URL and how to verify it. */
 export interface Cluster {
   /** https://host:port, optionally with a path prefix. */
   server?: string;
@@ -39,6 +42,7 @@ export interface Cluster {
   extensions?: NamedExtension[];
 }
 
+/** An entry of the kubeconfig's `users` list. */
 export interface NamedAuthInfo {
   name: string;
   user: AuthInfo;
@@ -72,6 +76,7 @@ export interface AuthProviderConfig {
   config?: Record<string, string>;
 }
 
+/** Whether an exec plugin may read standard input (kubeconfig `interactiveMode`). */
 export type ExecInteractiveMode = "Never" | "IfAvailable" | "Always";
 
 /** A client-go credential plugin. */
@@ -87,16 +92,19 @@ export interface ExecConfig {
   interactiveMode?: ExecInteractiveMode;
 }
 
+/** An environment variable set for an exec plugin. */
 export interface ExecEnvVar {
   name: string;
   value: string;
 }
 
+/** An entry of the kubeconfig's `contexts` list. */
 export interface NamedContext {
   name: string;
   context: Context;
 }
 
+/** A cluster, a user and a default namespace, chosen together by name. */
 export interface Context {
   cluster: string;
   user?: string;
@@ -104,6 +112,7 @@ export interface Context {
   extensions?: NamedExtension[];
 }
 
+/** A named extension object (kept as read, not interpreted). */
 export interface NamedExtension {
   name: string;
   extension: unknown;
@@ -111,6 +120,7 @@ export interface NamedExtension {
 
 /** The API group of exec credential plugins; also the cluster extension handed to them. */
 export const EXEC_API_GROUP = "client.authentication.k8s.io";
+/** The exec credential API versions we speak, newest first. */
 export const EXEC_API_VERSIONS = [`${EXEC_API_GROUP}/v1`, `${EXEC_API_GROUP}/v1beta1`] as const;
 
 /**

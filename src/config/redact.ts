@@ -1,8 +1,11 @@
 import type { AuthInfo, AuthProviderConfig, Cluster, Config, ExecConfig, NamedAuthInfo, NamedCluster } from "./kubeconfig.ts";
 import type { ResolvedConfig } from "./types.ts";
 
-/** What kubectl prints in place of secrets and of embedded certificate bodies. */
-export const REDACTED = "REDACTED";
+import { REDACTED } from "../base/secrets.ts";
+
+/** What kubectl prints in place of secrets (one word for the scrubber and these views). */
+export { REDACTED };
+/** What kubectl prints in place of embedded certificate and key bodies. */
 export const DATA_OMITTED = "DATA+OMITTED";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
@@ -51,8 +54,11 @@ export function redactResolvedConfig(config: ResolvedConfig): Record<string, unk
 /**
  * Makes `console.log`, `util.inspect` and `JSON.stringify` of a loaded kubeconfig (and of
  * its users, clusters, exec and auth-provider blocks, however deep one starts) print the
- * redacted form. The hooks are non-enumerable, so spreads and `structuredClone` return the
- * raw data, for code that really means to write it back. Returns the same object.
+ * redacted form. Node's `console.dir` ignores such hooks, so every secret field is also
+ * turned into an accessor, which it prints as `[Getter/Setter]`. The hooks are
+ * non-enumerable and the accessors read like fields, so spreads, `structuredClone` and
+ * `yaml.dump` return the raw data, for code that really means to write it back. Returns
+ * the same object.
  *
  * @example
  * console.log(protectKubeconfig(config)); // tokens show as REDACTED
@@ -64,23 +70,53 @@ export function protectKubeconfig(config: Config): Config {
   for (const named of config.clusters) {
     guard(named, () => redactNamedCluster(named));
     guard(named.cluster, () => redactCluster(named.cluster));
+    if (named.cluster["proxy-url"] !== redactUrl(named.cluster["proxy-url"] ?? "")) hideField(named.cluster, "proxy-url");
   }
   for (const named of config.users) {
     const user = named.user;
     guard(named, () => redactNamedUser(named));
     guard(user, () => redactUser(user));
+    for (const key of ["token", "password", "client-key-data"] as const) hideField(user, key);
     const provider = user["auth-provider"];
     if (provider) {
       guard(provider, () => redactProvider(provider));
-      if (provider.config) guard(provider.config, () => redactProvider(provider).config);
+      const providerConfig = provider.config;
+      if (providerConfig) {
+        guard(providerConfig, () => redactProvider(provider).config);
+        for (const key of Object.keys(providerConfig)) if (!PUBLIC_PROVIDER_KEYS.has(key)) hideField(providerConfig, key);
+      }
     }
     const exec = user.exec;
     if (exec) {
       guard(exec, () => redactExec(exec));
-      if (exec.env) for (const v of exec.env) guard(v, () => ({ name: v.name, value: REDACTED }));
+      if (exec.env) {
+        for (const v of exec.env) {
+          guard(v, () => ({ name: v.name, value: REDACTED }));
+          hideField(v, "value");
+        }
+      }
     }
   }
   return config;
+}
+
+/**
+ * Turns a string field into an enumerable accessor over the same value: reads, writes,
+ * spreads and `Object.entries` see the value, while printers that skip custom inspection
+ * (Node's `console.dir`) show `[Getter/Setter]` instead of the secret.
+ */
+function hideField<T extends object>(target: T, key: keyof T & string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  if (!descriptor || !("value" in descriptor) || typeof descriptor.value !== "string") return;
+  let value: unknown = descriptor.value;
+  Object.defineProperty(target, key, {
+    get: () => value,
+    set: (next: unknown) => {
+      value = next;
+    },
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /**
@@ -91,7 +127,11 @@ export function protectKubeconfig(config: Config): Config {
  */
 export function protectResolvedConfig<T extends ResolvedConfig>(config: T): T {
   guard(config, () => redactResolvedConfig(config));
-  if (config.tls.ca !== undefined) guard(config.tls, () => ({ ...config.tls, ca: DATA_OMITTED }));
+  if (config.tls.ca !== undefined) {
+    guard(config.tls, () => ({ ...config.tls, ca: DATA_OMITTED }));
+    hideField(config.tls, "ca");
+  }
+  if (config.proxyUrl !== undefined && redactUrl(config.proxyUrl) !== config.proxyUrl) hideField(config, "proxyUrl");
   return config;
 }
 

@@ -3,6 +3,7 @@ import { ClientCertificateAuth } from "./auth/client-certificate.ts";
 import { CombinedAuth } from "./auth/combined.ts";
 import { authProviderFor } from "./auth/from-auth-info.ts";
 import type { ExecClusterInfo } from "./auth/exec-credential.ts";
+import type { StderrSink } from "./auth/exec-run.ts";
 import { persistOidcTokens } from "./auth/oidc-persist.ts";
 import { configEnvironment, describeFsError, type ConfigEnvironment } from "./environment.ts";
 import { EXEC_API_GROUP, type AuthInfo, type Cluster, type Config } from "./kubeconfig.ts";
@@ -21,7 +22,12 @@ export interface ResolveOptions extends ContextOverrides, Partial<ConfigEnvironm
    */
   persistOidcTokens?: boolean;
   /** Where exec plugins' stderr is shown live in interactive mode (default process.stderr). */
-  stderrSink?: NodeJS.WritableStream;
+  stderrSink?: StderrSink;
+  /**
+   * Kill an exec credential plugin (and the processes it started) that runs longer than
+   * this, in ms; 0: never. Default 60 s, or 180 s when it runs interactively.
+   */
+  execTimeoutMs?: number;
 }
 
 /**
@@ -45,8 +51,15 @@ export async function resolveContext(kubeconfig: LoadedKubeconfig | Config, opti
   }
   const ca = await clusterCa(cluster, where, env, site);
   const user = sel.user;
-  const hasClientCert = Boolean(user?.["client-certificate"] || user?.["client-certificate-data"]);
-  const server = serverUrl(cluster, where, ca !== undefined || hasClientCert || insecure, site);
+  const server = serverUrl(cluster, where, ca !== undefined || insecure, site);
+  if (server.startsWith("http:") && user && hasCredentials(user)) {
+    // kubectl silently drops the user's credentials here; we refuse rather than send them.
+    throw new ConfigError(
+      `${where} has the plain-HTTP server ${redactUrl(server)}, and user "${sel.userName}" has credentials; ` +
+        "credentials go only over TLS: use an https:// server (a server without a scheme is http:// unless the cluster sets a certificate authority or insecure-skip-tls-verify, as in kubectl)",
+      site,
+    );
+  }
   const proxyUrl = cluster["proxy-url"] ? checkProxy(cluster["proxy-url"], where, site) : undefined;
   const disableCompression = cluster["disable-compression"] === true;
 
@@ -69,6 +82,7 @@ export async function resolveContext(kubeconfig: LoadedKubeconfig | Config, opti
       env,
       execCluster,
       ...(options.stderrSink ? { stderrSink: options.stderrSink } : {}),
+      ...(options.execTimeoutMs !== undefined ? { execTimeoutMs: options.execTimeoutMs } : {}),
       ...(persist
         ? {
             // The new tokens are in memory already; a file we cannot write only costs a refresh later.
@@ -129,7 +143,19 @@ async function clusterCa(cluster: Cluster, where: string, env: ConfigEnvironment
   return pem;
 }
 
-/** client-go's rule: a server without a scheme gets https:// when TLS settings exist, else http://. */
+/** Whether a kubeconfig user would put anything secret on a request. */
+function hasCredentials(user: AuthInfo): boolean {
+  return Boolean(
+    user.token || user.tokenFile || user["client-certificate"] || user["client-certificate-data"] || user["client-key"] ||
+      user["client-key-data"] || user.exec || user["auth-provider"] || user.username || user.password,
+  );
+}
+
+/**
+ * kubectl's rule: a server without a scheme gets https:// when the cluster has TLS settings
+ * (a certificate authority or insecure-skip-tls-verify), else http:// (client-go's
+ * IsConfigTransportTLS looks at the cluster alone, before any user credential).
+ */
 function serverUrl(cluster: Cluster, where: string, defaultTls: boolean, site: object): string {
   const raw = cluster.server?.trim();
   if (!raw) throw new ConfigError(`${where} has no server`, site);

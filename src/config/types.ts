@@ -8,22 +8,35 @@ export interface Credentials {
   clientCertificate?: { cert: string; key: string };
 }
 
+/** How long a caller waits for credentials: until this signal aborts (its deadline or its own abort). */
+export interface CredentialWait {
+  signal?: AbortSignal | undefined;
+}
+
 /**
  * One way of authenticating (client certificate, token, token file, exec plugin, OIDC...).
- * Implementations cache what is expensive and never put secrets in `describe`.
+ * Implementations cache what is expensive, never put secrets in `description`, and register
+ * every secret they hold in a SecretValues (src/base/secrets.ts) so no error can quote it.
  */
 export interface AuthProvider {
   /** Secret-free description, e.g. "token-file /var/run/token" or "exec aws-iam-authenticator". */
   readonly description: string;
-  /** The credentials to use now (runs a plugin, refreshes a token or re-reads a file when needed). */
-  credentials(): Promise<Credentials>;
+  /**
+   * The credentials to use now (runs a plugin, refreshes a token or re-reads a file when
+   * needed). A provider that runs something may stop it once every waiter's signal aborted;
+   * the connection stops waiting at the signal either way.
+   */
+  credentials(wait?: CredentialWait): Promise<Credentials>;
   /**
    * The server answered 401 with the last credentials. Drop them; resolve true when fresh
    * ones may differ (so one retry makes sense), false when nothing would change.
    */
-  invalidate(): Promise<boolean>;
+  invalidate(wait?: CredentialWait): Promise<boolean>;
 }
 
+/**
+ * Whom to act as (kubectl --as, --as-uid, --as-group, --as-user-extra); the API server checks that the real user may impersonate.
+ */
 export interface Impersonation {
   user?: string;
   uid?: string;

@@ -6,7 +6,8 @@ import type { KubeRequest } from "../request/types.ts";
 import { encodeQuery } from "../request/path.ts";
 import type { Impersonation } from "../config/types.ts";
 import type { Status } from "../base/errors.ts";
-import { isStatus } from "../base/object.ts";
+import { isStatus, toStatus } from "../base/object.ts";
+import { excerpt } from "../base/secrets.ts";
 import { parseRetryAfter } from "../transport/retry.ts";
 
 /**
@@ -95,8 +96,8 @@ const MAX_SNIPPET = 300;
 
 /**
  * The Status of a failed response: the body when it is one, otherwise a synthetic Status
- * whose message quotes the start of the body. `secrets` are blanked out of that quote.
- * A Retry-After header lands in details.retryAfterSeconds when the body has none.
+ * whose message quotes the start of the body. (ApiError scrubs either of every registered
+ * secret.) A Retry-After header lands in details.retryAfterSeconds when the body has none.
  *
  * @example
  * statusFromResponse(404, "404 page not found", undefined);
@@ -106,7 +107,6 @@ export function statusFromResponse(
   httpStatus: number,
   body: string,
   retryAfter: string | undefined,
-  secrets: readonly string[] = [],
   nowMs: number = Date.now(),
 ): Status {
   let parsed: unknown;
@@ -117,11 +117,9 @@ export function statusFromResponse(
   }
   let status: Status;
   if (isStatus(parsed)) {
-    status = { ...parsed, code: parsed.code ?? httpStatus };
+    status = toStatus(parsed as unknown as Record<string, unknown>, httpStatus);
   } else {
-    let snippet = body.trim().replace(/\s+/g, " ");
-    for (const s of secrets) if (s) snippet = snippet.split(s).join("[redacted]");
-    if (snippet.length > MAX_SNIPPET) snippet = `${snippet.slice(0, MAX_SNIPPET)}…`;
+    const snippet = excerpt(body.trim().replace(/\s+/g, " "), MAX_SNIPPET);
     status = {
       apiVersion: "v1",
       kind: "Status",

@@ -1,18 +1,23 @@
 /**
  * createConnection: a ResolvedConfig turned into something that sends KubeRequests. Per
- * request it asks the auth provider for credentials, picks the pooled Transport for the
- * client certificate in use, adds identity headers, waits for the rate limiter, retries what
- * is safe to retry, retries once after a 401 with fresh credentials, and turns a non-2xx
- * answer into an ApiError carrying the server's Status.
+ * request it asks the auth provider for credentials (within the request's deadline and
+ * signal), refuses to send them over plain HTTP, picks the pooled Transport for the client
+ * certificate in use, adds identity headers, waits for the rate limiter, retries what is
+ * safe to retry, retries once after a 401 with fresh credentials, and turns a non-2xx answer
+ * into an ApiError carrying the server's Status. Every secret it handles is registered with
+ * the scrubber (src/base/secrets.ts), so no error it or a layer above makes can quote one.
  */
 import { createHash } from "node:crypto";
 import type { Connection } from "./types.ts";
-import type { ResolvedConfig } from "../config/types.ts";
+import type { Credentials, ResolvedConfig } from "../config/types.ts";
 import type { KubeRequest, SendOptions } from "../request/types.ts";
 import type { HttpResponse, Transport, TransportOptions } from "../transport/types.ts";
-import { ApiError, TlsError, TransportError, transportErrorAt, type ErrorSite } from "../base/errors.ts";
+import type { MessageSocket } from "../transport/websocket.ts";
+import { ApiError, ConfigError, TlsError, TransportError, errorAtSite, type ErrorSite } from "../base/errors.ts";
+import { SecretValues, scrubText } from "../base/secrets.ts";
 import { createTransport } from "../transport/index.ts";
 import { ABORT_ERR } from "../transport/transport-errors.ts";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "../transport/body-limit.ts";
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from "../transport/retry.ts";
 import { TokenBucket, type RateLimit } from "../transport/rate-limit.ts";
 import { sleep, systemClock, type Clock } from "../base/clock.ts";
@@ -20,7 +25,11 @@ import { siteOf } from "./error-site.ts";
 import { impersonationHeaders, requestUrl, statusFromResponse } from "./connection-request.ts";
 import { defaultUserAgent } from "../base/runtime-info.ts";
 import { RequestSignals } from "../transport/linked-signals.ts";
+import { proxyAuthorization } from "../transport/proxy-tunnel.ts";
+import { readErrorBody, waitForCredentials } from "./credential-wait.ts";
+import type { OpenWebSocketOptions } from "./types.ts";
 
+/** What `onRetry` is told about one retry, before its delay starts. */
 export interface RetryEvent {
   method: string;
   /** Path and query of the request. */
@@ -32,9 +41,20 @@ export interface RetryEvent {
   reason: string;
 }
 
+/** How a Connection sends: deadlines, cancellation, retries, rate limit and the transport. */
 export interface ConnectionOptions {
-  /** Time allowed until response headers, per attempt; default 30 000 ms, 0 for none. Never applied to streams. */
+  /**
+   * Time allowed per attempt for credentials, response headers and the whole body; default
+   * 30 000 ms, 0 for none. Never applied to streams (watch, log follow): they have the
+   * watcher's idle watchdog, and a per-call timeoutMs on a stream ends at its headers.
+   */
   timeoutMs?: number;
+  /**
+   * The most bytes of one response body (counted after decompression) a call reads before
+   * failing with ResponseTooLargeError; default 256 MiB (DEFAULT_MAX_RESPONSE_BYTES, half of
+   * V8's string limit). Streams have no total, but each of their lines is limited to 16 MiB.
+   */
+  maxResponseBytes?: number;
   /** Cancels every request of this connection, streams included. */
   signal?: AbortSignal;
   /** Retry policy (merged over DEFAULT_RETRY_POLICY); false turns retries off. */
@@ -79,6 +99,8 @@ class PooledConnection implements Connection {
   readonly #pools = new Map<string, Transport>();
   readonly #closed = new AbortController();
   readonly #userAgent: string;
+  /** The credentials this connection sent, and the proxy password: known to the scrubber. */
+  readonly #secrets = new SecretValues();
 
   constructor(config: ResolvedConfig, options: ConnectionOptions) {
     this.server = config.server.replace(/\/+$/, "");
@@ -89,6 +111,7 @@ class PooledConnection implements Connection {
     this.#retry = options.retry === false ? { ...DEFAULT_RETRY_POLICY, maxRetries: 0 } : { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#bucket = options.rateLimit ? new TokenBucket(options.rateLimit, options.clock) : undefined;
     this.#userAgent = options.userAgent ?? defaultUserAgent();
+    if (config.proxyUrl) proxySecrets(config.proxyUrl).forEach((secret, i) => this.#secrets.add(secret, `proxy${i}`));
   }
 
   async send(request: KubeRequest, sendOptions: SendOptions = {}): Promise<HttpResponse> {
@@ -97,11 +120,48 @@ class PooledConnection implements Connection {
     const signals = new RequestSignals([this.#options.signal, sendOptions.signal, this.#closed.signal]);
     try {
       const res = await this.#attempts(request, sendOptions, url, site, signals.signal);
-      return signals.releaseWhenConsumed(res);
+      return signals.releaseWhenConsumed(res, (err) => errorAtSite(err, site));
     } catch (err) {
       signals.release();
-      if (err instanceof TransportError) throw transportErrorAt(err, site);
-      throw err;
+      throw errorAtSite(err, site);
+    }
+  }
+
+  /**
+   * The WebSocket twin of send(): same credentials, identity headers, TLS and proxy, never
+   * retried (an upgrade may start a command), one retry with fresh credentials after a 401.
+   * The error site has the path without the query: an exec's query holds its command line.
+   */
+  async openWebSocket(request: KubeRequest, options: OpenWebSocketOptions): Promise<MessageSocket> {
+    const url = requestUrl(this.server, request.path, request.query);
+    const site = siteOf(this, { method: request.method, path: request.path });
+    const signals = new RequestSignals([this.#options.signal, options.signal, this.#closed.signal]);
+    const identity = impersonationHeaders(this.#config.impersonate);
+    const auth = this.#config.auth;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    try {
+      for (let reauthenticated = false; ; reauthenticated = true) {
+        const credentials = await waitForCredentials((wait) => auth.credentials(wait), { auth, signal: signals.signal, timeoutMs, site });
+        this.#register(credentials);
+        this.#refusePlainHttp(url, credentials, site);
+        const headers = dedupeHeaderNames({ "User-Agent": this.#userAgent, ...identity.headers, ...request.headers, ...credentials.headers });
+        const upgrade = await options.connector(
+          { url, headers, repeatedHeaders: identity.repeated, protocols: options.protocols, signal: signals.signal, timeoutMs },
+          this.#transportOptions(credentials.clientCertificate),
+        );
+        if (upgrade.accepted) {
+          void upgrade.socket.closed.then(() => signals.release());
+          return upgrade.socket;
+        }
+        if (upgrade.status === 401 && !reauthenticated) {
+          const fresh = await waitForCredentials((wait) => auth.invalidate(wait), { auth, signal: signals.signal, timeoutMs, site });
+          if (fresh) continue;
+        }
+        throw new ApiError(statusFromResponse(upgrade.status, upgrade.body, upgrade.headers["retry-after"]), site, upgrade.status);
+      }
+    } catch (err) {
+      signals.release();
+      throw errorAtSite(err, site);
     }
   }
 
@@ -124,11 +184,18 @@ class PooledConnection implements Connection {
       }
     }
     const timeoutMs = sendOptions.timeoutMs ?? (sendOptions.stream ? 0 : (this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    const maxResponseBytes = sendOptions.maxResponseBytes ?? this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const identity = impersonationHeaders(this.#config.impersonate);
+    const auth = this.#config.auth;
     let retries = 0;
     let reauthenticated = false;
     for (;;) {
-      const credentials = await this.#config.auth.credentials();
+      // The attempt's deadline starts before credentials: a hung plugin is part of the wait.
+      const startedAt = Date.now();
+      const credentials = await waitForCredentials((wait) => auth.credentials(wait), { auth, signal, timeoutMs, site });
+      this.#register(credentials);
+      this.#refusePlainHttp(url, credentials, site);
+      const remainingMs = timeoutMs > 0 ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : 0;
       const transport = this.#transportFor(credentials.clientCertificate);
       const headers: Record<string, string> = {
         Accept: "application/json",
@@ -146,7 +213,9 @@ class PooledConnection implements Connection {
           repeatedHeaders: identity.repeated,
           ...(request.body !== undefined && { body: request.body }),
           signal,
-          timeoutMs,
+          timeoutMs: remainingMs,
+          ...(sendOptions.stream && { stream: true }),
+          maxResponseBytes,
         });
       } catch (err) {
         if (!(err instanceof TransportError)) throw err;
@@ -159,21 +228,40 @@ class PooledConnection implements Connection {
       if (res.status >= 200 && res.status < 300) return res;
 
       const retryAfter = res.headers["retry-after"];
+      // Read before anything else: the server's Status is what the error must carry.
+      const body = await readErrorBody(res);
       if (res.status === 401 && !reauthenticated) {
-        await discard(res);
         reauthenticated = true;
-        if (await this.#config.auth.invalidate()) continue;
-        throw this.#apiError(401, "", retryAfter, site, credentials.headers);
+        const fresh = await waitForCredentials((wait) => auth.invalidate(wait), { auth, signal, timeoutMs, site });
+        if (fresh) continue;
+        throw new ApiError(statusFromResponse(401, body, retryAfter), site, 401);
       }
       const decision = decideRetry(request.method, { kind: "status", status: res.status, retryAfter }, retries, this.#retry, random, Date.now());
       if (decision.retry) {
-        await discard(res);
         await this.#pause(++retries, decision.delayMs, decision.reason, request.method, site, signal, clock);
         continue;
       }
-      const body = await res.text().catch(() => "");
-      throw this.#apiError(res.status, body, retryAfter, site, credentials.headers);
+      throw new ApiError(statusFromResponse(res.status, body, retryAfter), site, res.status);
     }
+  }
+
+  #refusePlainHttp(url: string, credentials: Credentials, site: ErrorSite): void {
+    if (/^(http|ws):/i.test(url) && (Object.keys(credentials.headers).length > 0 || credentials.clientCertificate)) {
+      throw new ConfigError(
+        `refusing to send the credentials of ${this.#config.auth.description} over plain HTTP; they go only over TLS (use an https:// server)`,
+        site,
+      );
+    }
+  }
+
+  /** Every credential this connection sends is known to the scrubber, whoever provided it. */
+  #register(credentials: Credentials): void {
+    for (const [name, value] of Object.entries(credentials.headers)) {
+      this.#secrets.add(value, `header:${name}`);
+      // "Bearer x" or "Basic x": the bare value travels too.
+      this.#secrets.add(value.replace(/^\S+\s+/, ""), `header:${name}:value`);
+    }
+    this.#secrets.addPem(credentials.clientCertificate?.key, "client-key");
   }
 
   async #pause(
@@ -185,15 +273,18 @@ class PooledConnection implements Connection {
     signal: AbortSignal,
     clock: Clock,
   ): Promise<void> {
-    this.#options.onRetry?.({ method, path: site.path ?? "", retry, delayMs, reason });
+    this.#options.onRetry?.({ method, path: site.path ?? "", retry, delayMs, reason: scrubText(reason) });
     if (!(await sleep(delayMs, clock, signal))) {
       throw new TransportError("request aborted", site, { code: ABORT_ERR, cause: signal.reason });
     }
   }
 
-  #apiError(status: number, body: string, retryAfter: string | undefined, site: ErrorSite, credentialHeaders: Record<string, string>): ApiError {
-    const secrets = Object.values(credentialHeaders).flatMap((v) => [v, v.replace(/^\S+\s+/, "")]);
-    return new ApiError(statusFromResponse(status, body, retryAfter, secrets), site, status);
+  #transportOptions(cert: { cert: string; key: string } | undefined): TransportOptions {
+    return {
+      tls: { ...this.#config.tls, ...(cert && { cert: cert.cert, key: cert.key }) },
+      ...(this.#config.proxyUrl !== undefined && { proxyUrl: this.#config.proxyUrl }),
+      disableCompression: this.#config.disableCompression,
+    };
   }
 
   /** One Transport per client certificate: rotated certificates get a new pool, tokens share one. */
@@ -207,11 +298,7 @@ class PooledConnection implements Connection {
       return existing;
     }
     const make = this.#options.transport ?? createTransport;
-    const transport = make({
-      tls: { ...this.#config.tls, ...(cert && { cert: cert.cert, key: cert.key }) },
-      ...(this.#config.proxyUrl !== undefined && { proxyUrl: this.#config.proxyUrl }),
-      disableCompression: this.#config.disableCompression,
-    });
+    const transport = make(this.#transportOptions(cert));
     this.#pools.set(key, transport);
     const max = Math.max(1, this.#options.maxPools ?? 3);
     for (const [oldKey, old] of this.#pools) {
@@ -230,6 +317,13 @@ function dedupeHeaderNames(headers: Record<string, string>): Record<string, stri
   return Object.fromEntries(byLower.values());
 }
 
-async function discard(res: HttpResponse): Promise<void> {
-  await res.bytes().catch(() => undefined);
+/** A proxy URL's password and the Proxy-Authorization it makes, if it carries userinfo. */
+function proxySecrets(proxyUrl: string): string[] {
+  try {
+    const u = new URL(proxyUrl);
+    const header = proxyAuthorization(u);
+    return [decodeURIComponent(u.password), ...(header ? [header, header.replace(/^Basic /, "")] : [])];
+  } catch {
+    return [];
+  }
 }

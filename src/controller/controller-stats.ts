@@ -8,6 +8,7 @@
 /** Upper bounds (seconds) of the reconcile duration histogram. */
 export const DURATION_BUCKETS_SECONDS: readonly number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+/** Reconcile durations in cumulative buckets, as OpenMetrics histograms count them. */
 export interface DurationHistogram {
   count: number;
   sumSeconds: number;
@@ -15,6 +16,7 @@ export interface DurationHistogram {
   buckets: { le: number; count: number }[];
 }
 
+/** A controller's counters and queue gauges at one moment (`ctl.stats`). */
 export interface ControllerStats {
   /** Keys ready to be reconciled. */
   queueDepth: number;

@@ -7,6 +7,7 @@ import type { ReadonlyCache } from "../runtime/informer-cache.ts";
 import type { WatcherOptions } from "../runtime/watcher.ts";
 import type { RateLimiter } from "./rate-limiters.ts";
 
+/** What a reconcile is told besides the object: its key, whether it was deleted, its signal, the cache. */
 export interface ReconcileContext<T> {
   /** "namespace/name", or "name" for a cluster-scoped kind. */
   readonly key: string;
@@ -26,6 +27,7 @@ export interface ReconcileResult {
   requeueAfterMs?: number | undefined;
 }
 
+/** The reconcile function: resolve (optionally asking to run again later) or throw to back off. */
 export type Reconciler<T> = (object: T, context: ReconcileContext<T>) => Promise<ReconcileResult | void> | ReconcileResult | void;
 
 /** Informer tuning shared by every watch of a controller. */
@@ -53,6 +55,7 @@ export interface RelationOptions extends SelectorParams {
   namespace?: string | undefined;
 }
 
+/** How `run` stops: how long in-flight reconciles may take to drain after the signal aborts. */
 export interface RunOptions {
   /** How long in-flight reconciles may take to finish after the abort before their signal aborts. Default 30 000 ms. */
   drainTimeoutMs?: number;

@@ -21,8 +21,10 @@ import type { ObjectReference } from "../../generated/k8s/core/v1/index.ts";
 import { connectionOf, type KubeTarget } from "./kube-target.ts";
 import { microTime, objectReference } from "./object-reference.ts";
 
+/** events.k8s.io/v1 event types. */
 export type EventType = "Normal" | "Warning";
 
+/** One occurrence to record about an object. */
 export interface EventInput {
   type: EventType;
   /** Why: CamelCase, at most 128 characters (e.g. "Mirrored", "SourceMissing"). */
@@ -35,6 +37,7 @@ export interface EventInput {
   related?: KubeObject;
 }
 
+/** Who reports, and the limits that keep a hot loop from flooding the server. */
 export interface EventRecorderOptions {
   /** The controller's name, e.g. "example.com/secret-mirror". */
   reportingController: string;
@@ -57,6 +60,7 @@ export interface EventRecorderOptions {
   now?: () => Date;
 }
 
+/** What the recorder did so far (`events.stats`). */
 export interface EventRecorderStats {
   /** Events created. */
   created: number;
@@ -90,6 +94,7 @@ export function eventRecorder(kube: KubeTarget, options: EventRecorderOptions): 
   return new EventRecorder(kube, options);
 }
 
+/** Writes events.k8s.io/v1 Events, aggregating repeats into series; made by `eventRecorder`. */
 export class EventRecorder {
   readonly reportingController: string;
   readonly reportingInstance: string;

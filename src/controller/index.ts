@@ -29,7 +29,7 @@ export {
   findCondition,
   isConditionTrue,
   setCondition,
-  type Condition,
+  type StatusCondition,
   type ConditionStatus,
   type ConditionUpdate,
   type StatusClient,

@@ -4,6 +4,7 @@
  */
 import type { Connection } from "../connection/types.ts";
 
+/** A Connection, or anything holding one (a KubeClient). */
 export type KubeTarget = Connection | { readonly connection: Connection };
 
 /**

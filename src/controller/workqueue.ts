@@ -11,6 +11,7 @@ import { ValidationError } from "../base/errors.ts";
 import { systemClock, type Clock } from "../base/clock.ts";
 import { defaultControllerRateLimiter, type RateLimiter } from "./rate-limiters.ts";
 
+/** The limiter that spaces retries, and the clock it runs on. */
 export interface WorkQueueOptions<K> {
   /** Pacing of `addRateLimited`. Default: defaultControllerRateLimiter(). */
   rateLimiter?: RateLimiter<K>;

@@ -11,6 +11,7 @@ import type { GitRepository, GitRepositorySpec, HelmRepository, HelmRepositorySp
 
 type ChartTemplateSpec = NonNullable<HelmReleaseSpec["chart"]>["spec"];
 
+/** A GitRepository and the Kustomization that applies it, created or updated together. */
 export interface GitKustomizationPair {
   namespace: string;
   /** Name of the GitRepository, and of the Kustomization unless `kustomizationName` is set. */
@@ -22,6 +23,7 @@ export interface GitKustomizationPair {
   kustomization: DeepPartial<Omit<KustomizationSpec, "sourceRef">> & Pick<KustomizationSpec, "interval" | "prune">;
 }
 
+/** A HelmRepository and a HelmRelease installing a chart from it, created or updated together. */
 export interface HelmReleasePair {
   namespace: string;
   /** Name of the HelmRelease, and of the HelmRepository unless `repositoryName` is set. */

@@ -13,8 +13,10 @@ import { watcher } from "../runtime/watcher.ts";
 import { Event } from "../../generated/k8s/events/v1/index.ts";
 import { FLUX_RESOURCES, fluxRefOf, type FluxKind, type FluxRef, type FluxTarget } from "./kinds.ts";
 
+/** The Kubernetes event types Flux controllers record. */
 export type FluxEventType = "Normal" | "Warning";
 
+/** Which events `FluxClient.events` returns. */
 export interface FluxEventsOptions {
   /** Only these types (default: both). */
   types?: readonly FluxEventType[];

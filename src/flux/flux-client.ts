@@ -32,6 +32,7 @@ import { fluxTree, type FluxTree } from "./source-tree.ts";
 import { fluxStatus, type FluxStatus } from "./status-summary.ts";
 import { waitForReady, type FluxWaitOptions } from "./wait-ready.ts";
 
+/** The field managers a FluxClient writes with. */
 export interface FluxClientOptions {
   /** Field manager for create-or-update applies and reconcile requests. Default "bun-k8s-flux". */
   fieldManager?: string;
@@ -39,6 +40,7 @@ export interface FluxClientOptions {
   suspendFieldManager?: string;
 }
 
+/** How `resume` clears `spec.suspend` and then waits like a reconcile (`flux resume`). */
 export interface ResumeOptions extends SuspendOptions, Omit<ReconcileOptions, "withSource" | "force" | "reset" | "signal" | "timeoutMs"> {}
 
 export interface PairApplyOptions extends Omit<ApplyParams, "fieldManager">, CallOptions {}

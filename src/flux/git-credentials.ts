@@ -8,6 +8,9 @@
 import type { Secret } from "../../generated/k8s/core/v1/index.ts";
 import { SecretValue } from "./secret-value.ts";
 
+/**
+ * A GitRepository's credentials as read from its Secret; every secret part is a SecretValue that prints as REDACTED.
+ */
 export interface GitCredentials {
   /** The Secret they were read from. */
   secret: { name: string; namespace: string };

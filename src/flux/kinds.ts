@@ -37,7 +37,9 @@ export interface FluxObjectMap {
   ImageUpdateAutomation: ImageUpdateAutomation;
 }
 
+/** Every Flux kind this SDK knows, by its `kind`. */
 export type FluxKind = keyof FluxObjectMap;
+/** An object of any Flux kind. */
 export type FluxObject = FluxObjectMap[FluxKind];
 
 /** The generated resource type of each kind (the version this SDK was generated for). */
@@ -67,6 +69,7 @@ export type SourceKind = "Bucket" | "ExternalArtifact" | "GitRepository" | "Helm
  * `reconcile.fluxcd.io/requestedAt` handshake.
  */
 export type UnreconcilableKind = "Alert" | "Provider" | "ExternalArtifact";
+/** Every kind a controller reconciles (everything but Alert, Provider and ExternalArtifact). */
 export type ReconcilableKind = Exclude<FluxKind, UnreconcilableKind>;
 /** Every kind with `spec.suspend`. */
 export type SuspendableKind = Exclude<FluxKind, "ExternalArtifact">;

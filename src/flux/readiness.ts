@@ -33,6 +33,7 @@ export interface FluxObjectLike {
  */
 export type ReadinessState = "ready" | "progressing" | "failed" | "stalled" | "static";
 
+/** What an object's conditions say about it, read the way `flux` reads them. */
 export interface Readiness {
   state: ReadinessState;
   reason: string | undefined;

@@ -6,6 +6,7 @@
  */
 import type { FluxObjectLike } from "./readiness.ts";
 
+/** The annotation whose new value asks a controller to reconcile now (`flux reconcile`). */
 export const RECONCILE_REQUEST_ANNOTATION = "reconcile.fluxcd.io/requestedAt";
 /** HelmRelease only: run a one-off Helm install/upgrade even without changes (`flux reconcile hr --force`). */
 export const FORCE_REQUEST_ANNOTATION = "reconcile.fluxcd.io/forceAt";

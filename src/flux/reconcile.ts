@@ -22,6 +22,7 @@ import { reconcileAnnotations, reconcileHandled } from "./reconcile-request.ts";
 import { isKnownRef, sourceRefOf } from "./source-refs.ts";
 import { DEFAULT_FLUX_TIMEOUT_MS, waitForFluxObject, type FluxWaitOptions } from "./wait-ready.ts";
 
+/** How `reconcile` asks and, optionally, waits. */
 export interface ReconcileOptions extends FluxWaitOptions {
   /**
    * Wait until the controller has handled this request (status.lastHandledReconcileAt) and
@@ -40,6 +41,7 @@ export interface ReconcileOptions extends FluxWaitOptions {
   reset?: boolean;
 }
 
+/** What a reconcile request led to. */
 export interface ReconcileResult<T> {
   /** The object after the request (after the handshake when waited for). */
   object: T;
@@ -103,6 +105,7 @@ async function reconcileSourceOf(ctx: FluxContext, object: FluxObject, options: 
   return reconcile<FluxObject>(ctx, sourceRef, { ...rest, wait: true, withSource: nested });
 }
 
+/** How `suspend` and `resume` write `spec.suspend`. */
 export interface SuspendOptions {
   /** Take `spec.suspend` over from another manager that set it (default true, as `flux suspend` overwrites). */
   force?: boolean;

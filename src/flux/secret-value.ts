@@ -7,6 +7,14 @@ import { REDACTED } from "../config/redact.ts";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
+/**
+ * A secret string that prints as REDACTED everywhere; `reveal()` gives the value.
+ *
+ * @example
+ * const creds = await flux.credentials({ kind: "GitRepository", name: "app", namespace: "flux-system" });
+ * console.log(creds); // passwords show as REDACTED
+ * const password = creds?.basicAuth?.password?.reveal();
+ */
 export class SecretValue {
   // A private field: invisible to console.log, util.inspect, Object.keys, spreads and structuredClone.
   readonly #value: string;
@@ -25,18 +33,22 @@ export class SecretValue {
     return this.#value.length;
   }
 
+  /** "REDACTED", never the value. */
   toString(): string {
     return REDACTED;
   }
 
+  /** "REDACTED" in JSON.stringify, never the value. */
   toJSON(): string {
     return REDACTED;
   }
 
+  /** "REDACTED" in template strings and concatenation. */
   [Symbol.toPrimitive](): string {
     return REDACTED;
   }
 
+  /** What console.log and util.inspect show: `SecretValue(REDACTED)`. */
   [INSPECT](): string {
     return `SecretValue(${REDACTED})`;
   }

@@ -9,6 +9,7 @@ import type { FluxObject, FluxRef } from "./kinds.ts";
 import { dependsOnOf, isKnownRef, sourceRefOf, type ForeignRef } from "./source-refs.ts";
 import { fluxStatus, type FluxStatus } from "./status-summary.ts";
 
+/** An object, its source and its dependencies, each with its status (`flux tree`). */
 export interface FluxTree {
   ref: FluxRef | ForeignRef;
   /** undefined when the object does not exist, or is of a kind this SDK does not know. */

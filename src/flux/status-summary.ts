@@ -10,6 +10,7 @@ import type { Kustomization } from "../../generated/flux/kustomize/v1/index.ts";
 import { isFluxKind, isSourceKind, type FluxKind, type FluxObject } from "./kinds.ts";
 import { evaluateReadiness, isSuspended, type FluxObjectLike, type ReadinessState } from "./readiness.ts";
 
+/** One object's state in a line, as `flux get` shows it. */
 export interface FluxStatus {
   kind: FluxKind;
   name: string;

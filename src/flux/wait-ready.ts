@@ -14,6 +14,7 @@ import { describeReadiness, evaluateReadiness, readinessOutcome, type FailOn } f
 /** flux's own default for --timeout. */
 export const DEFAULT_FLUX_TIMEOUT_MS = 5 * 60_000;
 
+/** How long and for what a Flux wait waits. */
 export interface FluxWaitOptions {
   /** Give up after this long with WaitTimeoutError (default 5 minutes; 0: no limit). */
   timeoutMs?: number;

@@ -80,3 +80,12 @@ export {
   metadataListRequest,
   metadataWatchRequest,
 } from "./metadata.ts";
+export {
+  attachRequest,
+  checkPort,
+  execRequest,
+  portForwardRequest,
+  proxyRequest,
+  type ProxyParams,
+  type StreamParams,
+} from "./connect-requests.ts";

@@ -56,6 +56,21 @@ export function checkSegment(what: string, value: unknown): string {
   if (bad) {
     throw new ValidationError(`${what} ${preview(value)} may not contain ${JSON.stringify(bad[0])}`);
   }
+  checkUnicode(what, value);
+  return value;
+}
+
+// A UTF-16 surrogate without its pair: no UTF-8 encoding exists, so no URL can carry it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses text that cannot be percent-encoded (a lone UTF-16 surrogate) with a
+ * ValidationError, rather than the URIError encodeURIComponent would throw.
+ *
+ * @example checkUnicode("labelSelector", "app=\uD800") // throws ValidationError
+ */
+export function checkUnicode(what: string, value: string): string {
+  if (LONE_SURROGATE.test(value)) throw new ValidationError(`${what} is not valid Unicode (it holds a lone UTF-16 surrogate)`);
   return value;
 }
 
@@ -96,12 +111,13 @@ export function resourcePath(r: ResourceRef, action: string, at: Location): stri
   } else if (r.namespaced && at.name !== undefined) {
     throw new ValidationError(`${what}: ${r.kind || r.plural} is namespaced; give a namespace`);
   }
-  checkSegment(`${what}: plural`, r.plural);
-  path += `/${r.plural}`;
+  // Plurals and subresources come from the generated table, or from a server's discovery:
+  // encoded all the same, so not even a hostile discovery document can add a query.
+  path += `/${encodeSegment(checkSegment(`${what}: plural`, r.plural))}`;
   if (at.name !== undefined) path += `/${encodeSegment(checkSegment(`${what}: name`, at.name))}`;
   if (at.subresource !== undefined) {
     if (at.name === undefined) throw new ValidationError(`${what}: a subresource needs a name`);
-    path += `/${checkSegment(`${what}: subresource`, at.subresource)}`;
+    path += `/${encodeSegment(checkSegment(`${what}: subresource`, at.subresource))}`;
   }
   return path;
 }
@@ -148,7 +164,7 @@ export function encodeQuery(query: KubeRequest["query"]): string {
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
-    for (const v of values) pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`);
+    for (const v of values) pairs.push(`${encodeURIComponent(checkUnicode("a query parameter name", key))}=${encodeURIComponent(checkUnicode(`query parameter ${key}`, String(v)))}`);
   }
   return pairs.join("&");
 }

@@ -10,6 +10,7 @@ import { fieldSelectorParam, labelSelectorParam, type LabelSelector } from "./se
 
 export type ResourceVersionMatch = "NotOlderThan" | "Exact";
 
+/** Label and field selectors, shared by list, watch and deletecollection. */
 export interface SelectorParams {
   /** "app=web,tier!=db", a map of labels, or a meta/v1 LabelSelector. */
   labelSelector?: string | LabelSelector | Readonly<Record<string, string>> | undefined;
@@ -17,6 +18,7 @@ export interface SelectorParams {
   fieldSelector?: string | Readonly<Record<string, string>> | undefined;
 }
 
+/** The parameters of a list (one page). */
 export interface ListParams extends SelectorParams {
   /** Page size: a positive integer. The response's metadata.continue fetches the next page. */
   limit?: number | undefined;
@@ -30,6 +32,7 @@ export interface ListParams extends SelectorParams {
   timeoutSeconds?: number | undefined;
 }
 
+/** The parameters of a watch. */
 export interface WatchParams extends SelectorParams {
   /** Start after this version; "0" or unset: start with synthetic ADDED events. */
   resourceVersion?: string | undefined;
@@ -47,6 +50,7 @@ export interface WatchParams extends SelectorParams {
   sendInitialEvents?: boolean | undefined;
 }
 
+/** The parameters of a get. */
 export interface GetParams {
   /** "0": served from the watch cache; unset: the most recent. */
   resourceVersion?: string | undefined;

@@ -73,6 +73,7 @@ export function subresourceReplaceRequest(
   };
 }
 
+/** Which container log lines to read. */
 export interface LogParams {
   /** Required when the pod has more than one container. */
   container?: string | undefined;
@@ -92,6 +93,7 @@ export interface LogParams {
   insecureSkipTLSVerifyBackend?: boolean | undefined;
 }
 
+/** Log parameters for a stream of lines. */
 export interface LogStreamParams extends LogParams {
   /** Keep the stream open and deliver new lines as the container writes them. */
   follow?: boolean | undefined;

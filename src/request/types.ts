@@ -17,10 +17,16 @@ export interface KubeRequest {
 export interface SendOptions {
   signal?: AbortSignal;
   /**
-   * Per-request timeout in ms, replacing the client's default. 0: no timeout.
-   * Streams (watch, log follow) never get the client's default timeout.
+   * Per-request timeout in ms, replacing the client's default; it covers waiting for
+   * credentials, the headers and the whole body. 0: no timeout. Streams (watch, log follow)
+   * never get the client's default timeout, and a given one ends at the headers.
    */
   timeoutMs?: number;
   /** The response is a long-lived stream (watch, log follow). */
   stream?: boolean;
+  /**
+   * The most bytes of response body read (after decompression) before ResponseTooLargeError,
+   * replacing the connection's limit. Streams have no total, only a per-line limit.
+   */
+  maxResponseBytes?: number;
 }

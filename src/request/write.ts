@@ -10,8 +10,10 @@ import { checkInteger, checkObjectBody, checkOneOf, compact, dryRunParam, jsonBo
 import { identifiedBody, nameOf } from "./body.ts";
 import { listQuery, type ListParams } from "./read.ts";
 
+/** What happens to an object's dependents when it is deleted. */
 export type PropagationPolicy = "Orphan" | "Background" | "Foreground";
 
+/** Conditions a delete requires of the object. */
 export interface Preconditions {
   /** Delete only if the object still has this uid. */
   uid?: string | undefined;
@@ -19,6 +21,7 @@ export interface Preconditions {
   resourceVersion?: string | undefined;
 }
 
+/** The parameters of a delete. */
 export interface DeleteParams {
   /** Validate and admit, but delete nothing. */
   dryRun?: boolean | undefined;
@@ -30,9 +33,12 @@ export interface DeleteParams {
   preconditions?: Preconditions | undefined;
 }
 
+/** The parameters of a create. */
 export type CreateParams = WriteParams;
+/** The parameters of a replace (PUT). */
 export type ReplaceParams = WriteParams;
 
+/** The parameters of a deletecollection: which objects (as for list), and how to delete them. */
 export interface DeleteCollectionParams extends DeleteParams, ListParams {}
 
 const JSON_HEADERS = { "Content-Type": "application/json" } as const;

@@ -10,3 +10,19 @@ export { watcher } from "./watcher.ts";
 export type { WatcherOptions } from "./watcher.ts";
 export type { Watcher, WatcherEvent, WatcherStats, WatchMode } from "./watcher-events.ts";
 export type { TransformOptions } from "./collection.ts";
+export { awaitCondition } from "./await-condition.ts";
+export type { AwaitConditionOptions } from "./await-condition.ts";
+export {
+  condition,
+  crdEstablished,
+  daemonSetRolledOut,
+  deleted,
+  deploymentComplete,
+  jobComplete,
+  jobFailed,
+  podReady,
+  podRunning,
+  podSucceeded,
+  statefulSetRolledOut,
+} from "./conditions.ts";
+export type { Condition, CrdLike, DaemonSetLike, DeploymentLike, JobLike, PodLike, StatefulSetLike } from "./conditions.ts";

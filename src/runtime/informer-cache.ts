@@ -16,11 +16,13 @@ export interface ReadonlyCache<T> {
   get(name: string, namespace?: string): T | undefined;
   /** By cache key ("namespace/name" or "name"). */
   getByKey(key: string): T | undefined;
+  /** Every cache key. */
   keys(): string[];
   /** All objects, or those in a namespace and/or carrying all the given labels. */
   list(filter?: { namespace?: string; labels?: Record<string, string> }): T[];
   /** Objects whose index function returned `value`. */
   byIndex(indexName: string, value: string): T[];
+  /** The names of the indexes this cache keeps. */
   indexNames(): string[];
 }
 

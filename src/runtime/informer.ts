@@ -21,11 +21,15 @@ export interface InformerOptions<T> extends WatcherOptions, TransformOptions<T> 
   indexers?: Record<string, IndexFunction<T>>;
 }
 
+/** What an add, update or delete handler is told besides the object. */
 export interface ChangeInfo {
   /** Derived from a relist (after 410 Gone, or a poll) rather than a watch event. */
   resync: boolean;
 }
 
+/**
+ * What a `synced` handler is told: whether this is the first sync, how the watcher runs, and what the store holds.
+ */
 export interface SyncInfo {
   initial: boolean;
   mode: WatchMode;
@@ -33,10 +37,15 @@ export interface SyncInfo {
   resourceVersion: string | undefined;
 }
 
+/** The events an informer calls handlers for (`informer.on(event, handler)`). */
 export interface InformerHandlers<T> {
+  /** An object appeared in the store. */
   add: (object: T, info: ChangeInfo) => void;
+  /** An object in the store changed; `previous` is the state it replaces. */
   update: (object: T, previous: T, info: ChangeInfo) => void;
+  /** An object left the store; `object` is its last known state. */
   delete: (object: T, info: ChangeInfo) => void;
+  /** The store holds a complete list (after the first list, and after every relist). */
   synced: (info: SyncInfo) => void;
   /** Watch failures (the informer keeps going) and exceptions thrown by other handlers. */
   error: (error: Error) => void;
@@ -58,6 +67,7 @@ export interface Informer<T extends KubeObject> {
    * after the first sync is called at once, so late subscribers miss nothing.
    */
   on<E extends keyof InformerHandlers<T>>(event: E, handler: InformerHandlers<T>[E]): () => void;
+  /** Resolves once the store has been filled by the first complete list. */
   waitForSync(options?: WaitOptions): Promise<void>;
   /** Resolves with the object once `predicate` holds for it (checked now and on every change). */
   waitFor(target: ObjectRef<T>, predicate: (object: T) => boolean, options?: WaitOptions): Promise<T>;

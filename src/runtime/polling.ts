@@ -13,6 +13,7 @@ import { asKubeError, EventSource, type EventSourceOptions } from "./event-sourc
 import { ResyncTracker } from "./resync-tracker.ts";
 import type { Watcher, WatcherEvent } from "./watcher-events.ts";
 
+/** How a poller lists and how often. */
 export interface PollerOptions extends CollectionOptions, EventSourceOptions {
   /** Time between the end of one poll and the start of the next. Default 30 s. */
   pollIntervalMs?: number;

@@ -6,6 +6,7 @@ import { WaitTimeoutError } from "../base/errors.ts";
 import { abortReason, combineSignals } from "../base/abort.ts";
 import type { Clock } from "../base/clock.ts";
 
+/** How long a wait may take, and what cancels it. */
 export interface WaitOptions {
   /** Give up after this long, rejecting with WaitTimeoutError. Absent or 0: no limit. */
   timeoutMs?: number;

@@ -13,6 +13,7 @@ import type { KubeError } from "../base/errors.ts";
 /** How the state is obtained: streaming list + watch, list + watch, or periodic lists. */
 export type WatchMode = "streaming" | "list-watch" | "poll";
 
+/** What a watcher yields: object changes, SYNCED once its view is complete, and errors it recovers from. */
 export type WatcherEvent<T> =
   | {
       type: "ADDED" | "MODIFIED" | "DELETED";

@@ -2,12 +2,16 @@
  * Transport for Bun: Bun's own fetch, which takes TLS material per request (`tls`) and a
  * proxy (`proxy`). Each transport owns a Bun.FetchSession, whose keep-alive pool is never
  * shared with another session or with plain fetch(), so two client certificates for the
- * same server never borrow each other's connections. Bun decompresses bodies itself.
+ * same server never borrow each other's connections. Bun decompresses bodies itself, chunk
+ * by chunk as they are read, so a gzip bomb costs no more memory than what we keep. Bun's
+ * fetch speaks HTTP/1.1 only, so ordinary requests take one of MAX_CONNECTIONS_PER_ORIGIN slots.
  */
 import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "./types.ts";
 import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 import { NodeHttp2Transport } from "./node-http2.ts";
+import { RequestSlots } from "./request-slots.ts";
+import { fetchResponse } from "./fetch-response.ts";
 
 /** The slice of Bun's fetch API we use (no dependency on bun-types). */
 interface BunTls {
@@ -60,6 +64,7 @@ export class BunFetchTransport implements Transport {
   readonly #options: TransportOptions;
   readonly #session: BunFetchSession;
   readonly #inflight = new Set<RequestLifetime>();
+  readonly #slots = new RequestSlots();
   #nodeTransport: Transport | undefined;
   #closed = false;
 
@@ -77,8 +82,21 @@ export class BunFetchTransport implements Transport {
     // Bun's fetch joins repeated headers into one comma-separated line, which the API server
     // reads as a single value (one group named "a, b"); node:http2 in Bun sends them apart.
     if (repeated.some(([, values]) => values.length > 1)) return this.#separateHeaders().send(request);
-    const lifetime = new RequestLifetime(request.signal, request.timeoutMs, () => this.#inflight.delete(lifetime));
+    let release = (): void => undefined;
+    const lifetime = new RequestLifetime(request, () => {
+      this.#inflight.delete(lifetime);
+      release();
+    });
     this.#inflight.add(lifetime);
+    if (!request.stream) {
+      // Bun's fetch speaks HTTP/1.1: a request in flight is a connection. The wait counts against the deadline.
+      try {
+        release = await this.#slots.acquire(lifetime.signal);
+      } catch (err) {
+        lifetime.dispose();
+        throw toTransportError(err, method, url, lifetime.reason);
+      }
+    }
     const headers: Record<string, string> = { ...request.headers };
     for (const [name, values] of repeated) if (values[0] !== undefined) headers[name] = values[0];
     if (this.#options.disableCompression && !Object.keys(headers).some((h) => h.toLowerCase() === "accept-encoding")) {
@@ -98,7 +116,7 @@ export class BunFetchTransport implements Transport {
       throw toTransportError(err, method, url, lifetime.reason);
     }
     lifetime.headersReceived();
-    return bunResponse(res, lifetime, method, url);
+    return fetchResponse(res, lifetime, request);
   }
 
   close(): void {
@@ -112,68 +130,4 @@ export class BunFetchTransport implements Transport {
     this.#nodeTransport ??= new NodeHttp2Transport(this.#options);
     return this.#nodeTransport;
   }
-}
-
-function bunResponse(res: Response, lifetime: RequestLifetime, method: string, url: string): HttpResponse {
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  // Bun already decoded the body; these described the encoded one.
-  if (headers["content-encoding"]) {
-    delete headers["content-encoding"];
-    delete headers["content-length"];
-  }
-  let used = false;
-
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    if (used) throw new TypeError("response body already consumed");
-    used = true;
-    const body = res.body;
-    if (!body) {
-      lifetime.dispose();
-      return;
-    }
-    const reader = body.getReader();
-    let done = false;
-    try {
-      for (;;) {
-        const step = await reader.read();
-        if (step.done) break;
-        yield step.value;
-      }
-      done = true;
-    } catch (err) {
-      throw toTransportError(err, method, url, lifetime.reason);
-    } finally {
-      // Leaving early cancels the request (ends a watch on the server).
-      if (!done) await reader.cancel().catch(() => {});
-      reader.releaseLock();
-      lifetime.dispose();
-    }
-  }
-
-  const collect = async (): Promise<Uint8Array> => {
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    for await (const c of chunks()) {
-      parts.push(c);
-      size += c.byteLength;
-    }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.byteLength;
-    }
-    return out;
-  };
-
-  return {
-    status: res.status,
-    headers,
-    stream: () => chunks(),
-    bytes: collect,
-    text: async () => new TextDecoder().decode(await collect()),
-  };
 }

@@ -40,17 +40,25 @@ export class RequestSignals {
     for (const s of this.#sources) s.removeEventListener("abort", this.#onAbort);
   }
 
-  /** The response, with release() run once its body is consumed (or its reading fails). */
-  releaseWhenConsumed(res: HttpResponse): HttpResponse {
+  /**
+   * The response, with release() run once its body is consumed (or its reading fails), and
+   * failures while reading it passed through `mapError` (the connection adds its site).
+   */
+  releaseWhenConsumed(res: HttpResponse, mapError: (err: unknown) => unknown = (err) => err): HttpResponse {
     const release = (): void => this.release();
+    const fail = (err: unknown): never => {
+      throw mapError(err);
+    };
     return {
       status: res.status,
       headers: res.headers,
-      text: () => res.text().finally(release),
-      bytes: () => res.bytes().finally(release),
+      text: () => res.text().catch(fail).finally(release),
+      bytes: () => res.bytes().catch(fail).finally(release),
       stream: async function* () {
         try {
           yield* res.stream();
+        } catch (err) {
+          fail(err);
         } finally {
           release();
         }

@@ -1,13 +1,15 @@
 /**
  * An HttpResponse over a Node Readable (an IncomingMessage or an Http2Stream): gunzips when
- * the server compressed, maps stream failures to TransportError, and lets the request's
- * lifetime cancel the body.
+ * the server compressed (streaming, so a gzip bomb inflates no faster than it is read),
+ * bounds what text() and bytes() hold, maps stream failures to TransportError, and lets the
+ * request's lifetime cancel the body.
  */
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import type { HttpResponse } from "./types.ts";
+import type { HttpRequest, HttpResponse } from "./types.ts";
 import type { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
+import { readWholeBody } from "./body-limit.ts";
 
 /** Lower-cases names and joins repeated values the way fetch's Headers does. */
 export function flattenHeaders(raw: Record<string, string | string[] | undefined | number>): Record<string, string> {
@@ -24,16 +26,16 @@ export function flattenHeaders(raw: Record<string, string | string[] | undefined
  * lifetime is disposed once the body is fully read, fails or is abandoned.
  *
  * @example
- * resolve(nodeResponse(res.statusCode ?? 0, flattenHeaders(res.headers), res, lifetime, "GET", url));
+ * resolve(nodeResponse(res.statusCode ?? 0, flattenHeaders(res.headers), res, lifetime, request));
  */
 export function nodeResponse(
   status: number,
   headers: Record<string, string>,
   source: Readable,
   lifetime: RequestLifetime,
-  method: string,
-  url: string,
+  request: Pick<HttpRequest, "method" | "url" | "maxResponseBytes">,
 ): HttpResponse {
+  const { method, url } = request;
   let body: Readable = source;
   if (/^\s*(x-)?gzip\s*$/i.test(headers["content-encoding"] ?? "")) {
     const gunzip = createGunzip();
@@ -80,17 +82,22 @@ export function nodeResponse(
     }
   }
 
-  const collect = async (): Promise<Buffer> => {
-    const parts: Uint8Array[] = [];
-    for await (const c of chunks()) parts.push(c);
-    return Buffer.concat(parts);
-  };
+  // A body refused unread lets go of the stream and of the request.
+  const collect = (): Promise<Uint8Array> =>
+    readWholeBody(request, headers, chunks, () => {
+      source.destroy();
+      body.destroy();
+      finish();
+    });
 
   return {
     status,
     headers,
     stream: () => chunks(),
     bytes: collect,
-    text: async () => (await collect()).toString("utf8"),
+    text: async () => {
+      const bytes = await collect();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    },
   };
 }

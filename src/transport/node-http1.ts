@@ -13,6 +13,7 @@ import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 import { flattenHeaders, nodeResponse } from "./node-body.ts";
 import { openTunnel } from "./proxy-tunnel.ts";
+import { MAX_CONNECTIONS_PER_ORIGIN } from "./request-slots.ts";
 
 /** Node's TLS options from ours. `servername` only when the kubeconfig names one. */
 export function nodeTlsOptions(options: TransportOptions): ConnectionOptions {
@@ -54,6 +55,21 @@ function tunnelingConnection(proxyUrl: string, secure: boolean, tls: TransportOp
   };
 }
 
+interface AgentPair {
+  https: https.Agent;
+  http: http.Agent;
+}
+
+function agentPair(options: TransportOptions, maxSockets: number): AgentPair {
+  const common = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets, scheduling: "lifo" as const };
+  const pair: AgentPair = { https: new https.Agent({ ...common, ...nodeTlsOptions(options) }), http: new http.Agent(common) };
+  if (options.proxyUrl) {
+    pair.https.createConnection = tunnelingConnection(options.proxyUrl, true, options.tls);
+    (pair.http as https.Agent).createConnection = tunnelingConnection(options.proxyUrl, false, options.tls);
+  }
+  return pair;
+}
+
 /**
  * @example
  * const t = new NodeHttp1Transport({ tls: { ca, cert, key, rejectUnauthorized: true } });
@@ -61,21 +77,17 @@ function tunnelingConnection(proxyUrl: string, secure: boolean, tls: TransportOp
  */
 export class NodeHttp1Transport implements Transport {
   readonly #options: TransportOptions;
-  readonly #httpsAgent: https.Agent;
-  readonly #httpAgent: http.Agent;
+  /** Ordinary requests: at most MAX_CONNECTIONS_PER_ORIGIN sockets per origin; more wait in the Agent's queue. */
+  readonly #pooled: AgentPair;
+  /** Streams: a watch holds its socket for its whole life, so queueing one behind others would hang it. */
+  readonly #streams: AgentPair;
   readonly #inflight = new Set<RequestLifetime>();
   #closed = false;
 
   constructor(options: TransportOptions) {
     this.#options = options;
-    // Infinity sockets: every watch holds one for its whole life.
-    const common = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: Infinity, scheduling: "lifo" as const };
-    this.#httpsAgent = new https.Agent({ ...common, ...nodeTlsOptions(options) });
-    this.#httpAgent = new http.Agent(common);
-    if (options.proxyUrl) {
-      this.#httpsAgent.createConnection = tunnelingConnection(options.proxyUrl, true, options.tls);
-      (this.#httpAgent as https.Agent).createConnection = tunnelingConnection(options.proxyUrl, false, options.tls);
-    }
+    this.#pooled = agentPair(options, MAX_CONNECTIONS_PER_ORIGIN);
+    this.#streams = agentPair(options, Infinity);
   }
 
   send(request: HttpRequest): Promise<HttpResponse> {
@@ -88,7 +100,7 @@ export class NodeHttp1Transport implements Transport {
       return Promise.reject(toTransportError(err, method, url));
     }
     const secure = u.protocol === "https:";
-    const lifetime = new RequestLifetime(request.signal, request.timeoutMs, () => this.#inflight.delete(lifetime));
+    const lifetime = new RequestLifetime(request, () => this.#inflight.delete(lifetime));
     this.#inflight.add(lifetime);
     const headers: http.OutgoingHttpHeaders = { ...request.headers };
     for (const [name, values] of Object.entries(request.repeatedHeaders ?? {})) headers[name] = [...values];
@@ -113,7 +125,7 @@ export class NodeHttp1Transport implements Transport {
         port: portOf(u),
         path: `${u.pathname}${u.search}`,
         headers,
-        agent: secure ? this.#httpsAgent : this.#httpAgent,
+        agent: (request.stream ? this.#streams : this.#pooled)[secure ? "https" : "http"],
         ...(secure && this.#options.tls.serverName !== undefined && { servername: this.#options.tls.serverName }),
       };
       const req = (secure ? https : http).request(options);
@@ -130,7 +142,7 @@ export class NodeHttp1Transport implements Transport {
         lifetime.signal.removeEventListener("abort", onAbort);
         lifetime.headersReceived();
         settled = true;
-        resolve(nodeResponse(res.statusCode ?? 0, flattenHeaders(res.headers), res, lifetime, method, url));
+        resolve(nodeResponse(res.statusCode ?? 0, flattenHeaders(res.headers), res, lifetime, request));
       });
       req.end(request.body);
     });
@@ -139,7 +151,9 @@ export class NodeHttp1Transport implements Transport {
   close(): void {
     this.#closed = true;
     for (const lifetime of [...this.#inflight]) lifetime.end("closed");
-    this.#httpsAgent.destroy();
-    this.#httpAgent.destroy();
+    for (const pair of [this.#pooled, this.#streams]) {
+      pair.https.destroy();
+      pair.http.destroy();
+    }
   }
 }

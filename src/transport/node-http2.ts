@@ -2,7 +2,8 @@
  * HTTP/2 transport for Node, the default on Node: the API server speaks h2, so every
  * request and watch of one transport is a stream on one TLS connection that carries the
  * client certificate. A second connection opens only when the server's stream limit is
- * reached. Falls back to NodeHttp1Transport for http:// servers and servers that do not
+ * reached, and never more than MAX_CONNECTIONS_PER_ORIGIN: then requests wait for a stream.
+ * Falls back to NodeHttp1Transport for http:// servers and servers that do not
  * negotiate h2 (some authenticating proxies).
  */
 import * as http2 from "node:http2";
@@ -13,6 +14,7 @@ import { toTransportError } from "./transport-errors.ts";
 import { flattenHeaders, nodeResponse } from "./node-body.ts";
 import { openTunnel } from "./proxy-tunnel.ts";
 import { hostOf, NodeHttp1Transport, nodeTlsOptions, portOf } from "./node-http1.ts";
+import { MAX_CONNECTIONS_PER_ORIGIN } from "./request-slots.ts";
 import { isBun } from "../base/runtime-info.ts";
 
 interface PooledSession {
@@ -60,6 +62,7 @@ export class NodeHttp2Transport implements Transport {
   // A transport serves one cluster, but nothing stops a caller from sending elsewhere.
   readonly #connecting = new Map<string, Promise<PooledSession | "http1">>();
   readonly #http1Origins = new Set<string>();
+  #ended: { promise: Promise<void>; resolve: () => void } | undefined;
   #http1: NodeHttp1Transport | undefined;
   #closed = false;
 
@@ -82,7 +85,7 @@ export class NodeHttp2Transport implements Transport {
       throw toTransportError(err, method, url);
     }
     if (u.protocol !== "https:" || this.#http1Origins.has(u.origin)) return this.#fallback().send(request);
-    const lifetime = new RequestLifetime(request.signal, request.timeoutMs, () => this.#inflight.delete(lifetime));
+    const lifetime = new RequestLifetime(request, () => this.#inflight.delete(lifetime));
     this.#inflight.add(lifetime);
     let pooled: PooledSession | "http1";
     try {
@@ -112,10 +115,16 @@ export class NodeHttp2Transport implements Transport {
 
   async #acquire(u: URL, signal: AbortSignal): Promise<PooledSession | "http1"> {
     for (;;) {
-      const free = this.#sessions.find((p) => p.origin === u.origin && p.usable && p.active < p.maxStreams);
+      const open = this.#sessions.filter((p) => p.origin === u.origin && p.usable);
+      const free = open.find((p) => p.active < p.maxStreams);
       if (free) {
         this.#retain(free);
         return free;
+      }
+      if (open.length >= MAX_CONNECTIONS_PER_ORIGIN) {
+        // Every session is full: wait for a stream to end (the deadline still runs).
+        await raceAbort(this.#streamEnded(), signal);
+        continue;
       }
       let connecting = this.#connecting.get(u.origin);
       if (!connecting) {
@@ -134,6 +143,23 @@ export class NodeHttp2Transport implements Transport {
   #release(p: PooledSession): void {
     // An idle connection must not keep the process alive.
     if (--p.active === 0 && !p.session.destroyed) p.session.unref();
+    this.#wakeWaiters();
+  }
+
+  /** Resolves when a stream ends or a session goes, for requests waiting on a full pool. */
+  #streamEnded(): Promise<void> {
+    if (!this.#ended) {
+      let resolve = (): void => undefined;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.#ended = { promise, resolve };
+    }
+    return this.#ended.promise;
+  }
+
+  #wakeWaiters(): void {
+    const ended = this.#ended;
+    this.#ended = undefined;
+    ended?.resolve();
   }
 
   async #connect(u: URL): Promise<PooledSession | "http1"> {
@@ -167,6 +193,7 @@ export class NodeHttp2Transport implements Transport {
       pooled.usable = false;
       const i = this.#sessions.indexOf(pooled);
       if (i >= 0) this.#sessions.splice(i, 1);
+      this.#wakeWaiters();
     };
     // After GOAWAY the session finishes its streams but takes no new ones.
     session.on("goaway", retire);
@@ -251,7 +278,7 @@ export class NodeHttp2Transport implements Transport {
         if (settled) return;
         settled = true;
         lifetime.headersReceived();
-        resolve(nodeResponse(Number(h[":status"] ?? 0), flattenHeaders(h), stream, lifetime, method, url));
+        resolve(nodeResponse(Number(h[":status"] ?? 0), flattenHeaders(h), stream, lifetime, request));
       });
       if (request.body !== undefined) stream.end(request.body);
     });

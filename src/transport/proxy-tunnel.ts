@@ -8,6 +8,7 @@ import { connect as tlsConnect, rootCertificates } from "node:tls";
 import { TlsError, TransportError } from "../base/errors.ts";
 import type { TlsOptions } from "./types.ts";
 import { PROXY_CONNECT_FAILED } from "./transport-errors.ts";
+import { excerpt } from "../base/secrets.ts";
 
 export interface TunnelTarget {
   host: string;
@@ -41,8 +42,12 @@ function proxyTrust(clusterTls: Pick<TlsOptions, "ca" | "rejectUnauthorized"> | 
   };
 }
 
-/** Proxy-Authorization from userinfo in the proxy URL, if any. */
-function proxyAuthorization(u: URL): string | undefined {
+/**
+ * Proxy-Authorization from userinfo in the proxy URL, if any.
+ *
+ * @example proxyAuthorization(new URL("http://bob:pw@proxy:3128")) // "Basic Ym9iOnB3"
+ */
+export function proxyAuthorization(u: URL): string | undefined {
   if (!u.username && !u.password) return undefined;
   const user = decodeURIComponent(u.username);
   const pass = decodeURIComponent(u.password);
@@ -55,8 +60,16 @@ function defaultPort(u: URL): number {
 }
 
 /**
+ * How long a proxy may take to connect and answer CONNECT: as long as a TLS handshake is
+ * allowed (node-http2's CONNECT_TIMEOUT_MS). The tunnel is shared by every request waiting
+ * for the connection, watches included, so it cannot lean on any one request's deadline.
+ */
+export const TUNNEL_TIMEOUT_MS = 30_000;
+
+/**
  * Opens a CONNECT tunnel to `target` through `proxyUrl`; resolves with the socket once the
- * proxy answered 2xx. `signal` aborts the attempt.
+ * proxy answered 2xx. `signal` aborts the attempt; a proxy silent for TUNNEL_TIMEOUT_MS fails
+ * it with ETIMEDOUT (never sent, so retried).
  *
  * @example
  * const raw = await openTunnel("http://proxy:3128", { host: "10.0.0.1", port: 6443 });
@@ -67,6 +80,7 @@ export function openTunnel(
   target: TunnelTarget,
   signal?: AbortSignal,
   clusterTls?: Pick<TlsOptions, "ca" | "rejectUnauthorized">,
+  timeoutMs: number = TUNNEL_TIMEOUT_MS,
 ): Promise<Socket> {
   const u = new URL(proxyUrl);
   if (u.protocol !== "http:" && u.protocol !== "https:") {
@@ -123,7 +137,7 @@ export function openTunnel(
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
       if (status < 200 || status > 299) {
         fail(
-          new TransportError(`proxy ${where} refused CONNECT to ${hostPort}: ${statusLine.slice(0, 80)}`, { server: where }, {
+          new TransportError(`proxy ${where} refused CONNECT to ${hostPort}: ${excerpt(statusLine, 80)}`, { server: where }, {
             code: PROXY_CONNECT_FAILED,
           }),
         );
@@ -135,7 +149,12 @@ export function openTunnel(
       if (rest.length > 0) socket.unshift(rest);
       resolve(socket);
     };
+    const timer = setTimeout(
+      () => fail(new TransportError(`proxy ${where} did not answer CONNECT to ${hostPort} within ${timeoutMs} ms`, { server: where }, { code: "ETIMEDOUT" })),
+      timeoutMs,
+    );
     const cleanup = (): void => {
+      clearTimeout(timer);
       socket.off("data", onData);
       socket.off("error", onError);
       socket.off("close", onClose);

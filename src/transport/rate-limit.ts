@@ -5,6 +5,7 @@
  */
 import { systemClock, type Clock } from "../base/clock.ts";
 
+/** A client-side token bucket, as client-go's QPS and Burst. */
 export interface RateLimit {
   /** Sustained requests per second (> 0). */
   qps: number;

@@ -1,7 +1,8 @@
 /**
- * One request's cancellation: the caller's signal, the time-to-headers deadline and the
- * transport being closed all end up as one internal AbortSignal, and we remember which of
- * them fired so the error can say so (ABORT_ERR vs TIMEOUT vs TRANSPORT_CLOSED).
+ * One request's cancellation: the caller's signal, the deadline and the transport being
+ * closed all end up as one internal AbortSignal, and we remember which of them fired so the
+ * error can say so (ABORT_ERR vs TIMEOUT vs TRANSPORT_CLOSED). The deadline covers the whole
+ * exchange, body included, except for streams, where it ends with the headers.
  */
 
 import { getMaxListeners, setMaxListeners } from "node:events";
@@ -18,7 +19,8 @@ export function allowManyListeners(signal: AbortSignal): void {
   }
 }
 
-export type EndReason = "abort" | "timeout" | "closed";
+/** "timeout": no headers in time; "body-timeout": headers came, the body did not finish in time. */
+export type EndReason = "abort" | "timeout" | "body-timeout" | "closed";
 
 export class RequestLifetime {
   readonly #controller = new AbortController();
@@ -27,15 +29,19 @@ export class RequestLifetime {
   readonly #userSignal: AbortSignal | undefined;
   readonly #onUserAbort = (): void => this.end("abort");
   readonly #onDispose: (() => void) | undefined;
+  readonly #stream: boolean;
+  #headers = false;
 
   /**
-   * @param signal the caller's signal; aborting it cancels the request and its body stream.
-   * @param timeoutMs deadline for the response headers; 0 or undefined: none.
+   * @param request the caller's signal (aborting it cancels the request and its body), the
+   *   deadline in ms (0 or undefined: none) and whether the body is a stream.
    * @param onDispose called once when the request is finished (body consumed, failed or cancelled).
    */
-  constructor(signal: AbortSignal | undefined, timeoutMs: number | undefined, onDispose?: () => void) {
+  constructor(request: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined; stream?: boolean | undefined }, onDispose?: () => void) {
+    const { signal, timeoutMs } = request;
     this.#userSignal = signal;
     this.#onDispose = onDispose;
+    this.#stream = request.stream === true;
     if (signal?.aborted) {
       // Not end(): the owner registers this lifetime after construction and disposes it
       // when the request fails, which it does at once.
@@ -46,7 +52,7 @@ export class RequestLifetime {
       signal.addEventListener("abort", this.#onUserAbort, { once: true });
     }
     if (timeoutMs !== undefined && timeoutMs > 0 && !this.#reason) {
-      this.#timer = setTimeout(() => this.end("timeout"), timeoutMs);
+      this.#timer = setTimeout(() => this.end(this.#headers ? "body-timeout" : "timeout"), timeoutMs);
     }
   }
 
@@ -60,8 +66,13 @@ export class RequestLifetime {
     return this.#reason;
   }
 
-  /** Response headers arrived: the deadline no longer applies (bodies and streams have none). */
+  /** Response headers arrived: a stream's deadline ends here; any other keeps running until the body is read. */
   headersReceived(): void {
+    this.#headers = true;
+    if (this.#stream) this.#clearTimer();
+  }
+
+  #clearTimer(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -79,7 +90,7 @@ export class RequestLifetime {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.headersReceived();
+    this.#clearTimer();
     this.#userSignal?.removeEventListener("abort", this.#onUserAbort);
     this.#onDispose?.();
   }

@@ -17,6 +17,7 @@
  */
 import { exponentialDelay } from "../base/backoff.ts";
 
+/** When and how often a failed request is retried. */
 export interface RetryPolicy {
   /** Retries after the first attempt; 0 turns retrying off. */
   maxRetries: number;

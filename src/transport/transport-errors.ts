@@ -80,7 +80,10 @@ export function toTransportError(
   const site = siteOfUrl(method, url);
   if (ended === "abort") return new TransportError("request aborted", site, { code: ABORT_ERR, cause: err });
   if (ended === "timeout") {
-    return new TransportError("no response headers before the deadline", site, { code: TIMEOUT, cause: err });
+    return new TransportError("no response headers within timeoutMs", site, { code: TIMEOUT, cause: err });
+  }
+  if (ended === "body-timeout") {
+    return new TransportError("the response body did not complete within timeoutMs", site, { code: TIMEOUT, cause: err });
   }
   if (ended === "closed") {
     return new TransportError("transport closed while the request ran", site, { code: TRANSPORT_CLOSED, cause: err });

@@ -17,6 +17,7 @@ export interface TlsOptions {
   serverName?: string;
 }
 
+/** One HTTP request as a Transport sends it. */
 export interface HttpRequest {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
   /** Absolute URL. */
@@ -31,29 +32,47 @@ export interface HttpRequest {
   /** Cancels the request, and the body stream of its response. */
   signal?: AbortSignal;
   /**
-   * Total time allowed before the response headers arrive, in ms; 0 or absent: none.
-   * Long-lived streams (watch, log follow) pass 0 and rely on `signal`.
+   * Time allowed for the whole exchange, in ms: until the body is read, or for a `stream`
+   * until the response headers arrive. 0 or absent: none.
    */
   timeoutMs?: number;
+  /**
+   * The body is a long-lived stream (watch, log follow): `timeoutMs` ends at the headers,
+   * and on Node's HTTP/1.1 fallback the request gets a socket outside the bounded pool.
+   */
+  stream?: boolean;
+  /**
+   * The most `text()` and `bytes()` read, counted after decompression, before failing with
+   * ResponseTooLargeError. Absent or 0: DEFAULT_MAX_RESPONSE_BYTES. `stream()` has no total.
+   */
+  maxResponseBytes?: number;
 }
 
+/** A response whose headers have arrived; the body is read once, in one of three ways. */
 export interface HttpResponse {
   status: number;
   /** Header names in lower case. */
   headers: Record<string, string>;
-  /** The body, decompressed. Consume it once: either `text()`, `bytes()` or `stream`. */
+  /**
+   * The body, decompressed. Consume it once: either `text()`, `bytes()` (both bounded by the
+   * request's `maxResponseBytes`) or `stream()`.
+   */
   text(): Promise<string>;
+  /** The whole body as bytes. */
   bytes(): Promise<Uint8Array>;
+  /** The body as it arrives; leaving the loop early cancels the request. */
   stream(): AsyncIterable<Uint8Array>;
 }
 
 /** Sends requests over one keep-alive pool. */
 export interface Transport {
+  /** Sends a request; resolves once the response headers arrive, rejects with TransportError or TlsError. */
   send(request: HttpRequest): Promise<HttpResponse>;
   /** Closes idle connections; pending requests are aborted. */
   close(): void;
 }
 
+/** What one Transport's connection pool is made for: TLS material, proxy and compression. */
 export interface TransportOptions {
   tls: TlsOptions;
   /** http:// or https:// CONNECT proxy (kubeconfig proxy-url). */

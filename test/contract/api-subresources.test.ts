@@ -2,7 +2,8 @@
  * Subresources and the workload kinds against the real kube-apiserver: Pod (status,
  * binding, ephemeral containers, resize, log, eviction), Deployment + scale, Job,
  * ServiceAccount + token, CertificateSigningRequest approval, and watch.
- * The control plane runs no scheduler and no kubelet: pods stay Pending.
+ * The pods here stay Pending, unscheduled, although the local cluster has kwok nodes and a
+ * scheduler: they name a scheduler that does not exist (nodes.test.ts covers pods that run).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../src/api/index.ts";
@@ -28,7 +29,11 @@ afterAll(async () => {
   conn?.close();
 });
 
-const podSpec = { containers: [{ name: "app", image: "registry.invalid/app:1", resources: { requests: { cpu: "100m" }, limits: { cpu: "200m" } } }] };
+const podSpec = {
+  // No scheduler serves this name: a pod stays unbound unless a test binds it.
+  schedulerName: "bun-k8s-unscheduled",
+  containers: [{ name: "app", image: "registry.invalid/app:1", resources: { requests: { cpu: "100m" }, limits: { cpu: "200m" } } }],
+};
 
 describe("Pod", () => {
   test("status get and patch", async () => {

@@ -6,16 +6,19 @@
 import { describe, expect, inject, test } from "vitest";
 import { readKubeconfigMaterial } from "../support/kubeconfig-material.ts";
 import { miniRequest } from "../support/mini-client.ts";
+import { expectedRuntime } from "../support/expected-runtime.ts";
+import { runtimeInfo } from "../../src/base/runtime-info.ts";
 
 const cluster = inject("cluster");
 const admin = readKubeconfigMaterial(cluster.kubeconfigs.admin);
 
 describe(`foundation (${cluster.mode} cluster ${cluster.server})`, () => {
   test("runs on the runtime the script asked for", () => {
-    const expected = process.env.BUN_K8S_EXPECT_RUNTIME;
-    const actual = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "bun" : "node";
-    expect(["bun", "node"]).toContain(actual);
-    if (expected) expect(actual).toBe(expected);
+    const expected = expectedRuntime();
+    const actual = runtimeInfo();
+    expect(["bun", "deno", "node"]).toContain(actual.name);
+    if (expected) expect(actual.name).toBe(expected.name);
+    if (expected?.major) expect(actual.version.split(".")[0]).toBe(expected.major);
   });
 
   test("/version reports the pinned Kubernetes version", async () => {

@@ -5,9 +5,10 @@
 import { createServer, type Server } from "node:http";
 import type { TestProject } from "vitest/node";
 import { ControlPlane } from "../controlplane/launcher.ts";
+import { REAL_FLUX_SELECTOR, startFluxFor, type FluxControllers } from "../flux/launcher.ts";
 import { prepareExternalCluster } from "../support/external-cluster.ts";
 
-const runtime = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "bun" : "node";
+const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
 const log = (line: string) => console.log(`[controlplane:${runtime}] ${line}`);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -19,6 +20,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return cleanup;
   }
   const cp = await ControlPlane.start({ log });
+  let flux: FluxControllers | undefined;
+  try {
+    flux = await startFluxFor(cp.info, { log, watchLabelSelector: REAL_FLUX_SELECTOR });
+  } catch (error) {
+    await cp.stop();
+    throw error;
+  }
+  cp.info.flux = flux?.info;
   const control = await startControlServer(cp);
   const address = control.address();
   cp.info.controlUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
@@ -27,11 +36,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   log(
     `${cp.info.expectedVersion}: build ${cp.timings.built ? `${cp.timings.buildSeconds.toFixed(1)} s` : "cached"}, ` +
       `start to /readyz ${cp.timings.startToReadySeconds.toFixed(1)} s, bootstrap ${cp.timings.bootstrapSeconds.toFixed(1)} s, ` +
+      (cp.info.nodes ? `${cp.info.nodes.names.length} kwok nodes Ready ${cp.timings.nodesSeconds.toFixed(1)} s, ` : "no nodes, ") +
       `RSS ${Object.entries(memory).map(([k, v]) => `${k} ${mib(v)}`).join(", ")}`,
   );
+  if (flux) {
+    const f = flux.info;
+    log(
+      `Flux ${Object.entries(f.versions).map(([k, v]) => `${k} ${v}`).join(", ")}: ` +
+        `${f.buildSeconds === undefined ? "cached" : `build ${f.buildSeconds.toFixed(1)} s`}, ready after ${f.startSeconds.toFixed(1)} s, ` +
+        `RSS ${Object.entries(flux.memory()).map(([k, v]) => `${k} ${mib(v)}`).join(", ")}`,
+    );
+  }
   project.provide("cluster", cp.info);
   const stop = async () => {
     control.close();
+    if (flux) log(`Flux RSS after the run: ${Object.entries(flux.memory()).map(([k, v]) => `${k} ${mib(v)}`).join(", ")}`);
+    await flux?.stop();
     await cp.stop();
   };
   const onSignal = () => void stop().finally(() => process.exit(130));

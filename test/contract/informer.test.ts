@@ -127,7 +127,7 @@ describe(`watcher, informer and polling on ${cluster.mode} cluster`, () => {
         template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "registry.invalid/web:1" }] } },
       },
     });
-    // No kubelet runs, so pods never become available; but the controllers do their part.
+    // Whether or not a node runs the pods, the controllers do their part.
     const observed = await deployments.waitFor(
       "web",
       (d) => d.status?.observedGeneration === d.metadata?.generation && d.status?.replicas === 2,

@@ -136,6 +136,26 @@ const layouts: Layout[] = [
     },
     kubeconfig: ["a.json", "b"],
   },
+  {
+    name: "YAML 1.1 as go-yaml v2 reads it: on is true, << merges, a quoted 'yes' is a string",
+    files: {
+      a: [
+        "current-context: x",
+        "clusters:",
+        "- name: base",
+        "  cluster: &b {server: 'https://a:6443', insecure-skip-tls-verify: on}",
+        "- name: c",
+        "  cluster:",
+        "    <<: *b",
+        "    server: https://c:6443",
+        "contexts:",
+        "- name: x",
+        "  context: {cluster: c, namespace: 'yes'}",
+        "",
+      ].join("\n"),
+    },
+    kubeconfig: ["a"],
+  },
 ];
 
 function materialize(layout: Layout, index: number): { env: Record<string, string>; dir: string } {
@@ -145,6 +165,13 @@ function materialize(layout: Layout, index: number): { env: Record<string, strin
   }
   const list = layout.kubeconfig.map((f) => (f ? resolve(dir, f) : "")).join(":");
   return { env: { KUBECONFIG: list, HOME: dir, PATH: process.env.PATH ?? "" }, dir };
+}
+
+/** Nine levels of nine aliases each: 387 million nodes once expanded. */
+function aliasBomb(): string {
+  const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+  for (const [i, name] of [..."bcdefghi"].entries()) levels.push(`${name}: &${name} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]`);
+  return `preferences:\n  extensions:\n  - name: bomb\n    extension:\n${levels.map((l) => `      ${l}`).join("\n")}\n`;
 }
 
 function kubectlView(env: Record<string, string>, context?: string): Doc {
@@ -200,6 +227,9 @@ describe("kubeconfig selection matches kubectl config view --minify --flatten", 
     ["an unknown --context", { a: kc({ current: "x", clusters: { c: { server: "https://a" } }, contexts: { x: { cluster: "c" } } }) }, "nope"],
     ["a duplicate name in one file", { a: "clusters:\n- name: c\n  cluster: {server: https://a}\n- name: c\n  cluster: {server: https://b}\n" }, undefined],
     ["a malformed field", { a: "clusters:\n- name: c\n  cluster: {server: [1]}\n" }, undefined],
+    ["a YAML 1.1 boolean where a string belongs (token: yes)", { a: "users:\n- name: u\n  user: {token: yes}\n" }, undefined],
+    ["a YAML 1.1 number where a string belongs (namespace: 0755)", { a: "contexts:\n- name: x\n  context: {cluster: c, namespace: 0755}\n" }, undefined],
+    ["an alias bomb", { a: aliasBomb() }, undefined],
   ] as const)("both refuse %s", async (name, files, context) => {
     const { env } = materialize({ name, files, kubeconfig: ["a"] }, 100 + ++refusals);
     expect(() => kubectlView(env, context)).toThrow();

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, test } from "vitest";
 import { repoRoot } from "../controlplane/build.ts";
+import { nodeCountFromEnv } from "../controlplane/nodes.ts";
 
 interface Held {
   dir: string;
@@ -58,8 +59,10 @@ describe("the launcher cleans up after a killed runner", () => {
   test.each(["SIGKILL", "SIGTERM"] as const)("%s: no process and no temp folder left", async (signal) => {
     const { held, pid } = await hold();
     expect(existsSync(join(held.dir, "pki", "ca.crt"))).toBe(true);
+    const names = ["etcd", "kube-apiserver", "kube-controller-manager", ...(nodeCountFromEnv() > 0 ? ["kube-scheduler", "kwok"] : [])];
+    expect(Object.keys(held.pids).sort()).toEqual(names);
     const components = componentPids(held);
-    expect(components.length).toBe(3);
+    expect(components.length).toBe(names.length);
     for (const p of [...Object.values(held.pids), ...components]) expect(alive(p)).toBe(true);
     process.kill(pid, signal);
     await until("components still running", () => [...Object.values(held.pids), ...components].every((p) => !alive(p)), 20_000);

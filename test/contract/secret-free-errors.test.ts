@@ -7,7 +7,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer as createHttpServer, type Server } from "node:http";
+import type { Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -154,18 +155,26 @@ describe("no secret in errors", () => {
     expectNoSecrets(e, [notAKey, b64(notAKey)]);
   });
 
-  test("OIDC: the issuer refuses the refresh and echoes the refresh token in its error", async () => {
+  test("OIDC: the issuer refuses the refresh and echoes the refresh token in its error", async (ctx) => {
     const refreshToken = secret("rt");
     const clientSecret = secret("cs");
     const expired = `${b64url({ alg: "RS256" })}.${b64url({ exp: Math.floor(Date.now() / 1000) - 3600, sub: "me" })}.${secret("sig")}`;
     const issuer = await startRefusingIssuer(refreshToken);
+    if ("missing" in issuer) notApplicable(ctx, issuer.missing);
     const kube = await clients.load(
       writeKubeconfig(t, "oidc/kubeconfig", {
         cluster: clusterEntry(),
         user: {
           "auth-provider": {
             name: "oidc",
-            config: { "idp-issuer-url": issuer, "client-id": "bun-k8s", "client-secret": clientSecret, "id-token": expired, "refresh-token": refreshToken },
+            config: {
+              "idp-issuer-url": issuer.url,
+              "idp-certificate-authority-data": b64(issuer.ca),
+              "client-id": "bun-k8s",
+              "client-secret": clientSecret,
+              "id-token": expired,
+              "refresh-token": refreshToken,
+            },
           },
         },
       }),
@@ -215,10 +224,12 @@ function b64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
-/** A loopback OIDC issuer whose token endpoint refuses every refresh, quoting the token back. */
-async function startRefusingIssuer(refreshToken: string): Promise<string> {
+/** A loopback HTTPS OIDC issuer whose token endpoint refuses every refresh, quoting the token back. */
+async function startRefusingIssuer(refreshToken: string): Promise<{ url: string; ca: string } | { missing: string }> {
+  const pem = selfSigned(t, "oidc-issuer", "IP:127.0.0.1");
+  if ("missing" in pem) return pem;
   let base = "";
-  const server = createHttpServer((req, res) => {
+  const server = createHttpsServer({ cert: pem.cert, key: pem.key }, (req, res) => {
     res.setHeader("content-type", "application/json");
     if (req.url === "/.well-known/openid-configuration") {
       res.end(JSON.stringify({ issuer: base, token_endpoint: `${base}/token` }));
@@ -231,6 +242,6 @@ async function startRefusingIssuer(refreshToken: string): Promise<string> {
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
-  base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  return base;
+  base = `https://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  return { url: base, ca: pem.cert };
 }

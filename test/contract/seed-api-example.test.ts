@@ -1,7 +1,8 @@
 /**
  * examples/seed-api.ts, spawned as a user runs it (KUBECONFIG = the admin kubeconfig), on Bun
- * and on Node (unbundled, through test/support/node-typescript-hooks.mjs), so the example
- * cannot rot: every line it prints is derived from what the server answered.
+ * and on Node (as-is where Node strips types, through test/support/node-typescript-hooks.mjs
+ * on Node 20), so the example cannot rot: every line it prints is derived from what the
+ * server answered.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
@@ -10,7 +11,7 @@ import type { Connection } from "../../src/connection/types.ts";
 import { Namespace } from "../../generated/k8s/core/v1/index.ts";
 import { repoRoot } from "../../specs/materialise.ts";
 import { runChild, type ChildResult } from "../support/child-output.ts";
-import { realNodePath } from "../support/node-runtime.ts";
+import { nodeTypeScriptArgs, realNodePath } from "../support/node-runtime.ts";
 import { connect } from "./api-connection.ts";
 
 const cluster = inject("cluster");
@@ -32,7 +33,7 @@ afterAll(() => conn?.close());
 describe("examples/seed-api.ts (needs the Flux CRDs, which the suite installs)", () => {
   test.each([
     ["Bun", bun, [example]],
-    ["Node", node, ["--import", hooks, example]],
+    ["Node", node, [...nodeTypeScriptArgs(node, hooks), example]],
   ] as const)("runs on %s against the control plane", async (runtime, command, args) => {
     const { code, stdout, stderr } = await run(command, args);
     expect(code, `exit code; stderr:\n${stderr}`).toBe(0);
@@ -49,7 +50,7 @@ describe("examples/seed-api.ts (needs the Flux CRDs, which the suite installs)",
       "deployment web: scale spec.replicas 3",
       "deployment web: replicas 3, annotation owner=platform",
       `deployments in ${ns}: web`,
-      "pod debug: found by selectors 1, phase Pending",
+      "pod debug: found by selectors 1, labels role=debug,tier=tools",
       `pods labelled role=debug across namespaces, in ${ns}: 1`,
       "pod debug: deleted, get gives nothing",
       "gitrepository podinfo: url https://github.com/stefanprodan/podinfo, interval 5m",

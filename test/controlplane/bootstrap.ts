@@ -96,3 +96,40 @@ export async function installCrds(server: string, tls: MiniTls, files: string[])
   }
   return names;
 }
+
+/** Creates Node objects with `annotations` (kwok manages nodes it finds by annotation). */
+export async function registerNodes(server: string, tls: MiniTls, names: string[], annotations: Record<string, string>): Promise<void> {
+  for (const name of names) {
+    await call(server, tls, "POST", "/api/v1/nodes", {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: {
+        name,
+        annotations,
+        labels: { "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", type: "kwok" },
+      },
+    });
+  }
+}
+
+interface NodeStatus {
+  spec?: { taints?: { key: string }[] };
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+/**
+ * Waits until every node is Ready and untainted: the API server taints a new node
+ * not-ready, and kube-controller-manager lifts that once the node reports Ready.
+ */
+export async function waitForNodesReady(server: string, tls: MiniTls, names: string[], timeoutMs: number, diagnostics: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  for (const name of names) {
+    for (;;) {
+      const node = JSON.parse(await call(server, tls, "GET", `/api/v1/nodes/${name}`)) as NodeStatus;
+      const ready = node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+      if (ready && (node.spec?.taints ?? []).length === 0) break;
+      if (Date.now() > deadline) throw new Error(`node ${name} not Ready and untainted after ${timeoutMs / 1000} s:\n${diagnostics()}`);
+      await sleep(200);
+    }
+  }
+}

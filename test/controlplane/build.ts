@@ -2,28 +2,63 @@
  * Builds the local control plane from the Kubernetes Go modules, on demand and cached.
  *
  * The binaries land in .cache/controlplane/<stamp>/, where the stamp hashes everything
- * that decides their content (go.mod, go.sum, our Go sources, the ldflags, the Go version).
- * A second run with nothing changed finds the folder complete and builds nothing.
+ * that decides their content (go.mod, go.sum, our Go sources and patches, the ldflags, the
+ * Go version). A second run with nothing changed finds the folder complete and builds nothing.
+ * Beside the binaries, kwok-files/ holds the Stage and CRD files kwok needs at run time,
+ * copied from its Go module.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { kwokModule, patchedModuleDir, preparePatchedModules } from "./patched-modules.ts";
 
 export const moduleDir = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(moduleDir, "../..");
 
-export const binaries = ["kube-apiserver", "kube-controller-manager", "kubectl", "etcd", "cptool"] as const;
+export const binaries = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "etcd", "cptool", "kwok"] as const;
 export type Binary = (typeof binaries)[number];
+
+/**
+ * One `go build` each, so that the log says what each part costs. Go's build cache is
+ * shared: a later group reuses every package an earlier one compiled.
+ */
+const buildGroups: { name: string; targets: string[] }[] = [
+  {
+    name: "kube-apiserver, kube-controller-manager, kubectl, etcd, cptool",
+    targets: ["k8s.io/kubernetes/cmd/kube-apiserver", "k8s.io/kubernetes/cmd/kube-controller-manager", "k8s.io/kubernetes/cmd/kubectl", "./etcd", "./cptool"],
+  },
+  { name: "kube-scheduler", targets: ["k8s.io/kubernetes/cmd/kube-scheduler"] },
+  { name: "kwok", targets: ["sigs.k8s.io/kwok/cmd/kwok"] },
+];
+
+/**
+ * kwok's own Stage files (kwokctl's defaults: fast node and pod lifecycles, heartbeat through
+ * a Lease) and the CRDs of the per-pod objects we let it watch. Paths inside its module.
+ */
+const kwokStageFiles = [
+  "kustomize/stage/node/fast/node-initialize.yaml",
+  "kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml",
+  "kustomize/stage/pod/fast/pod-ready.yaml",
+  "kustomize/stage/pod/fast/pod-complete.yaml",
+  "kustomize/stage/pod/fast/pod-delete.yaml",
+];
+const kwokCrdFiles = ["execs", "logs", "attaches", "portforwards"].map((p) => `kustomize/crd/bases/kwok.x-k8s.io_${p}.yaml`);
 
 export interface BuiltControlPlane {
   /** e.g. "v1.37.2". */
   version: string;
   bin: Record<Binary, string>;
+  /** kwok's Stage files, to pass with --config. */
+  kwokStages: string[];
+  /** CRDs of kwok's per-pod Exec, Logs, Attach and PortForward objects. */
+  kwokCrds: string[];
   /** True when this call compiled anything. */
   built: boolean;
   seconds: number;
+  /** Seconds per build group when `built`, e.g. { "kwok": 31.2 }. */
+  groupSeconds: Record<string, number>;
 }
 
 /** The k8s.io/kubernetes version go.mod pins, e.g. "v1.37.2". */
@@ -48,7 +83,7 @@ function ldflags(version: string): string {
   ].join(" ");
 }
 
-function goVersion(): string {
+export function goVersion(): string {
   const out = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8" });
   if (out.status !== 0) {
     throw new Error(`Go is required to build the control plane (go env GOVERSION failed: ${out.stderr || out.error})`);
@@ -56,12 +91,12 @@ function goVersion(): string {
   return out.stdout.trim();
 }
 
-function goSources(dir: string): string[] {
+export function goSources(dir: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) found.push(...goSources(path));
-    else if (entry.name.endsWith(".go") || entry.name === "go.mod" || entry.name === "go.sum") found.push(path);
+    else if (/\.(go|patch)$/.test(entry.name) || entry.name === "go.mod" || entry.name === "go.sum") found.push(path);
   }
   return found.sort();
 }
@@ -79,42 +114,56 @@ function stamp(version: string): string {
  */
 export function buildControlPlane(log: (line: string) => void = () => {}): BuiltControlPlane {
   const started = performance.now();
+  // Before any go command here: go.mod replaces kwok with the patched copy this makes.
+  preparePatchedModules(moduleDir, repoRoot, log);
   const version = pinnedKubernetesVersion();
   const out = join(repoRoot, ".cache", "controlplane", `${version}-${stamp(version)}`);
   const bin = Object.fromEntries(binaries.map((b) => [b, join(out, b)])) as Record<Binary, string>;
+  const kwokStages = kwokStageFiles.map((f) => join(out, "kwok-files", "stages", basename(f)));
+  const kwokCrds = kwokCrdFiles.map((f) => join(out, "kwok-files", "crds", basename(f)));
   const complete = join(out, ".complete");
-  if (existsSync(complete)) return { version, bin, built: false, seconds: (performance.now() - started) / 1000 };
+  const result = { version, bin, kwokStages, kwokCrds, groupSeconds: {} as Record<string, number> };
+  if (existsSync(complete)) return { ...result, built: false, seconds: (performance.now() - started) / 1000 };
 
   log(`building the control plane ${version} from Go modules into ${out} (first build takes several minutes)`);
   const staging = `${out}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  const targets = [
-    "k8s.io/kubernetes/cmd/kube-apiserver",
-    "k8s.io/kubernetes/cmd/kube-controller-manager",
-    "k8s.io/kubernetes/cmd/kubectl",
-    "./etcd",
-    "./cptool",
-  ];
-  const result = spawnSync("go", ["build", "-trimpath", "-ldflags", ldflags(version), "-o", staging + "/", ...targets], {
-    cwd: moduleDir,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, CGO_ENABLED: "0" },
-  });
-  if (result.status !== 0) {
+  try {
+    for (const group of buildGroups) {
+      const groupStarted = performance.now();
+      const go = spawnSync("go", ["build", "-trimpath", "-ldflags", ldflags(version), "-o", staging + "/", ...group.targets], {
+        cwd: moduleDir,
+        stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, CGO_ENABLED: "0" },
+      });
+      if (go.status !== 0) throw new Error(`go build of ${group.name} failed (exit ${go.status ?? go.signal})`);
+      result.groupSeconds[group.name] = (performance.now() - groupStarted) / 1000;
+      log(`built ${group.name} in ${result.groupSeconds[group.name]!.toFixed(1)} s`);
+    }
+    copyKwokFiles(staging);
+  } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw new Error(`go build of the control plane failed (exit ${result.status ?? result.signal})`);
+    throw error;
   }
   writeFileSync(join(staging, ".complete"), new Date().toISOString() + "\n");
   rmSync(out, { recursive: true, force: true });
   mkdirSync(dirname(out), { recursive: true });
   renameSync(staging, out);
-  // Older builds (other stamps) are dead weight, about 300 MB each.
+  // Older builds (other stamps) are dead weight, about 400 MB each.
   for (const entry of readdirSync(dirname(out))) {
     const path = join(dirname(out), entry);
     if (path !== out && !entry.includes(".partial-")) rmSync(path, { recursive: true, force: true });
   }
   const seconds = (performance.now() - started) / 1000;
   log(`built the control plane in ${seconds.toFixed(1)} s`);
-  return { version, bin, built: true, seconds };
+  return { ...result, built: true, seconds };
+}
+
+function copyKwokFiles(staging: string): void {
+  const source = patchedModuleDir(repoRoot, kwokModule);
+  for (const [folder, files] of [["stages", kwokStageFiles], ["crds", kwokCrdFiles]] as const) {
+    mkdirSync(join(staging, "kwok-files", folder), { recursive: true });
+    for (const file of files) copyFileSync(join(source, file), join(staging, "kwok-files", folder, basename(file)));
+  }
 }

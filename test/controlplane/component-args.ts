@@ -38,6 +38,9 @@ export function apiserverArgsFor(dir: string, pki: string, etcdPort: number, sec
     "--endpoint-reconciler-type=none",
     `--cert-dir=${join(dir, "apiserver-certs")}`,
     "--profiling=false",
+    // kwok's kubelet endpoint (logs, exec, attach, port-forward) serves a certificate from
+    // our CA: the API server verifies it instead of trusting any.
+    `--kubelet-certificate-authority=${join(pki, "ca.crt")}`,
   ];
 }
 
@@ -57,4 +60,18 @@ export function controllerManagerArgs(dir: string, pki: string, kubeconfig: stri
     `--cluster-signing-cert-file=${join(pki, "ca.crt")}`,
     `--cluster-signing-key-file=${join(pki, "ca.key")}`,
   ];
+}
+
+export function schedulerArgs(kubeconfig: string): string[] {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    // Serves nothing: no port to bind, and no delegated authentication to set up.
+    "--secure-port=0",
+    "--leader-elect=false",
+  ];
+}
+
+/** kwok's flags; everything else is in the KwokConfiguration among `configFiles`. */
+export function kwokArgs(kubeconfig: string, configFiles: string[]): string[] {
+  return [`--kubeconfig=${kubeconfig}`, ...configFiles.map((f) => `--config=${f}`)];
 }

@@ -1,6 +1,7 @@
 /**
- * Starts a real local Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager)
- * from binaries built from the Kubernetes Go modules, on loopback, with a throwaway PKI.
+ * Starts a real local Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
+ * and unless turned off kube-scheduler and kwok's fake nodes) from binaries built from the Go
+ * modules, on loopback, with a throwaway PKI.
  * Used by the contract suite's globalSetup and by `npm run cluster:up`.
  */
 import { randomBytes } from "node:crypto";
@@ -14,15 +15,20 @@ import { fluxCrdFiles, grantNamespaceAdmin, installCrds } from "./bootstrap.ts";
 import { buildControlPlane, type BuiltControlPlane } from "./build.ts";
 import { apiserverArgsFor, controllerManagerArgs, etcdArgs } from "./component-args.ts";
 import { writeKubeconfig } from "./kubeconfigs.ts";
+import { nodeCountFromEnv, startNodes } from "./nodes.ts";
 import { childRss, freePort, sleep, startManaged, stopManaged, tail, type Managed } from "./processes.ts";
 
 export const SERVER_NAME_ALIAS = "apiserver.bun-k8s.test"; // keep in step with cptool/pki.go
 export const RESTRICTED_NAMESPACE = "bun-k8s-restricted";
+/** Components in the order they are stopped. */
+export const STOP_ORDER = ["kwok", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd"];
 
 export interface LaunchOptions {
   /** kube-apiserver --etcd-compaction-interval, e.g. "5s" (watch tests force 410 Gone with it). */
   etcdCompactionInterval?: string;
   installFluxCrds?: boolean;
+  /** Fake kwok nodes (with kube-scheduler); 0 runs neither. Default: BUN_K8S_NODES, else 3. */
+  nodes?: number;
   /** Keep running after this process exits (cluster:up). */
   detach?: boolean;
   log?: (line: string) => void;
@@ -34,6 +40,8 @@ export interface Timings {
   /** From spawning etcd to kube-apiserver's /readyz answering ok. */
   startToReadySeconds: number;
   bootstrapSeconds: number;
+  /** From starting kube-scheduler and kwok to every node Ready (0 without nodes). */
+  nodesSeconds: number;
 }
 
 export class ControlPlane {
@@ -148,10 +156,11 @@ export class ControlPlane {
         kubectl: cp.bin.kubectl,
         controlUrl: undefined,
         fluxCrds: false,
+        nodes: undefined,
       };
       const plane = new ControlPlane(
         info,
-        { buildSeconds: cp.seconds, built: cp.built, startToReadySeconds: 0, bootstrapSeconds: 0 },
+        { buildSeconds: cp.seconds, built: cp.built, startToReadySeconds: 0, bootstrapSeconds: 0, nodesSeconds: 0 },
         cp,
         procs,
         apiserverArgs,
@@ -183,6 +192,12 @@ export class ControlPlane {
         log(`installed ${names.length} Flux CRDs: ${flux.origins.join(", ")}`);
       }
       plane.timings.bootstrapSeconds = (performance.now() - bootstrapStart) / 1000;
+      const nodes = options.nodes ?? nodeCountFromEnv();
+      if (nodes > 0) {
+        const nodesStart = performance.now();
+        info.nodes = await startNodes({ cp, dir, server, adminTls, count: nodes, detach: options.detach, log }, procs);
+        plane.timings.nodesSeconds = (performance.now() - nodesStart) / 1000;
+      }
       writeFileSync(join(dir, "cluster.json"), JSON.stringify({ info, pids: plane.pids() }, null, 2));
       return plane;
     } catch (error) {
@@ -261,7 +276,7 @@ export class ControlPlane {
 
   /** Stops everything and removes the temp folder. */
   async stop(): Promise<void> {
-    for (const name of ["kube-controller-manager", "kube-apiserver", "etcd"]) {
+    for (const name of STOP_ORDER) {
       const proc = this.procs.get(name);
       if (proc) await stopManaged(proc);
     }

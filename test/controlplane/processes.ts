@@ -3,7 +3,7 @@
  * with us even when we are killed without a chance to clean up.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 
 export interface Managed {
@@ -23,6 +23,8 @@ export interface StartOptions {
   logFile: string;
   /** Survive our exit (npm run cluster:up). */
   detach?: boolean;
+  /** Added to our environment. */
+  env?: Record<string, string>;
 }
 
 export function startManaged(o: StartOptions): Managed {
@@ -30,7 +32,11 @@ export function startManaged(o: StartOptions): Managed {
   const supervisorArgs = ["run"];
   if (o.detach) supervisorArgs.push("-detach");
   supervisorArgs.push("--", o.command, ...o.args);
-  const child = spawn(o.cptool, supervisorArgs, { stdio: ["ignore", fd, fd], detached: o.detach ?? false });
+  const child = spawn(o.cptool, supervisorArgs, {
+    stdio: ["ignore", fd, fd],
+    detached: o.detach ?? false,
+    env: o.env ? { ...process.env, ...o.env } : process.env,
+  });
   closeSync(fd);
   if (o.detach) child.unref();
   const exited = new Promise<number | null>((resolve) => {
@@ -72,15 +78,27 @@ export function alive(pid: number): boolean {
 
 /** Resident memory in bytes of a supervisor's child (the real component), from /proc. */
 export function childRss(supervisorPid: number): number {
-  const childrenFile = `/proc/${supervisorPid}/task/${supervisorPid}/children`;
-  if (!existsSync(childrenFile)) return 0;
+  // A child belongs to the thread that forked it: a detached supervisor (not pinned to its
+  // main thread) may have forked from any of them.
+  const tasks = `/proc/${supervisorPid}/task`;
+  if (!existsSync(tasks)) return 0;
   let total = 0;
-  for (const pid of readFileSync(childrenFile, "utf8").trim().split(/\s+/).filter(Boolean)) {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
-    if (kb) total += Number(kb) * 1024;
+  for (const tid of readdirSync(tasks)) {
+    for (const pid of readOrEmpty(`${tasks}/${tid}/children`).trim().split(/\s+/).filter(Boolean)) {
+      const kb = /VmRSS:\s+(\d+)/.exec(readOrEmpty(`/proc/${pid}/status`))?.[1];
+      if (kb) total += Number(kb) * 1024;
+    }
   }
   return total;
+}
+
+/** A /proc file, or "" when its process or thread has gone meanwhile. */
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 export function tail(file: string, lines = 30): string {

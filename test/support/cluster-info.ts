@@ -1,9 +1,11 @@
+import type { FluxInfo } from "../flux/flux-info.ts";
+
 /**
  * What the contract suite's globalSetup hands every test file (through vitest's
  * provide/inject): where the cluster is and which kubeconfigs reach it.
  *
- * In "local" mode the suite started its own kube-apiserver, etcd and
- * kube-controller-manager. In "external" mode BUN_K8S_TEST_KUBECONFIG named an admin
+ * In "local" mode the suite started its own kube-apiserver, etcd,
+ * kube-controller-manager, and (unless BUN_K8S_NODES=0) kube-scheduler and kwok. In "external" mode BUN_K8S_TEST_KUBECONFIG named an admin
  * kubeconfig of an existing cluster (kind, say) and the suite started nothing.
  */
 export interface ClusterInfo {
@@ -42,6 +44,24 @@ export interface ClusterInfo {
   controlUrl: string | undefined;
   /** Whether the Flux CRDs are installed. */
   fluxCrds: boolean;
+  /**
+   * Local mode only, unless BUN_K8S_NODES=0: kwok's fake nodes, whose pods become Running
+   * and Ready (kube-scheduler places them), and the folder their I/O lives in (see
+   * test/support/pod-io.ts for the layout and preparePodIO).
+   */
+  nodes: NodesInfo | undefined;
+  /**
+   * Local mode, when the real Flux controllers run (test/flux/launcher.ts): the loopback Git
+   * and Helm repositories they read from, and the Git credentials.
+   */
+  flux?: FluxInfo;
+}
+
+export interface NodesInfo {
+  /** Names of the fake nodes, all Ready. */
+  names: string[];
+  /** Exec working folders and container log files, per pod: podsDir/<namespace>/<pod>/. */
+  podsDir: string;
 }
 
 declare module "vitest" {

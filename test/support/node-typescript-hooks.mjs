@@ -2,8 +2,8 @@
  * Lets Node 20 run this repository's TypeScript sources unbundled, for tests that spawn an
  * example or a script on Node: `node --import ./test/support/node-typescript-hooks.mjs file.ts`.
  * Each .ts file is transpiled on load with the project's own TypeScript (types are erased,
- * nothing is checked; `npm run typecheck` does that). Node 22.6+ can strip types itself, but
- * not parameter properties, which src/ uses.
+ * nothing is checked; `npm run typecheck` does that). Node 22.18+ and 24 strip types
+ * themselves (the sources are erasable: tsconfig's erasableSyntaxOnly), so only Node 20 needs this.
  */
 import { register } from "node:module";
 import { readFile } from "node:fs/promises";

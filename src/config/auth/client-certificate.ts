@@ -3,6 +3,7 @@ import type { ConfigEnvironment } from "../environment.ts";
 import { guardDescription } from "../redact.ts";
 import type { AuthProvider, Credentials } from "../types.ts";
 import { WatchedFile } from "./watched-file.ts";
+import { SecretValues } from "../../base/secrets.ts";
 
 /** A PEM value given inline (already decoded from a `-data` field) or as a file to (re-)read. */
 export type PemSource = { pem: string } | { file: string };
@@ -20,6 +21,7 @@ export class ClientCertificateAuth implements AuthProvider {
   readonly #key: PemSource;
   readonly #certFile: WatchedFile<string> | undefined;
   readonly #keyFile: WatchedFile<string> | undefined;
+  readonly #secrets = new SecretValues();
 
   constructor(cert: PemSource, key: PemSource, env: Pick<ConfigEnvironment, "readFile" | "stat" | "now">) {
     this.#cert = cert;
@@ -27,8 +29,13 @@ export class ClientCertificateAuth implements AuthProvider {
     this.description = `client-certificate ${"file" in cert ? cert.file : "(inline data)"}`;
     if ("file" in cert) this.#certFile = new WatchedFile(cert.file, "client certificate", env, pemCheck(cert.file, "CERTIFICATE", AuthError));
     if ("pem" in cert) pemCheck("client-certificate-data", "CERTIFICATE", ConfigError)(cert.pem);
-    if ("file" in key) this.#keyFile = new WatchedFile(key.file, "client key", env, pemCheck(key.file, "PRIVATE KEY", AuthError));
-    if ("pem" in key) pemCheck("client-key-data", "PRIVATE KEY", ConfigError)(key.pem);
+    // The key is registered before it is checked: a malformed one is still secret.
+    const registered = (check: (text: string) => string) => (text: string): string => {
+      this.#secrets.addPem(text, "key");
+      return check(text);
+    };
+    if ("file" in key) this.#keyFile = new WatchedFile(key.file, "client key", env, registered(pemCheck(key.file, "PRIVATE KEY", AuthError)));
+    if ("pem" in key) registered(pemCheck("client-key-data", "PRIVATE KEY", ConfigError))(key.pem);
     guardDescription(this, "ClientCertificateAuth");
   }
 

@@ -1,5 +1,5 @@
 import { guardDescription } from "../redact.ts";
-import type { AuthProvider, Credentials } from "../types.ts";
+import type { AuthProvider, CredentialWait, Credentials } from "../types.ts";
 
 /**
  * Several providers used together, e.g. a client certificate plus a bearer token, as a
@@ -23,8 +23,8 @@ export class CombinedAuth implements AuthProvider {
     return this.#parts;
   }
 
-  async credentials(): Promise<Credentials> {
-    const all = await Promise.all(this.#parts.map((p) => p.credentials()));
+  async credentials(wait?: CredentialWait): Promise<Credentials> {
+    const all = await Promise.all(this.#parts.map((p) => p.credentials(wait)));
     const out: Credentials = { headers: {} };
     for (const c of all) {
       Object.assign(out.headers, c.headers);
@@ -33,8 +33,8 @@ export class CombinedAuth implements AuthProvider {
     return out;
   }
 
-  async invalidate(): Promise<boolean> {
-    const changed = await Promise.all(this.#parts.map((p) => p.invalidate()));
+  async invalidate(wait?: CredentialWait): Promise<boolean> {
+    const changed = await Promise.all(this.#parts.map((p) => p.invalidate(wait)));
     return changed.some(Boolean);
   }
 }

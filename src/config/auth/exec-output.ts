@@ -1,5 +1,6 @@
 import { AuthError } from "../../base/errors.ts";
 import { isRecord } from "../../base/object.ts";
+import { excerpt } from "../../base/secrets.ts";
 
 /** What an ExecCredential's status grants. */
 export interface ExecGrant {
@@ -22,7 +23,7 @@ export function decodeExecCredential(stdout: string, apiVersion: string, where: 
   }
   if (!isRecord(doc)) throw new AuthError(`${where} printed JSON that is not an object`);
   if (doc.apiVersion !== apiVersion) {
-    const got = typeof doc.apiVersion === "string" ? `"${doc.apiVersion.slice(0, 80)}"` : "no apiVersion";
+    const got = typeof doc.apiVersion === "string" ? `"${excerpt(doc.apiVersion, 80)}"` : "no apiVersion";
     throw new AuthError(`${where} is configured for ${apiVersion} but returned ${got}`);
   }
   if (doc.kind !== "ExecCredential") throw new AuthError(`${where} returned kind other than ExecCredential`);

@@ -5,10 +5,12 @@ import type { AuthProvider } from "../types.ts";
 import { ClientCertificateAuth, type PemSource } from "./client-certificate.ts";
 import { CombinedAuth } from "./combined.ts";
 import { ExecAuth, type ExecClusterInfo } from "./exec-credential.ts";
+import type { StderrSink } from "./exec-run.ts";
 import { OidcAuth, type OidcAuthOptions } from "./oidc.ts";
 import { TokenFileAuth } from "./token-file.ts";
 import { AnonymousAuth, TokenAuth } from "./token.ts";
 
+/** What choosing and building the auth provider of a kubeconfig user needs besides the user itself. */
 export interface AuthSelection {
   /** The kubeconfig user name, for messages. */
   userName: string;
@@ -18,7 +20,9 @@ export interface AuthSelection {
   /** Where refreshed OIDC tokens go (e.g. back into the kubeconfig file). */
   onOidcRefresh?: OidcAuthOptions["onRefresh"];
   /** Where exec plugins' stderr is shown live in interactive mode. */
-  stderrSink?: NodeJS.WritableStream;
+  stderrSink?: StderrSink;
+  /** How long an exec plugin may run before it is killed (see ExecAuthOptions.timeoutMs). */
+  execTimeoutMs?: number;
 }
 
 /** What removed in-tree auth providers should be replaced with. */
@@ -88,6 +92,7 @@ export function authProviderFor(user: AuthInfo | undefined, selection: AuthSelec
         env: selection.env,
         ...(selection.execCluster ? { cluster: selection.execCluster } : {}),
         ...(selection.stderrSink ? { stderrSink: selection.stderrSink } : {}),
+        ...(selection.execTimeoutMs !== undefined ? { timeoutMs: selection.execTimeoutMs } : {}),
       }),
     );
   }

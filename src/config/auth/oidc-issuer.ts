@@ -1,6 +1,11 @@
-import http from "node:http";
+/**
+ * Talking to an OIDC issuer: its discovery document and its token endpoint, over TLS only.
+ * The discovered issuer must be the configured one, and the token endpoint (which receives
+ * the refresh token and the client secret) must be https.
+ */
 import https from "node:https";
-import { AuthError } from "../../base/errors.ts";
+import { AuthError, ConfigError } from "../../base/errors.ts";
+import { excerpt, type SecretValues } from "../../base/secrets.ts";
 
 /** How to reach an OIDC issuer. */
 export interface IssuerClient {
@@ -14,6 +19,8 @@ export interface TokenRefresh {
   clientId: string;
   clientSecret?: string;
   refreshToken: string;
+  /** Where the Basic header and the tokens the issuer hands out are registered. */
+  secrets: SecretValues;
 }
 
 export interface RefreshedTokens {
@@ -29,14 +36,30 @@ interface Discovery {
 
 const MAX_BODY = 1024 * 1024;
 
-/** Reads {issuer}/.well-known/openid-configuration. */
+/**
+ * Reads {issuer}/.well-known/openid-configuration, and checks it: its `issuer` must be the
+ * configured one (OpenID Connect Discovery 1.0, section 4.3) and its token endpoint https.
+ *
+ * @example const discovery = await discover({ issuerUrl: "https://dex.example.com" });
+ */
 export async function discover(client: IssuerClient): Promise<Discovery> {
   const url = `${client.issuerUrl.replace(/\/+$/, "")}/.well-known/openid-configuration`;
   const res = await request(client, url, { method: "GET", headers: { accept: "application/json" } });
   if (res.status !== 200) throw new AuthError(`OIDC discovery at ${url} answered HTTP ${res.status}`);
   const doc = parseJson(res.body, `OIDC discovery at ${url}`);
+  const issuer = typeof doc.issuer === "string" ? doc.issuer : undefined;
+  if (issuer === undefined || issuer.replace(/\/+$/, "") !== client.issuerUrl.replace(/\/+$/, "")) {
+    const named = issuer === undefined ? "no issuer" : `issuer "${excerpt(issuer, 200)}"`;
+    throw new AuthError(`OIDC discovery at ${url} names ${named}, not the configured idp-issuer-url ${client.issuerUrl}`);
+  }
   const endpoint = doc.token_endpoint;
   if (typeof endpoint !== "string" || !endpoint) throw new AuthError(`OIDC discovery at ${url} names no token_endpoint`);
+  if (!/^https:\/\//i.test(endpoint)) {
+    throw new ConfigError(
+      `OIDC discovery at ${url} names a token_endpoint that is not https (${excerpt(endpoint, 200)}); ` +
+        "the refresh token and client secret go only over TLS",
+    );
+  }
   const methods = doc.token_endpoint_auth_methods_supported;
   return {
     tokenEndpoint: endpoint,
@@ -58,7 +81,9 @@ export async function refreshIdToken(client: IssuerClient, discovery: Discovery,
   if (basic) {
     // RFC 6749 2.3.1: form-encode id and secret before base64.
     const pair = `${encodeURIComponent(grant.clientId)}:${encodeURIComponent(grant.clientSecret ?? "")}`;
-    headers.authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
+    const basic = Buffer.from(pair).toString("base64");
+    grant.secrets.add(basic, "basic");
+    headers.authorization = `Basic ${basic}`;
   } else {
     form.set("client_id", grant.clientId);
     if (grant.clientSecret !== undefined) form.set("client_secret", grant.clientSecret);
@@ -72,25 +97,20 @@ export async function refreshIdToken(client: IssuerClient, discovery: Discovery,
     if (res.status !== 200) throw new AuthError(`${where} answered HTTP ${res.status}`);
     throw e;
   }
+  // Whatever the issuer handed out is secret from here on, even in an error about it.
+  if (typeof doc.id_token === "string") grant.secrets.add(doc.id_token, "id-token");
+  if (typeof doc.refresh_token === "string") grant.secrets.add(doc.refresh_token, "refresh-token");
   if (res.status !== 200) {
     // error and error_description are the issuer's words, but some issuers quote the
-    // refresh token (or the client secret) back in them.
-    const scrub = (words: string): string => withoutSecrets(words, [grant.refreshToken, grant.clientSecret]);
-    const code = typeof doc.error === "string" ? scrub(doc.error.slice(0, 100)) : "unknown error";
-    const text = typeof doc.error_description === "string" ? `: ${scrub(doc.error_description).slice(0, 300)}` : "";
+    // request (refresh token, client secret, Basic header) back in them: excerpt() scrubs.
+    const code = typeof doc.error === "string" ? excerpt(doc.error, 100) : "unknown error";
+    const text = typeof doc.error_description === "string" ? `: ${excerpt(doc.error_description, 300)}` : "";
     throw new AuthError(`${where} refused the refresh token (HTTP ${res.status}, ${code}${text})`);
   }
   const idToken = doc.id_token;
   if (typeof idToken !== "string" || !idToken) throw new AuthError(`${where} answered without an id_token`);
   const out: RefreshedTokens = { idToken };
   if (typeof doc.refresh_token === "string" && doc.refresh_token) out.refreshToken = doc.refresh_token;
-  return out;
-}
-
-/** `text` with every occurrence of each non-empty secret replaced by REDACTED. */
-function withoutSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join("REDACTED");
   return out;
 }
 
@@ -114,16 +134,16 @@ function request(
   try {
     target = new URL(url);
   } catch {
-    return Promise.reject(new AuthError(`OIDC URL is not valid: ${url}`));
+    return Promise.reject(new AuthError(`OIDC URL is not valid: ${excerpt(url, 200)}`));
   }
-  const lib = target.protocol === "http:" ? http : https;
+  if (target.protocol !== "https:") return Promise.reject(new ConfigError(`OIDC URL ${target.origin} is not https; the issuer is only spoken to over TLS`));
   return new Promise((resolve, reject) => {
-    const req = lib.request(
+    const req = https.request(
       target,
       {
         method: init.method,
         headers: init.body === undefined ? init.headers : { ...init.headers, "content-length": String(Buffer.byteLength(init.body)) },
-        ...(target.protocol === "https:" && client.ca ? { ca: client.ca } : {}),
+        ...(client.ca ? { ca: client.ca } : {}),
         timeout: client.timeoutMs ?? 30_000,
       },
       (res) => {

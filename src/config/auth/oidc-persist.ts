@@ -3,6 +3,7 @@ import path from "node:path";
 import yaml from "js-yaml";
 import { AuthError } from "../../base/errors.ts";
 import { isRecord } from "../../base/object.ts";
+import { KUBECONFIG_SCHEMA, loadKubeconfigYaml } from "../kubeconfig-yaml.ts";
 
 /**
  * Writes refreshed OIDC tokens into the auth-provider config of `userName` in `file`, as
@@ -17,7 +18,7 @@ export async function persistOidcTokens(
   userName: string,
   tokens: { "id-token": string; "refresh-token"?: string },
 ): Promise<void> {
-  const doc: unknown = yaml.load(await readFile(file, "utf8"), { schema: yaml.CORE_SCHEMA });
+  const doc = loadKubeconfigYaml(await readFile(file, "utf8"), file);
   const users = isRecord(doc) && Array.isArray(doc.users) ? doc.users : [];
   const entry: unknown = users.find((u: unknown) => isRecord(u) && u.name === userName);
   const user = isRecord(entry) ? entry.user : undefined;
@@ -29,7 +30,8 @@ export async function persistOidcTokens(
 
   const mode = (await stat(file)).mode & 0o777;
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  await writeFile(temp, yaml.dump(doc, { lineWidth: -1, noRefs: true }), { mode });
+  // kubectl's schema: a string such as "yes" is written quoted, so kubectl reads it back as a string.
+  await writeFile(temp, yaml.dump(doc, { lineWidth: -1, noRefs: true, schema: KUBECONFIG_SCHEMA }), { mode });
   await chmod(temp, mode);
   await rename(temp, file);
 }

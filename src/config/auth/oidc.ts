@@ -3,10 +3,14 @@ import type { ConfigEnvironment } from "../environment.ts";
 import { guardDescription } from "../redact.ts";
 import type { AuthProvider, Credentials } from "../types.ts";
 import { discover, refreshIdToken, type RefreshedTokens } from "./oidc-issuer.ts";
+import { SecretValues } from "../../base/secrets.ts";
 
 /** client-go refreshes an ID token this long before its `exp`. */
 const EXPIRY_SKEW_MS = 10_000;
 
+/**
+ * What the legacy `oidc` auth provider needs: the user's auth-provider config and where refreshed tokens go.
+ */
 export interface OidcAuthOptions {
   /** The auth-provider `config` map of the kubeconfig user. */
   config: Record<string, string>;
@@ -19,7 +23,9 @@ export interface OidcAuthOptions {
 /**
  * The legacy `auth-provider: oidc`: sends id-token as the bearer token and, when it has
  * expired (JWT exp, 10 s early) or the server answered 401, trades refresh-token for a new
- * one at the issuer's token endpoint (found through its discovery document).
+ * one at the issuer's token endpoint (found through its discovery document). The issuer is
+ * spoken to over https only; the id-token, refresh-token, client-secret and every token the
+ * issuer hands out are registered secrets.
  *
  * @example
  * const auth = new OidcAuth({ config: { "idp-issuer-url": "https://dex.example", "client-id": "kubectl", "id-token": jwt, "refresh-token": rt }, userName: "me", env: configEnvironment() });
@@ -33,12 +39,17 @@ export class OidcAuth implements AuthProvider {
   #refreshToken: string | undefined;
   #refreshing: Promise<string> | undefined;
   #ca: Promise<string | undefined> | undefined;
+  readonly #secrets = new SecretValues();
 
   constructor(options: OidcAuthOptions) {
     const c = options.config;
     const where = `auth-provider oidc of user "${options.userName}"`;
     if (!c["idp-issuer-url"]) throw new ConfigError(`${where}: config.idp-issuer-url is required`);
     if (!c["client-id"]) throw new ConfigError(`${where}: config.client-id is required`);
+    if (!/^https:\/\//i.test(c["idp-issuer-url"])) {
+      throw new ConfigError(`${where}: config.idp-issuer-url must be an https URL; the refresh token and client secret go only over TLS`);
+    }
+    for (const key of ["id-token", "refresh-token", "client-secret"]) this.#secrets.add(c[key], key);
     if (c["idp-certificate-authority-data"] && !/^[A-Za-z0-9+/=\s]*$/.test(c["idp-certificate-authority-data"])) {
       throw new ConfigError(`${where}: config.idp-certificate-authority-data is not valid base64`);
     }
@@ -91,6 +102,7 @@ export class OidcAuth implements AuthProvider {
     const tokens: RefreshedTokens = await refreshIdToken(client, discovery, {
       clientId: this.#clientId,
       refreshToken,
+      secrets: this.#secrets,
       ...(secret ? { clientSecret: secret } : {}),
     });
     this.#idToken = tokens.idToken;

@@ -3,6 +3,7 @@ import type { ConfigEnvironment } from "../environment.ts";
 import { guardDescription } from "../redact.ts";
 import type { AuthProvider, Credentials } from "../types.ts";
 import { WatchedFile, type WatchedFileOptions } from "./watched-file.ts";
+import { SecretValues } from "../../base/secrets.ts";
 
 /**
  * A bearer token read from a file (kubeconfig `tokenFile`, in-cluster service-account
@@ -17,6 +18,7 @@ export class TokenFileAuth implements AuthProvider {
   readonly description: string;
   readonly #file: WatchedFile<string>;
   readonly #fallback: string | undefined;
+  readonly #secrets = new SecretValues();
 
   constructor(
     file: string,
@@ -25,9 +27,11 @@ export class TokenFileAuth implements AuthProvider {
   ) {
     this.description = `token-file ${file}`;
     this.#fallback = options.fallbackToken || undefined;
+    this.#secrets.add(this.#fallback, "fallback");
     this.#file = new WatchedFile(file, "token file", env, (text) => {
       const token = text.trim();
       if (!token) throw new AuthError(`token file ${file} is empty`);
+      this.#secrets.add(token, "file");
       return token;
     }, options);
     guardDescription(this, "TokenFileAuth");

@@ -1,5 +1,6 @@
 import type { AuthProvider, Credentials } from "../types.ts";
 import { guardDescription } from "../redact.ts";
+import { SecretValues } from "../../base/secrets.ts";
 
 /**
  * A fixed bearer token (kubeconfig `token`). A 401 cannot be fixed by asking again.
@@ -10,9 +11,11 @@ import { guardDescription } from "../redact.ts";
 export class TokenAuth implements AuthProvider {
   readonly description = "token";
   readonly #token: string;
+  readonly #secrets = new SecretValues();
 
   constructor(token: string) {
     this.#token = token;
+    this.#secrets.add(token);
     guardDescription(this, "TokenAuth");
   }
 

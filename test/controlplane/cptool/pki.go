@@ -51,11 +51,24 @@ func writePKI(dir string) error {
 	if err := issue(dir, "apiserver", serving, ca); err != nil {
 		return err
 	}
+	// kwok's kubelet endpoint on 127.0.0.1; the API server checks it against this CA.
+	kubelet := &x509.Certificate{
+		Subject:     pkix.Name{CommonName: "kwok-kubelet"},
+		DNSNames:    []string{"localhost"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	if err := issue(dir, "kubelet", kubelet, ca); err != nil {
+		return err
+	}
 	clients := []clientSpec{
 		{"admin", "bun-k8s-admin", []string{"system:masters"}},
 		{"restricted", "bun-k8s-restricted", nil},
 		{"exec-user", "bun-k8s-exec-user", []string{"system:masters"}},
 		{"controller-manager", "system:kube-controller-manager", nil},
+		{"scheduler", "system:kube-scheduler", nil},
+		// kwok plays every fake node's kubelet (node and pod status, leases, deletion).
+		{"kwok", "bun-k8s-kwok", []string{"system:masters"}},
 	}
 	for _, c := range clients {
 		tmpl := &x509.Certificate{

@@ -44,6 +44,25 @@ describe("generic client: sending and decoding", () => {
     expect((error as Error).cause).toBeUndefined();
   });
 
+  it.each([
+    ["null", "JSON null"],
+    ["[1]", "a JSON array"],
+    ['"x"', "a JSON string"],
+    ["42", "a JSON number"],
+  ])("get() of a body that is %s is a DecodeError, never returned as the object", async (body, described) => {
+    const conn = new RecordingConnection([{ body }]);
+    const error = await api(conn, ConfigMap, { namespace: "default" }).get("c").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DecodeError);
+    expect((error as Error).message).toMatch(new RegExp(`response body is ${described}, expected a JSON object`));
+  });
+
+  it("passes maxResponseBytes as a send option", async () => {
+    const conn = new RecordingConnection([json({ metadata: {}, items: [] })]);
+    await api(conn, ConfigMap, { namespace: "default" }).list({ maxResponseBytes: 4096 });
+    expect(conn.sent[0]!.options).toEqual({ maxResponseBytes: 4096 });
+    expect(requestTarget(conn.sent[0]!.request)).toBe("/api/v1/namespaces/default/configmaps");
+  });
+
   it("reports an empty body and a list without items as DecodeError", async () => {
     const conn = new RecordingConnection([{ body: "" }, json({ kind: "Status" })]);
     const cms = api(conn, ConfigMap, { namespace: "default" });

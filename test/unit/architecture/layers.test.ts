@@ -16,6 +16,7 @@ describe("layers (docs/architecture.md)", () => {
       "src/connection/",
       "src/api/",
       "generated/",
+      "src/pod-io/",
       "src/runtime/",
       "src/client/",
       "src/flux/",

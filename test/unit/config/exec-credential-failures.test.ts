@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthError } from "../../../src/base/errors.ts";
 import { ExecAuth } from "../../../src/config/auth/exec-credential.ts";
@@ -34,14 +35,29 @@ describe("ExecAuth: failures", () => {
   });
 
   it("non-zero exit → exit code and the plugin's stderr, never its stdout", async () => {
-    const s = scenario(credential(V1, { token: SECRET }), {
-      env: [{ name: "EXIT", value: "3" }, { name: "STDERR", value: "error: credentials expired, run login" }],
-    });
+    // Through the inherited environment: values of the kubeconfig's exec env are secrets.
+    const s = scenario(credential(V1, { token: SECRET }), {}, { env: { EXIT: "3", STDERR: "error: credentials expired, run login" } });
     const e = await failure(s.auth.credentials());
     expect(e).toBeInstanceOf(AuthError);
     expect(e.message).toContain("failed with exit code 3");
     expect(e.message).toContain("error: credentials expired, run login");
     expect(e.message).not.toContain(SECRET);
+  });
+
+  it("stderr that echoes the exec env values and the token it printed is scrubbed", async () => {
+    const envSecret = "env-SECRET-value-42";
+    const s = scenario(
+      credential(V1, { token: SECRET }),
+      { env: [{ name: "API_KEY", value: envSecret }] },
+      { env: { EXIT: "1", STDERR: `debug: API_KEY=${envSecret} token=${SECRET} expired` } },
+    );
+    const e = await failure(s.auth.credentials());
+    expect(e).toBeInstanceOf(AuthError);
+    expect(e.message).toMatch(/its stderr:\ndebug: API_KEY=REDACTED token=REDACTED expired/);
+    for (const text of [e.message, e.stack ?? "", String(e), JSON.stringify(e), inspect(e, { depth: 5 })]) {
+      expect(text).not.toContain(envSecret);
+      expect(text).not.toContain(SECRET);
+    }
   });
 
   it("a plugin killed by a signal", async () => {

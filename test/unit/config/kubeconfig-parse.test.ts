@@ -140,8 +140,57 @@ contexts:
     }
   });
 
-  it("does not turn YAML timestamps or 'yes' into other types", () => {
-    const c = parseKubeconfig("contexts:\n- name: yes\n  context: {cluster: 2024-01-01, namespace: on}\n", FILE);
+  it("keeps YAML timestamps and quoted 'yes' as strings", () => {
+    const c = parseKubeconfig("contexts:\n- name: 'yes'\n  context: {cluster: 2024-01-01, namespace: \"on\"}\n", FILE);
     expect(c.contexts[0]).toEqual({ name: "yes", context: { cluster: "2024-01-01", namespace: "on" } });
+  });
+
+  // What kubectl 1.37 answers for these (go-yaml v2 reads YAML 1.1): test/contract/kubeconfig-kubectl.test.ts.
+  it.each([
+    ["yes", "a boolean"],
+    ["No", "a boolean"],
+    ["on", "a boolean"],
+    ["y", "a boolean"],
+    ["0755", "a number"],
+    ["1_000", "a number"],
+    ["1e3", "a number"],
+    [".inf", "a number"],
+  ])("refuses the YAML 1.1 scalar %s where a string is expected, as kubectl does", (value, kind) => {
+    expect(() => parseKubeconfig(`users:\n- name: u\n  user: {token: ${value}}\n`, FILE)).toThrow(`users[name=u].user.token must be a string, not ${kind}`);
+  });
+
+  it.each([
+    ["yes", true],
+    ["on", true],
+    ["Y", true],
+    ["off", false],
+    ["NO", false],
+  ])("reads the YAML 1.1 boolean %s as %s where a boolean is expected, as kubectl does", (value, expected) => {
+    const c = parseKubeconfig(`clusters:\n- name: c\n  cluster: {server: "https://k", insecure-skip-tls-verify: ${value}}\n`, FILE);
+    expect(c.clusters[0]?.cluster["insecure-skip-tls-verify"]).toBe(expected);
+  });
+
+  it("merges << keys, as kubectl does", () => {
+    const c = parseKubeconfig("clusters:\n- name: a\n  cluster: &base {server: https://a, insecure-skip-tls-verify: true}\n- name: b\n  cluster:\n    <<: *base\n    server: https://b\n", FILE);
+    expect(c.clusters[1]?.cluster).toEqual({ server: "https://b", "insecure-skip-tls-verify": true });
+  });
+
+  it("refuses an alias bomb at load, fast, with kubectl's words", () => {
+    const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    for (const [i, name] of [..."bcdefghi"].entries()) levels.push(`${name}: &${name} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]`);
+    const text = `clusters:\n- name: c\n  cluster:\n    server: https://k\n    extensions:\n    - name: bomb\n      extension:\n${levels.map((l) => `        ${l}`).join("\n")}\n`;
+    const started = performance.now();
+    expect(() => parseKubeconfig(text, FILE)).toThrow(new ConfigError(`kubeconfig ${FILE}: document contains excessive aliasing`));
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it("accepts moderate aliasing (300 clusters sharing one anchor), as kubectl does", () => {
+    const entries = ["- name: c0\n  cluster: &base {server: https://k}", ...Array.from({ length: 299 }, (_, i) => `- name: c${i + 1}\n  cluster: *base`)];
+    expect(parseKubeconfig(`clusters:\n${entries.join("\n")}\n`, FILE).clusters).toHaveLength(300);
+  });
+
+  it("refuses nesting deeper than 1000 levels without overflowing the stack", () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    expect(() => parseKubeconfig(`preferences:\n  extensions:\n  - name: deep\n    extension: ${deep}\n`, FILE)).toThrow(ConfigError);
   });
 });

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AuthError } from "../../../src/base/errors.ts";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
+import { AuthError, ConfigError } from "../../../src/base/errors.ts";
 import { OidcAuth, jwtExpiry } from "../../../src/config/auth/oidc.ts";
 import { configEnvironment } from "../../../src/config/environment.ts";
 import { loadKubeconfig } from "../../../src/config/kubeconfig-files.ts";
@@ -11,16 +14,24 @@ import { jwt, nowSeconds, startFakeIssuer, type FakeIssuer } from "./fixtures/fa
 import { b64, kubeconfig, tempDir } from "./fixtures/temp-files.ts";
 
 const CLIENT_SECRET = "client-SECRET-xyz";
+let pki: LoopbackPki;
 let issuer: FakeIssuer;
 
+beforeAll(() => {
+  pki = createLoopbackPki();
+});
+afterAll(() => pki.remove());
 beforeEach(async () => {
-  issuer = await startFakeIssuer();
+  issuer = await startFakeIssuer({ cert: pki.serverCert, key: pki.serverKey });
 });
 afterEach(() => issuer.close());
 
+/** The issuer is https only; its CA comes from the throwaway PKI. */
+const trustIssuer = (): Record<string, string> => ({ "idp-certificate-authority-data": b64(pki.ca) });
+
 function oidc(config: Record<string, string>, onRefresh?: (t: { "id-token": string; "refresh-token"?: string }) => void): OidcAuth {
   return new OidcAuth({
-    config: { "idp-issuer-url": issuer.url, "client-id": "kube", "client-secret": CLIENT_SECRET, ...config },
+    config: { "idp-issuer-url": issuer.url, "client-id": "kube", "client-secret": CLIENT_SECRET, ...trustIssuer(), ...config },
     userName: "me",
     env: configEnvironment(),
     ...(onRefresh ? { onRefresh } : {}),
@@ -109,22 +120,69 @@ describe("OidcAuth", () => {
   it("fails clearly when the issuer is unreachable", async () => {
     const url = issuer.url;
     await issuer.close();
-    const auth = new OidcAuth({ config: { "idp-issuer-url": url, "client-id": "k", "refresh-token": "rt" }, userName: "me", env: configEnvironment() });
-    await expect(auth.credentials()).rejects.toThrow(/OIDC request to http:\/\/127\.0\.0\.1:\d+ failed/);
-    issuer = await startFakeIssuer();
+    const auth = new OidcAuth({ config: { "idp-issuer-url": url, "client-id": "k", "refresh-token": "rt", ...trustIssuer() }, userName: "me", env: configEnvironment() });
+    await expect(auth.credentials()).rejects.toThrow(/OIDC request to https:\/\/127\.0\.0\.1:\d+ failed/);
+    issuer = await startFakeIssuer({ cert: pki.serverCert, key: pki.serverKey });
+  });
+
+  it("scrubs the Basic header (base64 of client id and secret) that an issuer echoes back", async () => {
+    const basic = b64(`kube:${CLIENT_SECRET}`);
+    issuer.fail = { status: 401, error: "invalid_client", description: `client authenticated with Basic ${basic} is unknown` };
+    const e = await oidc({ "id-token": jwt({ exp: 1 }), "refresh-token": "rt-0" }).credentials().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(AuthError);
+    expect((e as Error).message).toMatch(/invalid_client: client authenticated with Basic REDACTED is unknown/);
+    for (const text of [(e as Error).message, (e as Error).stack ?? "", JSON.stringify(e), inspect(e)]) expect(text).not.toContain(basic);
+  });
+});
+
+describe("OIDC credentials go only over TLS, to the configured issuer", () => {
+  it("refuses an http:// idp-issuer-url when the provider is built (ConfigError)", () => {
+    const build = () => new OidcAuth({ config: { "idp-issuer-url": "http://dex.example", "client-id": "k", "refresh-token": "rt" }, userName: "me", env: configEnvironment() });
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(/idp-issuer-url must be an https URL/);
+  });
+
+  it("refuses a discovery document whose token_endpoint is http://, sending it nothing", async () => {
+    let hits = 0;
+    const plain = http.createServer((req, res) => {
+      hits++;
+      req.resume();
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+    try {
+      issuer.tokenEndpoint = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/token`;
+      const e = await oidc({ "refresh-token": "rt-0" }).credentials().catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).toMatch(/names a token_endpoint that is not https/);
+      expect(hits).toBe(0);
+      expect(issuer.tokenRequests).toHaveLength(0);
+    } finally {
+      plain.close();
+    }
+  });
+
+  it("refuses a discovery document that names another issuer (AuthError)", async () => {
+    issuer.advertisedIssuer = "https://evil.example";
+    const e = await oidc({ "refresh-token": "rt-0" }).credentials().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(AuthError);
+    expect((e as Error).message).toMatch(/names issuer "https:\/\/evil\.example", not the configured idp-issuer-url https:\/\/127\.0\.0\.1:\d+/);
+    expect(issuer.tokenRequests).toHaveLength(0);
+  });
+
+  it("accepts the configured issuer with or without a trailing slash", async () => {
+    issuer.advertisedIssuer = `${issuer.url}/`;
+    expect(await bearer(oidc({ "refresh-token": "rt-0" }))).toMatch(/^Bearer ey/);
   });
 });
 
 describe("OidcAuth over HTTPS with idp-certificate-authority", () => {
-  let pki: LoopbackPki;
   let secure: FakeIssuer;
   beforeAll(async () => {
-    pki = createLoopbackPki();
     secure = await startFakeIssuer({ cert: pki.serverCert, key: pki.serverKey });
   });
   afterAll(async () => {
     await secure.close();
-    pki.remove();
   });
 
   it.each([
@@ -157,7 +215,7 @@ describe("OIDC tokens written back to the kubeconfig", () => {
         kubeconfig({
           current: "x",
           clusters: { c: { server: "https://k" } },
-          users: { me: { "auth-provider": { name: "oidc", config: { "idp-issuer-url": issuer.url, "client-id": "kube", "id-token": "", "refresh-token": "rt-0" } } } },
+          users: { me: { "auth-provider": { name: "oidc", config: { "idp-issuer-url": issuer.url, "client-id": "kube", "id-token": "", "refresh-token": "rt-0", ...trustIssuer() } } } },
           contexts: { x: { cluster: "c", user: "me" } },
         }),
         0o600,
@@ -174,6 +232,7 @@ describe("OIDC tokens written back to the kubeconfig", () => {
       expect(doc.users[0]?.user["auth-provider"].config).toEqual({
         "idp-issuer-url": issuer.url,
         "client-id": "kube",
+        ...trustIssuer(),
         "id-token": header.slice(7),
         "refresh-token": "rt-1",
       });

@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import { dirOutput } from "../../support/console-dir.ts";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadKubeconfig, type LoadedKubeconfig } from "../../../src/config/kubeconfig-files.ts";
@@ -70,6 +71,9 @@ describe("redaction", () => {
   it.each([
     ["util.inspect", (v: unknown) => inspect(v, { depth: 20 })],
     ["util.inspect showHidden", (v: unknown) => inspect(v, { depth: 20, showHidden: true })],
+    // What Node's console.dir does: it ignores custom inspection.
+    ["util.inspect customInspect: false", (v: unknown) => inspect(v, { depth: 20, customInspect: false })],
+    ["console.dir", (v: unknown) => dirOutput(v)],
     ["JSON.stringify", (v: unknown) => JSON.stringify(v)],
     ["String template", (v: unknown) => `${String(v)}`],
   ])("%s of the config and of every part of it is secret-free", (_name, print) => {
@@ -100,13 +104,18 @@ describe("redaction", () => {
       "certificate-authority-data": DATA_OMITTED,
       "proxy-url": `http://bob:${REDACTED}@proxy:3128`,
     });
-    // Redaction copies; the loaded config keeps its data.
-    expect(loaded.config.users.find((u) => u.name === "token")?.user.token).toBe(SECRETS.token);
+    // Redaction copies; the loaded config keeps its data, readable, copyable and writable.
+    const user = loaded.config.users.find((u) => u.name === "token")!.user;
+    expect(user.token).toBe(SECRETS.token);
+    expect({ ...user }.token).toBe(SECRETS.token);
+    expect(structuredClone(user).token).toBe(SECRETS.token);
+    expect(Object.entries(user)).toContainEqual(["token", SECRETS.token]);
   });
 
   it("resolved configs and their auth providers print without secrets", async () => {
     for (const r of resolvedConfigs) {
-      for (const text of [inspect(r, { depth: 20, showHidden: true }), JSON.stringify(r), inspect(r.auth), JSON.stringify(r.auth), inspect(r.tls)]) {
+      const printed = [inspect(r, { depth: 20, showHidden: true }), inspect(r, { depth: 20, customInspect: false }), dirOutput(r), JSON.stringify(r), inspect(r.auth), dirOutput(r.auth), JSON.stringify(r.auth), inspect(r.tls)];
+      for (const text of printed) {
         assertNoSecret(text);
         expect(text).not.toContain("BEGIN CERTIFICATE");
       }

@@ -85,11 +85,33 @@ describe("resolveContext: cluster fields", () => {
     ["path prefix kept", { server: "https://rancher.example/k8s/clusters/c-1/" }, "https://rancher.example/k8s/clusters/c-1"],
     ["host:port with a CA gets https", { server: "10.0.0.1:6443", "certificate-authority-data": b64(CA_PEM) }, "https://10.0.0.1:6443"],
     ["host:port without TLS settings gets http (client-go)", { server: "10.0.0.1:8080" }, "http://10.0.0.1:8080"],
+    ["localhost:port without TLS settings gets http (client-go)", { server: "localhost:8001" }, "http://localhost:8001"],
     ["host:port with insecure gets https", { server: "localhost:6443", "insecure-skip-tls-verify": true }, "https://localhost:6443"],
     ["IPv6 literal", { server: "https://[fd00::1]:6443" }, "https://[fd00::1]:6443"],
   ])("server: %s", async (_name, cluster, server) => {
     const r = await resolveContext(single(cluster));
     expect(r.server).toBe(server);
+  });
+
+  it.each([
+    ["a token", { token: "t0ken-value-1" }],
+    ["a token file", { tokenFile: "/var/run/token" }],
+    ["a client certificate", { "client-certificate-data": b64(CERT_PEM), "client-key-data": b64(KEY_PEM) }],
+    ["an exec plugin", { exec: { command: "aws", apiVersion: "client.authentication.k8s.io/v1", interactiveMode: "Never" } }],
+    ["an OIDC auth-provider", { "auth-provider": { name: "oidc", config: { "idp-issuer-url": "https://idp", "client-id": "k" } } }],
+  ])("refuses %s for a plain-HTTP server (also a scheme-less one without TLS settings), as credentials go only over TLS", async (_name, user) => {
+    for (const server of ["http://10.0.0.1:8080", "10.0.0.1:8080"]) {
+      const e = await resolveContext(single({ server }, user)).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).toMatch(/has the plain-HTTP server http:\/\/10\.0\.0\.1:8080, and user "u" has credentials; credentials go only over TLS/);
+    }
+  });
+
+  it("a client certificate alone does not make a scheme-less server https (kubectl reads the cluster only)", async () => {
+    const e = await resolveContext(single({ server: "10.0.0.1:6443" }, { "client-certificate-data": b64(CERT_PEM), "client-key-data": b64(KEY_PEM) })).catch((x: unknown) => x);
+    expect((e as Error).message).toMatch(/plain-HTTP server http:\/\/10\.0\.0\.1:6443/);
+    const withCa = await resolveContext(single({ server: "10.0.0.1:6443", "certificate-authority-data": b64(CA_PEM) }, { "client-certificate-data": b64(CERT_PEM), "client-key-data": b64(KEY_PEM) }));
+    expect(withCa.server).toBe("https://10.0.0.1:6443");
   });
 
   it("maps CA data, tls-server-name, proxy-url and disable-compression", async () => {

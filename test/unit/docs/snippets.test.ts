@@ -23,6 +23,12 @@ describe("documentation snippets", () => {
     expect(checkSnippets(snippets, root, `${root}.cache/doc-snippets`)).toEqual([]);
   }, 120_000);
 
+  it("a fence may say where a block's relative imports are written from", () => {
+    const [test, user] = extractSnippets('```ts from=test/contract\nimport { x } from "./x.ts";\n```\n```ts\nconst a = 1;\n```\n', "d.md");
+    expect(test).toEqual({ where: "d.md:1", code: 'import { x } from "./x.ts";', from: "test/contract" });
+    expect(user).toEqual({ where: "d.md:4", code: "const a = 1;" });
+  });
+
   it("a wrong snippet is reported with its place", () => {
     const bad = extractSnippets('text\n```ts\nimport { KubeClient } from "bun-k8s";\nconst n: number = KubeClient.name;\n```\n', "x.md");
     expect(checkSnippets(bad, root, `${root}.cache/doc-snippets-bad`)).toEqual(["x.md:2: Type 'string' is not assignable to type 'number'."]);

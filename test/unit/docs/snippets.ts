@@ -12,6 +12,11 @@ export interface Snippet {
   /** "docs/api.md:12": the line of the opening fence. */
   where: string;
   code: string;
+  /**
+   * The repo folder the block's relative imports are written from: "```ts from=test/contract"
+   * for a block that shows test code. Absent: the block is user code, importing `bun-k8s`.
+   */
+  from?: string;
 }
 
 /** Every ```ts block of a markdown file. */
@@ -19,20 +24,29 @@ export function extractSnippets(markdown: string, file: string): Snippet[] {
   const out: Snippet[] = [];
   const lines = markdown.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() !== "```ts") continue;
+    const fence = /^```ts(?:\s+from=(\S+))?\s*$/.exec(lines[i]!.trim());
+    if (!fence) continue;
     const start = i + 1;
     let end = start;
     while (end < lines.length && lines[end]!.trim() !== "```") end++;
-    out.push({ where: `${file}:${start}`, code: lines.slice(start, end).join("\n") });
+    out.push({ where: `${file}:${start}`, code: lines.slice(start, end).join("\n"), ...(fence[1] && { from: fence[1] }) });
     i = end;
   }
   return out;
 }
 
+/** One conditional target of package.json's exports. */
+export interface ExportTarget {
+  types?: string;
+  import?: string;
+  default?: string;
+}
+
 /** Maps a package specifier ("bun-k8s/apps/v1") to the source file it is built from. */
-export function sourceResolver(packageJson: { exports: Record<string, string | { import?: string }> }, root: string): (specifier: string) => string | undefined {
+export function sourceResolver(packageJson: { exports: Record<string, string | ExportTarget> }, root: string): (specifier: string) => string | undefined {
   const entries = Object.entries(packageJson.exports).flatMap(([key, target]) => {
-    const to = typeof target === "string" ? target : target.import;
+    // The JavaScript an ESM import loads: the `import` condition if there is one, else `default`.
+    const to = typeof target === "string" ? target : (target.import ?? target.default);
     return to ? [[key.replace(/^\./, "bun-k8s"), to.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts")] as const] : [];
   });
   return (specifier) => {
@@ -51,7 +65,7 @@ export function sourceResolver(packageJson: { exports: Record<string, string | {
 }
 
 /** A module for one snippet: hoisted imports and declares, the rest inside an async function. */
-export function snippetModule(snippet: Snippet, resolve: (specifier: string) => string | undefined, dir: string): string {
+export function snippetModule(snippet: Snippet, resolve: (specifier: string) => string | undefined, dir: string, root: string): string {
   const head: string[] = [];
   const body: string[] = [];
   const lines = snippet.code.split("\n");
@@ -62,9 +76,15 @@ export function snippetModule(snippet: Snippet, resolve: (specifier: string) => 
       // A multi-line import or declare ends at its semicolon.
       while (!/;\s*(\/\/.*)?$/.test(statement) && i + 1 < lines.length) statement += `\n${lines[++i]!}`;
       head.push(
-        statement.replace(/from\s+"(bun-k8s[^"]*)"/, (m, spec: string) => {
-          const file = resolve(spec);
-          if (!file) throw new Error(`${snippet.where}: "${spec}" is not an export of the package`);
+        statement.replace(/from\s+"([^"]+)"/, (m, spec: string) => {
+          let file: string | undefined;
+          if (spec.startsWith(".")) {
+            if (!snippet.from) throw new Error(`${snippet.where}: a relative import needs the fence to say where it is written from ("\`\`\`ts from=test/contract")`);
+            file = join(root, snippet.from, spec);
+          } else if (spec === "bun-k8s" || spec.startsWith("bun-k8s/")) {
+            file = resolve(spec);
+            if (!file) throw new Error(`${snippet.where}: "${spec}" is not an export of the package`);
+          } else return m;
           const path = relative(dir, file);
           return `from ${JSON.stringify(path.startsWith(".") ? path : `./${path}`)}`;
         }),
@@ -76,14 +96,14 @@ export function snippetModule(snippet: Snippet, resolve: (specifier: string) => 
 
 /** Type-checks the snippets; returns one "where: message" line per diagnostic. */
 export function checkSnippets(snippets: readonly Snippet[], root: string, outDir: string): string[] {
-  const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, string | { import?: string }> };
+  const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, string | ExportTarget> };
   const resolve = sourceResolver(packageJson, root);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const files = new Map<string, Snippet>();
   snippets.forEach((snippet, i) => {
     const file = join(outDir, `snippet-${i}.ts`);
-    writeFileSync(file, snippetModule(snippet, resolve, outDir));
+    writeFileSync(file, snippetModule(snippet, resolve, outDir, root));
     files.set(file, snippet);
   });
   const config = ts.readConfigFile(join(root, "tsconfig.json"), (path) => ts.sys.readFile(path));

@@ -6,12 +6,14 @@
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { collectImports } from "../architecture/layers.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const entries = {
   root: "src/index.ts",
   config: "src/config/index.ts",
   flux: "src/flux/index.ts",
+  podIo: "src/pod-io/index.ts",
   controller: "src/controller/index.ts",
   testing: "src/testing/index.ts",
 } as const;
@@ -31,7 +33,7 @@ function exportsOf(entry: string): string[] {
 
 const ROOT = [
   "AllNamespacesClient", "ApiError", "ApplyConfiguration", "ApplyParams", "AuthError", "Backoff", "BindingTarget", "BookmarkObject",
-  "CallOptions", "ChangeInfo", "Clock", "ClusterOptions", "ConfigError", "Connection", "ConnectionOptions", "CreateParams",
+  "CallOptions", "ChangeInfo", "Clock", "ClusterOptions", "ConfigError", "Connection", "ConnectionOptions", "CreateParams", "DEFAULT_MAX_RESPONSE_BYTES",
   "DecodeError", "DeepPartial", "DeleteCollectionParams", "DeleteParams", "DiscoveredResource", "Discovery", "DynamicObject",
   "DynamicResourceSpec", "ErrorSite", "EvictionParams", "ExponentialBackoff", "ExponentialBackoffOptions", "GetParams",
   "HttpRequest", "HttpResponse", "INITIAL_EVENTS_END_ANNOTATION", "IndexFunction", "Informer", "InformerHandlers",
@@ -39,28 +41,32 @@ const ROOT = [
   "KubeRequest", "LabelSelector", "LabelSelectorRequirement", "ListClient", "ListMeta", "ListParams", "ListWatchClient",
   "LogParams", "LogStreamParams", "MergePatch", "MetadataClient", "MetadataSource", "NamespacedOptions", "ObjectMetaLike", "ObjectRef", "Patch", "PatchParams",
   "PartialObjectMetadata", "PollerOptions", "Preconditions", "PropagationPolicy", "RateLimit", "ReadonlyCache", "ReplaceParams", "ResetTimerBackoff",
-  "ResourceApi", "ResourceClient", "ResourceQuery", "ResourceType", "RetryEvent", "RetryPolicy", "Scale", "ScopeOptions",
-  "SelectorParams", "SendOptions", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
+  "ResourceApi", "ResourceClient", "ResourceQuery", "ResponseTooLargeError", "ResourceType", "RetryEvent", "RetryPolicy", "Scale", "ScopeOptions",
+  "SecretValues", "SelectorParams", "SendOptions", "SharedInformerFactory", "Status", "StatusDetails", "StrategicMergePatch", "SyncInfo",
   "TlsError", "TlsOptions", "TokenRequest", "TokenRequestParams", "TransformOptions", "Transport", "TransportError", "TransportOptions",
   "ValidationError", "Verb", "WaitOptions", "WaitTimeoutError", "WatchEvent", "WatchEventType", "WatchMode", "WatchParams",
   "Watcher", "WatcherEvent", "WatcherOptions", "WatcherStats", "WriteParams", "api", "apiVersionOf", "applyConfigurationOf",
   "createConnection", "createTransport", "defaultBackoff", "discoverResource", "dropManagedFields", "dynamicResource", "formatFieldSelector",
   "formatLabelSelector", "informer", "isAbortError", "isAlreadyExists", "isConflict", "isForbidden", "isGone", "isInvalid",
   "isNotFound", "isStatus", "isTooManyRequests", "isUnauthorized", "metadataOnly", "objectKey", "poller", "watcher",
+  // Pod I/O's plain-HTTP part and the stock wait conditions (issue 12)
+  "ProxyParams", "WaitFailedError", "AwaitConditionOptions", "Condition", "awaitCondition", "condition", "crdEstablished",
+  "daemonSetRolledOut", "deleted", "deploymentComplete", "jobComplete", "jobFailed", "podReady", "podRunning", "podSucceeded",
+  "statefulSetRolledOut",
 ];
 
 const CONTROLLER = [
-  "Condition", "ConditionStatus", "ConditionUpdate", "Controller", "ControllerOptions", "ControllerStats", "DurationHistogram",
+  "ConditionStatus", "ConditionUpdate", "Controller", "ControllerOptions", "ControllerStats", "DurationHistogram",
   "EventInput", "EventRecorder", "EventRecorderOptions", "EventRecorderStats", "EventType", "FinalizerClient", "FinalizerHandlers",
   "InformerTuning", "KeyMapper", "KeyRef", "KubeTarget", "LEADER_ELECTION_DEFAULTS", "LeaderElectionOptions", "LeaderElectionStats",
-  "LeaderElector", "RateLimiter", "ReconcileContext", "ReconcileResult", "Reconciler", "RelationOptions", "RunOptions", "StatusClient",
+  "LeaderElector", "RateLimiter", "ReconcileContext", "ReconcileResult", "Reconciler", "RelationOptions", "RunOptions", "StatusClient", "StatusCondition",
   "WorkQueue", "WorkQueueOptions", "applyStatus", "bucketRateLimiter", "controller", "defaultControllerRateLimiter", "eventRecorder",
   "finalizer", "findCondition", "isConditionTrue", "itemExponentialRateLimiter", "keyOfRef", "leaderElector", "maxOfRateLimiter",
   "microTime", "objectReference", "openMetrics", "ownerMapper", "setCondition",
 ];
 
 const TESTING = [
-  "BodyEnd", "ControlPlaneOptions", "CrdSource", "RECORDING_FORMAT", "RECORDING_VERSION", "RecordedExchange", "ReplayMismatchError",
+  "BodyEnd", "ControlPlaneOptions", "CrdSource", "FluxServers", "RECORDING_FORMAT", "RECORDING_VERSION", "RecordedExchange", "ReplayMismatchError",
   "StartedControlPlane", "TransportRecorder", "TransportRecorderOptions", "TransportReplay", "TransportReplayOptions",
   "controlPlaneDir", "installCrds", "parseRecording", "redactBody", "startControlPlane",
 ];
@@ -99,6 +105,36 @@ describe("public surface", () => {
     expect(exportsOf(entries.testing)).toEqual([...TESTING].sort());
     const others = new Set([...exportsOf(entries.root), ...exportsOf(entries.controller)]);
     expect(TESTING.filter((n) => others.has(n))).toEqual([]);
+  });
+
+  it("bun-k8s/pod-io exports exactly these names, none of them the root's", () => {
+    expect(exportsOf(entries.podIo)).toEqual(
+      [
+        "CopyOptions", "CopyResult", "ExecError", "ExecOptions", "ExecOutput", "ListenOptions", "PodTarget", "PortForwardError",
+        "PortForwardListener", "PortForwardOptions", "PortForwardStream", "PortMapping", "RemoteProcess", "Serves", "SessionOptions",
+        "StdinSource", "StreamChoice", "TerminalSize", "attach", "copyFromPod", "copyToPod", "exec", "listenPortForward",
+        "openExec", "openPortForward",
+      ].sort(),
+    );
+    const rootNames = new Set(exportsOf(entries.root));
+    expect(exportsOf(entries.podIo).filter((n) => rootNames.has(n))).toEqual([]);
+  });
+
+  it("nothing the root, config or flux entries import reaches the WebSocket connector or pod I/O (so no ws, no tar)", () => {
+    const edges = collectImports(root, ["src", "generated"]);
+    const next = new Map<string, string[]>();
+    for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const to of next.get(file) ?? []) visit(to);
+    };
+    for (const entry of [entries.root, entries.config, entries.flux]) visit(entry);
+    expect(reached.size).toBeGreaterThan(50);
+    expect([...reached].filter((f) => f.startsWith("src/pod-io/") || f === "src/transport/websocket-ws.ts")).toEqual([]);
+    visit(entries.podIo);
+    expect(reached.has("src/transport/websocket-ws.ts")).toBe(true);
   });
 
   it("every runtime value the root lists is really exported", async () => {

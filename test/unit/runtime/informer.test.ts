@@ -27,6 +27,15 @@ async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> 
 }
 
 describe("informer", () => {
+  it("pages its initial list by default (limit 500)", async () => {
+    const api = new InMemoryApi();
+    for (let i = 0; i < 1100; i++) api.create(`cm-${String(i).padStart(4, "0")}`);
+    const inf = start(api);
+    await inf.waitForSync({ timeoutMs: 10_000 });
+    expect(inf.store.size).toBe(1100);
+    expect(api.requests.filter((r) => !r.query?.watch).map((r) => r.query?.limit)).toEqual([500, 500, 500]);
+  });
+
   it("fills the store, calls add/update/delete handlers and reports sync", async () => {
     const api = new InMemoryApi();
     api.create("a", { v: "1" }, { app: "web" });

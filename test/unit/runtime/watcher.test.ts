@@ -353,6 +353,15 @@ describe("watcher: streaming list", () => {
 });
 
 describe("watcher: scale", () => {
+  it("pages its initial list by default (limit 500), so a big collection never meets the response-size limit", async () => {
+    const api = new InMemoryApi();
+    for (let i = 0; i < 1200; i++) api.create(`cm-${String(i).padStart(4, "0")}`);
+    const { rec } = start(api, { streamingList: false });
+    await rec.until(synced(), 10_000);
+    expect(rec.count("ADDED")).toBe(1200);
+    expect(listRequests(api).map((r) => r.query?.limit)).toEqual([500, 500, 500]);
+  });
+
   it.each([true, false])("syncs 2500 objects in pages of 500 (streaming list: %s) and stays consistent", async (streamingList) => {
     const api = new InMemoryApi();
     for (let i = 0; i < 2500; i++) api.create(`cm-${String(i).padStart(4, "0")}`, { v: "x".repeat(100) });

@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { decodeLines, lineBatches } from "../../../src/transport/line-decoder.ts";
+import { chunksOf } from "./chunked-source.ts";
+import { DEFAULT_MAX_LINE_BYTES, decodeLines, lineBatches } from "../../../src/transport/line-decoder.ts";
+import { ResponseTooLargeError } from "../../../src/base/errors.ts";
 
 const encoder = new TextEncoder();
-
-async function* chunksOf(bytes: Uint8Array, cuts: number[]): AsyncGenerator<Uint8Array> {
-  let start = 0;
-  for (const cut of [...new Set(cuts)].sort((a, b) => a - b)) {
-    if (cut <= start || cut >= bytes.length) continue;
-    yield bytes.subarray(start, cut);
-    start = cut;
-  }
-  if (start < bytes.length) yield bytes.subarray(start);
-}
 
 async function collect(source: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];
@@ -77,6 +69,37 @@ describe("decodeLines", () => {
     expect(lines[1]).toBe("small");
     // Quadratic concatenation of 1025 pieces of a 1 MiB string takes seconds; linear takes ms.
     expect(elapsed).toBeLessThan(1000);
+  });
+
+  it("a line without end fails with ResponseTooLargeError once it passes the limit, reading no further", async () => {
+    let pulled = 0;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      const chunk = encoder.encode("a".repeat(64 * 1024));
+      for (;;) {
+        pulled += chunk.length;
+        yield chunk;
+      }
+    }
+    const site = { method: "GET", path: "/api/v1/pods?watch=true", server: "https://k" };
+    const error = await collect(decodeLines(endless(), { maxLineBytes: 1024 * 1024, site })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect((error as ResponseTooLargeError).part).toBe("line");
+    expect((error as Error).message).toBe(
+      "the stream sent a line longer than 1 MiB; an API server's objects are at most about 1.5 MiB (GET /api/v1/pods?watch=true, server https://k)",
+    );
+    expect(pulled).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024);
+  });
+
+  it("a line of exactly the limit passes; one more character does not", async () => {
+    const limit = 1000;
+    const ok = await collect(decodeLines(chunksOf(encoder.encode(`${"x".repeat(limit)}\nend\n`), [300, 700]), { maxLineBytes: limit }));
+    expect(ok.map((l) => l.length)).toEqual([limit, 3]);
+    const over = await collect(decodeLines(chunksOf(encoder.encode(`${"x".repeat(limit + 1)}\n`), [300]), { maxLineBytes: limit })).catch((e: unknown) => e);
+    expect(over).toBeInstanceOf(ResponseTooLargeError);
+  });
+
+  it("the default line limit is 16 MiB", () => {
+    expect(DEFAULT_MAX_LINE_BYTES).toBe(16 * 1024 * 1024);
   });
 
   it("batches the lines completed by one chunk", async () => {

@@ -37,7 +37,8 @@ export interface LoopbackServer {
 /**
  * Routes: /whoami (JSON of what the server saw), /gzip (compressed JSON when asked),
  * /big?kb=N (N KiB of "x"), /slow?ms=N (headers after N ms), /stream (a line every 20 ms until the client leaves),
- * /status/N (answers N), POST /echo (the body back).
+ * /status/N (answers N), POST /echo (the body back), /gzip-stream?lines=N (N lines 50 ms apart; when gzip is
+ * accepted, each line a gzip member of its own, as kube-apiserver compresses a watch).
  */
 export async function startLoopbackServer(pki: LoopbackPki, cert: "server" | "alias" = "server"): Promise<LoopbackServer> {
   let connections = 0;
@@ -111,6 +112,23 @@ export async function startLoopbackServer(pki: LoopbackPki, cert: "server" | "al
           clearInterval(timer);
           state.closedStreams++;
         });
+        return;
+      }
+      case "/gzip-stream": {
+        const lines = Number(url.searchParams.get("lines") ?? 5);
+        const gzip = /gzip/.test(String(req.headers["accept-encoding"] ?? ""));
+        if (gzip) res.setHeader("content-encoding", "gzip");
+        res.writeHead(200);
+        let n = 0;
+        const timer = setInterval(() => {
+          const line = `{"n":${++n}}\n`;
+          // Each event a whole gzip member of its own, as kube-apiserver compresses a watch.
+          res.write(gzip ? gzipSync(line) : line);
+          if (n < lines) return;
+          clearInterval(timer);
+          res.end();
+        }, 50);
+        res.on("close", () => clearInterval(timer));
         return;
       }
       default: {

@@ -3,7 +3,7 @@
  */
 import { expect } from "vitest";
 import { TransportError } from "../../../src/base/errors.ts";
-import { BunFetchTransport, NodeHttp1Transport, NodeHttp2Transport, isBun } from "../../../src/transport/index.ts";
+import { BunFetchTransport, DenoFetchTransport, NodeHttp1Transport, NodeHttp2Transport, isBun, isDeno } from "../../../src/transport/index.ts";
 import type { HttpResponse, Transport, TransportOptions } from "../../../src/transport/types.ts";
 
 export interface Candidate {
@@ -13,11 +13,12 @@ export interface Candidate {
   httpVersion: string;
 }
 
-/** On Node: the two node:http* transports; on Bun additionally Bun's fetch. */
+/** On Node: the two node:http* transports; on Bun additionally Bun's fetch, on Deno Deno's. */
 export const candidates: Candidate[] = [
   { name: "NodeHttp1Transport", make: (o) => new NodeHttp1Transport(o), httpVersion: "1.1" },
   { name: "NodeHttp2Transport", make: (o) => new NodeHttp2Transport(o), httpVersion: "2.0" },
   ...(isBun() ? [{ name: "BunFetchTransport", make: (o: TransportOptions) => new BunFetchTransport(o), httpVersion: "1.1" }] : []),
+  ...(isDeno() ? [{ name: "DenoFetchTransport", make: (o: TransportOptions) => new DenoFetchTransport(o), httpVersion: "2.0" }] : []),
 ];
 
 /** What GET /whoami and POST /echo answer. */

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type AddressInfo } from "node:net";
-import { TlsError } from "../../../src/base/errors.ts";
+import { TlsError, TransportError } from "../../../src/base/errors.ts";
+import { openTunnel, TUNNEL_TIMEOUT_MS } from "../../../src/transport/proxy-tunnel.ts";
 import type { Transport, TransportOptions } from "../../../src/transport/types.ts";
 import { createLoopbackPki, type LoopbackPki } from "./loopback-pki.ts";
 import { startConnectProxy, startLoopbackServer, type ConnectProxy, type LoopbackServer } from "./loopback-server.ts";
@@ -99,5 +100,24 @@ describe.each(candidates)("$name", ({ make }) => {
     // The proxy refuses targets other than 127.0.0.1.
     const err = await failure(t.send({ method: "GET", url: `https://localhost:${server.port}/whoami`, headers: {} }));
     expect(allMessages(err)).not.toMatch(/p%40ss|p@ss/);
+  });
+});
+
+describe("openTunnel", () => {
+  it("a proxy that accepts the connection and never answers CONNECT fails with ETIMEDOUT, not a hang", async () => {
+    const silent = createServer((socket) => socket.on("error", () => {}));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const started = Date.now();
+      const error = await openTunnel(`http://127.0.0.1:${port}`, { host: "127.0.0.1", port: 6443 }, undefined, undefined, 200).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransportError);
+      expect((error as TransportError).code).toBe("ETIMEDOUT");
+      expect((error as Error).message).toMatch(/did not answer CONNECT to 127\.0\.0\.1:6443 within 200 ms/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(TUNNEL_TIMEOUT_MS).toBe(30_000);
+    } finally {
+      silent.close();
+    }
   });
 });

@@ -1,0 +1,74 @@
+/**
+ * How much of a response we are willing to hold. Every transport collects a non-streaming
+ * body through `collectLimited`, so the limit counts decoded (gunzipped) bytes and stops
+ * reading, and with it the server, the moment the limit is passed.
+ *
+ * Why 256 MiB: V8 cannot make a string longer than 2^29 - 24 characters (about 512 MiB) on
+ * 64-bit, so a bigger body cannot even become text on Node; at half of that the bytes, their
+ * text and the parsed objects (a few times the text) still fit Node's default heap. A list
+ * page of the SDK's default 500 objects is a few MiB on real clusters.
+ */
+import { ResponseTooLargeError, type ErrorSite } from "../base/errors.ts";
+import { siteOfUrl } from "./transport-errors.ts";
+import type { HttpRequest } from "./types.ts";
+
+/** The default response-size limit: 256 MiB, counted after decompression. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads a whole body, failing with ResponseTooLargeError once it passes `limit` bytes.
+ * Leaving the loop early cancels the stream (the transports' generators do that).
+ *
+ * @example
+ * const bytes = await collectLimited(response.stream(), 1024 * 1024, { method: "GET", path: "/api/v1/pods" });
+ */
+export async function collectLimited(chunks: AsyncIterable<Uint8Array>, limit: number, site: ErrorSite): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.byteLength;
+    if (size > limit) throw new ResponseTooLargeError("body", limit, site);
+    parts.push(chunk);
+  }
+  if (parts.length === 1 && parts[0]) return parts[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/**
+ * A transport's `bytes()`: the whole body within the request's `maxResponseBytes`. A body
+ * the server announces (Content-Length, not compressed) as larger fails before any read,
+ * and `abandon` lets go of it.
+ *
+ * @example
+ * bytes: () => readWholeBody(request, headers, () => chunks(), () => source.destroy()),
+ */
+export async function readWholeBody(
+  request: Pick<HttpRequest, "method" | "url" | "maxResponseBytes">,
+  headers: Record<string, string>,
+  chunks: () => AsyncIterable<Uint8Array>,
+  abandon: () => void | Promise<void>,
+): Promise<Uint8Array> {
+  const limit = responseLimit(request.maxResponseBytes);
+  const site = siteOfUrl(request.method, request.url);
+  const declared = headers["content-encoding"] ? Number.NaN : Number(headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) {
+    await abandon();
+    throw new ResponseTooLargeError("body", limit, site);
+  }
+  return collectLimited(chunks(), limit, site);
+}
+
+/**
+ * The limit to apply: a positive number as given, anything else the default.
+ *
+ * @example responseLimit(undefined) // DEFAULT_MAX_RESPONSE_BYTES
+ */
+export function responseLimit(maxResponseBytes: number | undefined): number {
+  return maxResponseBytes !== undefined && maxResponseBytes > 0 ? maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
+}

@@ -1,0 +1,209 @@
+/**
+ * Transport for Deno: Deno's own fetch through a `Deno.HttpClient` that carries the
+ * kubeconfig's CA, client certificate and proxy. Each transport owns one HttpClient, whose
+ * pool is never shared with another client or with plain fetch(), so two client certificates
+ * for the same server never borrow each other's connections. Deno negotiates HTTP/2 and
+ * decompresses bodies itself.
+ *
+ * Deno's HttpClient cannot skip verification or verify against another name than the URL's
+ * host, so a kubeconfig with `insecure-skip-tls-verify` or `tls-server-name` goes through
+ * NodeHttp2Transport on Deno's node:http2 instead. Its CA is added to Deno's default roots
+ * rather than replacing them (docs/runtimes.md).
+ *
+ * Deno's fetch decompresses every gzip body itself and stops at the end of the first gzip
+ * member; kube-apiserver compresses a watch as one member per event, so the watch would end
+ * after its first event. Requests without a time-to-headers deadline (watches, log follows:
+ * HttpRequest.timeoutMs) therefore ask for identity.
+ */
+import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "./types.ts";
+import { RequestLifetime } from "./request-lifetime.ts";
+import { toTransportError } from "./transport-errors.ts";
+import { fetchResponse } from "./fetch-response.ts";
+import { NodeHttp2Transport } from "./node-http2.ts";
+
+/**
+ * The slice of Deno's API we use, declared here so that the published declarations need no
+ * Deno types (a Node consumer compiles them without `lib.deno`).
+ */
+interface DenoHttpClient {
+  close(): void;
+}
+interface DenoProxy {
+  url: string;
+  basicAuth?: { username: string; password: string };
+}
+interface DenoHttpClientOptions {
+  caCerts?: string[];
+  cert?: string;
+  key?: string;
+  proxy?: DenoProxy;
+}
+interface DenoFetchInit {
+  method: string;
+  headers: [string, string][];
+  body?: string | Uint8Array;
+  signal: AbortSignal;
+  redirect: "manual";
+  client: DenoHttpClient;
+}
+type DenoFetch = (url: string, init: DenoFetchInit) => Promise<Response>;
+
+function createHttpClient(options: DenoHttpClientOptions): DenoHttpClient {
+  const deno = (globalThis as { Deno?: { createHttpClient?: (o: DenoHttpClientOptions) => DenoHttpClient } }).Deno;
+  if (!deno?.createHttpClient) throw new Error("DenoFetchTransport needs Deno (Deno.createHttpClient)");
+  return deno.createHttpClient(options);
+}
+
+/** Credentials in the proxy URL go in basicAuth, so the URL Deno may echo in errors has none. */
+function denoProxy(proxyUrl: string): DenoProxy {
+  const u = new URL(proxyUrl);
+  if (!u.username && !u.password) return { url: proxyUrl };
+  const basicAuth = { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  u.username = "";
+  u.password = "";
+  return { url: u.href, basicAuth };
+}
+
+function clientOptions(options: TransportOptions): DenoHttpClientOptions {
+  const { ca, cert, key } = options.tls;
+  return {
+    ...(ca !== undefined && { caCerts: [ca] }),
+    ...(cert !== undefined && key !== undefined && { cert, key }),
+    ...(options.proxyUrl !== undefined && { proxy: denoProxy(options.proxyUrl) }),
+  };
+}
+
+// Deno reports failures as a TypeError whose message (and cause) carries rustls' and the OS's
+// wording; these give them the codes Node's TLS and socket errors have.
+const DENO_CODES: [RegExp, string][] = [
+  [/NotValidForName|not valid for name/i, "ERR_TLS_CERT_ALTNAME_INVALID"],
+  [/UnknownIssuer|unknown issuer/i, "UNABLE_TO_VERIFY_LEAF_SIGNATURE"],
+  [/Expired|certificate has expired/i, "CERT_HAS_EXPIRED"],
+  [/NotValidYet/i, "CERT_NOT_YET_VALID"],
+  [/BadSignature|invalid peer certificate/i, "ERR_TLS_CERT_INVALID"],
+  [/Connection refused|os error 111\b/i, "ECONNREFUSED"],
+  [/Connection reset|os error 104\b/i, "ECONNRESET"],
+  [/timed out|os error 110\b/i, "ETIMEDOUT"],
+  [/dns error|failed to lookup address/i, "ENOTFOUND"],
+];
+
+/**
+ * The runtime's failure with a Node-style `code` attached, for toTransportError, and the
+ * innermost message (the outer one is only "fetch failed") without the URL it repeats.
+ */
+function withCode(err: unknown): unknown {
+  if (typeof err !== "object" || err === null || (err as { code?: unknown }).code) return err;
+  const text: string[] = [];
+  for (let e: unknown = err; e instanceof Error && text.length < 4; e = e.cause) text.push(e.message);
+  const found = DENO_CODES.find(([pattern]) => text.some((t) => pattern.test(t)));
+  if (!found) return err;
+  const detail = (text.at(-1) ?? found[1]).replace(/^error sending request for url \([^)]*\): /, "");
+  return Object.assign(new Error(detail, { cause: err }), { code: found[1] });
+}
+
+/** Resolves once `promise` settles, however it settles; rejects if `signal` aborts first. */
+function untilSettledOrAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const done = (): void => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    };
+    promise.then(done, done);
+  });
+}
+
+/** Deno's HttpClient serves these; the rest go through node:http2. */
+function fetchCanServe(options: TransportOptions): boolean {
+  return options.tls.rejectUnauthorized && options.tls.serverName === undefined;
+}
+
+/**
+ * @example
+ * const t = new DenoFetchTransport({ tls: { ca, cert, key, rejectUnauthorized: true } });
+ * const res = await t.send({ method: "GET", url: "https://127.0.0.1:6443/version", headers: {} });
+ */
+export class DenoFetchTransport implements Transport {
+  readonly #options: TransportOptions;
+  readonly #client: DenoHttpClient | undefined;
+  readonly #inflight = new Set<RequestLifetime>();
+  #nodeTransport: Transport | undefined;
+  #closed = false;
+  // Until a response proves a live connection, requests start one at a time: Deno's pool
+  // opens a connection for every request begun before ALPN settled, so 100 watches started
+  // together would open 100 connections instead of sharing one HTTP/2 connection.
+  #proven = false;
+  #probe: Promise<void> | undefined;
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+    this.#client = fetchCanServe(options) ? createHttpClient(clientOptions(options)) : undefined;
+  }
+
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const { method, url } = request;
+    if (this.#closed) throw toTransportError(new Error("closed"), method, url, "closed");
+    if (!this.#client) return this.#viaNode().send(request);
+    const lifetime = new RequestLifetime(request, () => this.#inflight.delete(lifetime));
+    this.#inflight.add(lifetime);
+    // A header list, not a record: repeated headers go out as separate lines.
+    const headers: [string, string][] = Object.entries(request.headers);
+    for (const [name, values] of Object.entries(request.repeatedHeaders ?? {})) {
+      for (const value of values) headers.push([name, value]);
+    }
+    const longLived = request.stream === true || !request.timeoutMs;
+    if ((this.#options.disableCompression || longLived) && !headers.some(([h]) => h.toLowerCase() === "accept-encoding")) {
+      headers.push(["accept-encoding", "identity"]);
+    }
+    let res: Response;
+    try {
+      while (!this.#proven && this.#probe) await untilSettledOrAborted(this.#probe, lifetime.signal);
+      const pending = (globalThis.fetch as unknown as DenoFetch)(url, {
+        method,
+        headers,
+        ...(request.body !== undefined && { body: request.body }),
+        signal: lifetime.signal,
+        redirect: "manual",
+        client: this.#client,
+      });
+      if (!this.#proven) this.#startProbe(pending);
+      res = await pending;
+    } catch (err) {
+      lifetime.dispose();
+      // The connection may be gone (a restarted API server): find out again, one at a time.
+      if (!lifetime.reason) this.#proven = false;
+      throw toTransportError(withCode(err), method, url, lifetime.reason);
+    }
+    lifetime.headersReceived();
+    return fetchResponse(res, lifetime, request, withCode);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const lifetime of [...this.#inflight]) lifetime.end("closed");
+    this.#client?.close();
+    this.#nodeTransport?.close();
+  }
+
+  #startProbe(pending: Promise<Response>): void {
+    const probe: Promise<void> = pending
+      .then(
+        () => {
+          this.#proven = true;
+        },
+        () => {},
+      )
+      .finally(() => {
+        if (this.#probe === probe) this.#probe = undefined;
+      });
+    this.#probe = probe;
+  }
+
+  #viaNode(): Transport {
+    this.#nodeTransport ??= new NodeHttp2Transport(this.#options);
+    return this.#nodeTransport;
+  }
+}

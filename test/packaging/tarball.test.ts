@@ -1,0 +1,92 @@
+/**
+ * What `npm pack` puts in the tarball: the compiled runtime and generated SDK, JavaScript and
+ * declarations, and nothing else (no sources, tests, benchmarks, specs or source maps); every
+ * exports target exists in it; installing it brings js-yaml and nothing more.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, inject, test } from "vitest";
+import { repoRoot } from "../../specs/materialise.ts";
+import { mustRun } from "./consumer.ts";
+
+const { files, stage, consumer } = inject("packed");
+
+describe("npm pack", () => {
+  test("runs the build and carries compiled src and generated output, JavaScript and declarations", () => {
+    for (const f of [
+      "package.json",
+      "README.md",
+      "dist/src/index.js",
+      "dist/src/index.d.ts",
+      "dist/src/api/client.js",
+      "dist/src/transport/deno-fetch.js",
+      "dist/generated/k8s/core/v1/index.js",
+      "dist/generated/k8s/core/v1/index.d.ts",
+      "dist/generated/k8s/apps/v1/index.js",
+      "dist/generated/k8s/meta/v1/index.d.ts",
+      "dist/generated/k8s/resources.js",
+      "dist/generated/k8s/resources.d.ts",
+      "dist/generated/flux/source/v1/index.js",
+      "dist/generated/flux/source/v1/index.d.ts",
+      "dist/generated/flux/resources.js",
+    ]) {
+      expect(files, f).toContain(f);
+    }
+    // Only build output: no TypeScript sources, tests, specs or codegen.
+    expect(files.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md"].includes(f))).toEqual([]);
+    expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+  });
+
+  test("holds no test, benchmark, example, spec, source map or build info", () => {
+    const unwanted = /(^|\/)(test|tests|bench|examples|specs|codegen|__tests__)\/|\.test\.|\.spec\.|\.map$|\.tsbuildinfo$/;
+    expect(files.filter((f) => unwanted.test(f))).toEqual([]);
+    // Every file is one of the four kinds a consumer loads.
+    expect(files.filter((f) => !/\.(js|d\.ts|json|md)$/.test(f))).toEqual([]);
+  });
+
+  test("npm pack --dry-run lists exactly what the tarball holds", async () => {
+    const dry = JSON.parse(await mustRun("npm pack --dry-run", "npm", ["pack", "--dry-run", "--json", "--ignore-scripts", "--loglevel=error"], stage)) as {
+      files: { path: string }[];
+    }[];
+    expect((dry[0]?.files ?? []).map((f) => f.path).sort()).toEqual(files);
+  });
+
+  test('every "exports" target of package.json exists in the tarball for the generated families', () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+      exports: Record<string, string | { types: string; default: string }>;
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.prepack).toContain("build");
+    const concrete: Record<string, string> = { "./*": "core/v1", "./flux/*": "source/v1" };
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      if (typeof target === "string" || subpath.startsWith("./crds")) continue; // crds/ exists only in a --from-cluster build
+      for (const path of [target.types, target.default]) {
+        const file = path.replace("*", concrete[subpath] ?? "").replace(/^\.\//, "");
+        expect(files, `${subpath} → ${file}`).toContain(file);
+      }
+    }
+  });
+
+  test("the declarations use only Node types every supported @types/node has (20 to 26), or our own", () => {
+    const used = new Set<string>();
+    for (const file of files.filter((f) => f.endsWith(".d.ts"))) {
+      const code = readFileSync(join(stage, file), "utf8")
+        .split("\n")
+        .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+        .join("\n");
+      for (const m of code.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+"(node:[^"]+)"/g)) {
+        for (const name of (m[1] ?? "").split(",")) used.add(`${m[2]} ${name.replace(/\btype\b/, "").trim()}`);
+      }
+      for (const m of code.matchAll(/import\s+(?:type\s+)?(?:\*\s+as\s+)?(\w+)\s+from\s+"(node:[^"]+)"/g)) used.add(`${m[2]} ${m[1]} (whole module)`);
+      for (const m of code.matchAll(/import\("(node:[^"]+)"\)/g)) used.add(`${m[1]} (inline import)`);
+      for (const m of code.matchAll(/\bNodeJS\.(\w+)/g)) used.add(`NodeJS.${m[1]}`);
+    }
+    // A new entry here is a decision: check it exists in @types/node 20 to 26 (types.test.ts does).
+    expect([...used].sort()).toEqual(["NodeJS.Platform", "node:net Socket", "node:stream Readable", "node:tls ConnectionOptions"]);
+  });
+
+  test("installs with js-yaml as its only dependency", () => {
+    const lock = JSON.parse(readFileSync(join(consumer, "package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
+    expect(Object.keys(lock.packages).filter((p) => p !== "").sort()).toEqual(["node_modules/argparse", "node_modules/bun-k8s", "node_modules/js-yaml"]);
+  });
+});
