@@ -9,7 +9,8 @@
 import { resolve } from "node:path";
 import { materialise, readManifest, repoRoot } from "../specs/materialise.ts";
 import { loadFromCluster } from "./cluster-loader.ts";
-import { generateFiles, loadSpecInputs, resourceModulePathFor, writeOutput } from "./generate.ts";
+import { generateFiles, resourceModulePathFor, writeOutput } from "./generate.ts";
+import { loadSpecInputs } from "./spec-inputs.ts";
 import type { OutputSet } from "./layout.ts";
 import type { ApiModel } from "./model.ts";
 import { clusterFetcher } from "./cluster-fetcher.ts";

@@ -4,8 +4,8 @@
  * CRD schemas in its own OpenAPI (reversed group, version, kind), so a model built from a live
  * cluster and one built from the YAML line up.
  */
-import yaml from "js-yaml";
 import { DecodeError } from "../src/base/errors.ts";
+import { loadYamlDocuments } from "../src/base/yaml-documents.ts";
 import { type ApiModel, crdVerbs, type KindModel, type SchemaObject, schemaRefPrefix, type SubresourceModel, sortKinds } from "./model.ts";
 
 const objectMetaRef = `${schemaRefPrefix}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
@@ -44,7 +44,8 @@ function requireString(value: unknown, what: string, where: string): string {
 }
 
 /**
- * Parses one or more CRDs from YAML text (multi-document allowed; other kinds are ignored).
+ * Parses one or more CRDs from YAML text (multi-document allowed; other kinds are ignored;
+ * bad YAML is a DocumentError naming the file, document and line).
  *
  * @example
  * const model = loadCrdYaml([{ name: "gitrepositories.yaml", text }]);
@@ -53,12 +54,8 @@ function requireString(value: unknown, what: string, where: string): string {
 export function loadCrdYaml(files: readonly { name: string; text: string }[]): ApiModel {
   const crds: { name: string; crd: Record<string, unknown> }[] = [];
   for (const file of files) {
-    let docs: unknown[];
-    try {
-      docs = yaml.loadAll(file.text);
-    } catch (cause) {
-      throw new DecodeError(`${file.name}: invalid YAML`, {}, { cause });
-    }
+    // Read as kubectl reads what it applies (YAML 1.1 scalars, size and alias limits).
+    const docs = loadYamlDocuments(file.text, { source: file.name }).map((d) => d.value);
     for (const doc of docs) {
       if (isRecord(doc) && doc.kind === "CustomResourceDefinition") crds.push({ name: file.name, crd: doc });
     }

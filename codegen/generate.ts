@@ -1,17 +1,15 @@
 /**
  * The pipeline: loaded model → normalised schemas → layout → files. Pure apart from
- * `loadSpecInputs` (reads the spec cache) and `writeOutput` (writes the output folder).
+ * `writeOutput` (writes the output folder). Loading the pinned specs is in spec-inputs.ts.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import type { MaterialisedInputs } from "../specs/materialise.ts";
-import { loadCrdYaml } from "./crd-loader.ts";
 import { layoutModel, type OutputSet } from "./layout.ts";
-import { type ApiModel, compareStrings, mergeModels } from "./model.ts";
+import { type ApiModel, compareStrings } from "./model.ts";
 import { emitModule } from "./module-emitter.ts";
-import { loadOpenApiDocuments } from "./openapi-loader.ts";
 import { normalizeModel } from "./schema-normalize.ts";
 import { emitResourceTable } from "./table-emitter.ts";
+import { type ImportPaths, packageImports, repoImports } from "./import-paths.ts";
 import { createTypeEmitter } from "./type-emitter.ts";
 
 export interface GeneratedFile {
@@ -21,10 +19,27 @@ export interface GeneratedFile {
 }
 
 export interface GenerateOptions {
-  /** Path of src/base/resource.ts relative to the output folder, e.g. "../src/base/resource.ts". */
-  readonly resourceModulePath: string;
+  /**
+   * This repository's generated/: the path of src/base/resource.ts relative to the output folder,
+   * e.g. "../src/base/resource.ts". Every family is written.
+   */
+  readonly resourceModulePath?: string;
+  /**
+   * A user's project (bun-k8s-gen): only CRD kinds of the selected groups are written, at the top
+   * of the output folder, importing the SDK and the built-in kinds they use from the package.
+   */
+  readonly package?: PackageTarget;
   /** Header line per family, naming the inputs (no timestamps: output must be reproducible). */
   readonly sources: Readonly<Partial<Record<OutputSet, string>>>;
+}
+
+export interface PackageTarget {
+  /** The package to import from, "bun-k8s". */
+  readonly name: string;
+  /** Extension of relative imports: ".js" for NodeNext projects, ".ts" for Bun or allowImportingTsExtensions. */
+  readonly extension: ".js" | ".ts";
+  /** Which CRD groups to write (default: all). */
+  readonly groups?: (group: string) => boolean;
 }
 
 /**
@@ -35,43 +50,30 @@ export interface GenerateOptions {
  */
 export function generateFiles(rawModel: ApiModel, options: GenerateOptions): GeneratedFile[] {
   const model = normalizeModel(rawModel);
-  const layout = layoutModel(model);
+  const target = options.package;
+  const customGroups = new Set(target ? model.kinds.filter((k) => k.custom === true && (target.groups?.(k.group) ?? true)).map((k) => k.group) : []);
+  const layout = layoutModel(model, target ? { customGroups, externalRefs: true } : {});
+  const written = (module: string) => !target || module.startsWith("crds/");
+  let imports: ImportPaths;
+  if (target) imports = packageImports(target.name, target.extension, written);
+  else if (options.resourceModulePath) imports = repoImports(options.resourceModulePath);
+  else throw new Error("generateFiles: give resourceModulePath (this repository) or package (a user's project)");
   const emitType = createTypeEmitter(model.schemas);
   const files: GeneratedFile[] = [];
   const sets = new Set<OutputSet>();
   for (const [path, info] of layout.modules) {
+    if (!written(path)) continue;
     sets.add(info.set);
     const sourceLine = options.sources[info.set] ?? "generated from OpenAPI";
-    files.push({ path, text: emitModule(path, info, { model, layout, resourceModulePath: options.resourceModulePath, sourceLine, emitType }) });
+    files.push({ path, text: emitModule(path, info, { model, layout, imports, sourceLine, emitType }) });
   }
   for (const set of [...sets].sort(compareStrings)) {
     const sourceLine = options.sources[set] ?? "generated from OpenAPI";
-    files.push({ path: `${set}/resources.ts`, text: emitResourceTable(set, model.kinds, layout, sourceLine) });
+    files.push({ path: `${set}/resources.ts`, text: emitResourceTable(set, model.kinds, layout, sourceLine, imports) });
   }
-  return files.sort((a, b) => compareStrings(a.path, b.path));
-}
-
-/**
- * Reads the materialised spec cache into one model: Kubernetes documents first, then Flux CRDs.
- *
- * @example
- * const model = await loadSpecInputs(await materialise(await readManifest()));
- */
-export async function loadSpecInputs(inputs: MaterialisedInputs, options: { flux?: boolean } = {}): Promise<ApiModel> {
-  const names = (await readdir(inputs.kubernetesDir)).filter((n) => n.endsWith("_openapi.json")).sort(compareStrings);
-  const docs = [];
-  for (const name of names) {
-    docs.push({ name, document: JSON.parse(await readFile(join(inputs.kubernetesDir, name), "utf8")) as unknown });
-  }
-  const models = [loadOpenApiDocuments(docs)];
-  if (options.flux !== false) {
-    const crdFiles = [];
-    for (const flux of inputs.fluxDirs) {
-      for (const name of flux.files) crdFiles.push({ name, text: await readFile(join(flux.dir, name), "utf8") });
-    }
-    models.push(loadCrdYaml(crdFiles));
-  }
-  return mergeModels(models);
+  // A user's project holds one family: its files sit at the top of the output folder.
+  const placed = target ? files.map((f) => ({ path: f.path.replace(/^crds\//, ""), text: f.text })) : files;
+  return placed.sort((a, b) => compareStrings(a.path, b.path));
 }
 
 /** Import path of src/base/resource.ts as seen from an output folder. */

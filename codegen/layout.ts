@@ -4,7 +4,7 @@
  * k8s/meta/v1 instead of being repeated per group, which keeps the output small.
  */
 import { schemaGvks } from "./openapi-loader.ts";
-import { type ApiModel, compareStrings, type Gvk } from "./model.ts";
+import { type ApiModel, compareStrings, type Gvk, schemaRefPrefix } from "./model.ts";
 
 /** The three families of output: built-in kinds, Flux kinds, and any other CRD a cluster serves. */
 export type OutputSet = "k8s" | "flux" | "crds";
@@ -29,12 +29,28 @@ export interface Layout {
   readonly modules: ReadonlyMap<string, ModuleInfo>;
   /** Schema name → placement. */
   readonly placements: ReadonlyMap<string, Placement>;
+  /**
+   * Schemas referred to but not in the model (ObjectMeta, from CRD files alone), placed where
+   * the SDK ships them: imported from the package, never written.
+   */
+  readonly external: ReadonlyMap<string, Placement>;
+}
+
+export interface LayoutOptions {
+  /** Groups whose kinds go to the "crds" family whatever their name (a user's CRDs in a *.k8s.io group). */
+  customGroups?: ReadonlySet<string>;
+  /** Place refs to schemas missing from the model (see Layout.external). */
+  externalRefs?: boolean;
 }
 
 const metaGv = { group: "meta.k8s.io", version: "v1" };
 
 /** Which family a group belongs to. */
 export function setOfGroup(group: string): OutputSet {
+  return familyOf(group);
+}
+
+function familyOf(group: string): OutputSet {
   if (group.endsWith(".toolkit.fluxcd.io")) return "flux";
   if (group === "" || !group.includes(".") || group.endsWith(".k8s.io")) return "k8s";
   return "crds";
@@ -97,6 +113,22 @@ function groupVersionOf(
   return metaGv;
 }
 
+/** Every schema name a `$ref` in the model points at. */
+function referencedSchemas(model: ApiModel): Set<string> {
+  const refs = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === "$ref" && typeof v === "string" && v.startsWith(schemaRefPrefix)) refs.add(v.slice(schemaRefPrefix.length));
+        else visit(v);
+      }
+    }
+  };
+  for (const schema of model.schemas.values()) visit(schema);
+  return refs;
+}
+
 /**
  * Places every schema of the model.
  *
@@ -104,7 +136,10 @@ function groupVersionOf(
  * const { placements } = layoutModel(model);
  * placements.get("io.k8s.api.apps.v1.Deployment"); // { module: "k8s/apps/v1/index.ts", name: "Deployment" }
  */
-export function layoutModel(model: ApiModel): Layout {
+export function layoutModel(model: ApiModel, options: LayoutOptions = {}): Layout {
+  const custom = options.customGroups ?? new Set<string>();
+  const setOfGroup = (group: string): OutputSet => (custom.has(group) ? "crds" : familyOf(group));
+  const shortGroupDir = (group: string): string => (group === "" ? "core" : setOfGroup(group) === "crds" ? group : (group.split(".")[0] as string));
   const byPackage = packageGroupVersions(model);
   const gvOfSchema = new Map<string, { group: string; version: string }>();
   for (const name of model.schemas.keys()) gvOfSchema.set(name, groupVersionOf(name, byPackage));
@@ -143,6 +178,14 @@ export function layoutModel(model: ApiModel): Layout {
       placements.set(schemaName, { module, name });
     }
   }
+  const external = new Map<string, Placement>();
+  if (options.externalRefs) {
+    for (const ref of referencedSchemas(model)) {
+      if (model.schemas.has(ref)) continue;
+      const gv = groupVersionOf(ref, byPackage);
+      external.set(ref, { module: `${setOfGroup(gv.group)}/${groupDir(gv.group)}/${gv.version}/index.ts`, name: identifierOf(ref) });
+    }
+  }
   const sortedModules = new Map([...modules.entries()].sort(([a], [b]) => compareStrings(a, b)));
-  return { modules: sortedModules, placements };
+  return { modules: sortedModules, placements, external };
 }

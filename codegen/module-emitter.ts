@@ -11,23 +11,13 @@ import type { Layout, ModuleInfo } from "./layout.ts";
 import { type ApiModel, compareStrings, crdVerbs, type KindModel } from "./model.ts";
 import { emitStubs, type StubKind, stubFactoryName } from "./stub-emitter.ts";
 import type { EmittedType } from "./type-emitter.ts";
-
-/** Relative import specifier from one generated file to another path (both relative to the output folder). */
-export function relativeSpecifier(fromModule: string, toPath: string): string {
-  const from = fromModule.split("/").slice(0, -1);
-  const to = toPath.split("/");
-  let common = 0;
-  while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;
-  const up = from.length - common;
-  const rest = to.slice(common).join("/");
-  return up === 0 ? `./${rest}` : `${"../".repeat(up)}${rest}`;
-}
+import type { ImportPaths } from "./import-paths.ts";
 
 export interface ModuleContext {
   readonly model: ApiModel;
   readonly layout: Layout;
-  /** Import specifier path of src/base/resource.ts relative to the output folder, e.g. "../src/base/resource.ts". */
-  readonly resourceModulePath: string;
+  /** Where the SDK and other generated modules are imported from. */
+  readonly imports: ImportPaths;
   /** One header line naming where the inputs came from. */
   readonly sourceLine: string;
   readonly emitType: (schemaName: string, typeName: string, nameOfRef: (schemaName: string) => string) => EmittedType;
@@ -35,14 +25,6 @@ export interface ModuleContext {
 
 function aliased(name: string, alias: string): string {
   return name === alias ? name : `${name} as ${alias}`;
-}
-
-/** Where the stubs' imports live, from the path of src/base/resource.ts (as seen from the output folder). */
-export function srcPaths(resourceModulePath: string): { client: string; connection: string } {
-  const suffix = "base/resource.ts";
-  if (!resourceModulePath.endsWith(suffix)) throw new Error(`resourceModulePath must end with ${suffix}: ${resourceModulePath}`);
-  const src = resourceModulePath.slice(0, -suffix.length);
-  return { client: `${src}api/client.ts`, connection: `${src}connection/types.ts` };
 }
 
 /** The standard first lines of every generated file. */
@@ -115,15 +97,15 @@ export function emitModule(modulePath: string, info: ModuleInfo, ctx: ModuleCont
   const aliasOfSchema = new Map<string, string>();
   const usedNames = new Set(localNames);
   const nameOfRef = (ref: string): string => {
-    const p = layout.placements.get(ref);
+    const p = layout.placements.get(ref) ?? layout.external.get(ref);
     if (!p) return "unknown";
     if (p.module === modulePath) return p.name;
     const known = aliasOfSchema.get(ref);
     if (known) return known;
     let alias = p.name;
     if (usedNames.has(alias)) {
-      const other = layout.modules.get(p.module);
-      alias = `${(other?.dir ?? "x").replace(/[^A-Za-z0-9]+/g, "_")}_${p.name}`;
+      const dir = p.module.split("/").slice(1, -1).join("/");
+      alias = `${dir.replace(/[^A-Za-z0-9]+/g, "_")}_${p.name}`;
       while (usedNames.has(alias)) alias = `${alias}_`;
     }
     usedNames.add(alias);
@@ -136,8 +118,10 @@ export function emitModule(modulePath: string, info: ModuleInfo, ctx: ModuleCont
 
   const bodies: string[] = [];
   const stubKinds: StubKind[] = [];
+  const sdkTypes = new Set<string>();
   for (const [schemaName, placement] of local) {
     const emitted = ctx.emitType(schemaName, placement.name, nameOfRef);
+    for (const t of emitted.sdkTypes) sdkTypes.add(t);
     let block = emitted.text;
     const kind = kindsBySchema.get(schemaName);
     if (kind && kind.group === info.group && kind.version === info.version) {
@@ -148,6 +132,10 @@ export function emitModule(modulePath: string, info: ModuleInfo, ctx: ModuleCont
   }
 
   const importLines: string[] = [];
+  const sdk = ctx.imports.sdk(modulePath);
+  for (const name of sdkTypes) {
+    if (usedNames.has(name)) throw new Error(`${modulePath}: a schema is named ${name}, like an SDK value type the module needs`);
+  }
   if (stubKinds.length > 0) {
     const free = (wanted: string): string => {
       let name = wanted;
@@ -156,10 +144,9 @@ export function emitModule(modulePath: string, info: ModuleInfo, ctx: ModuleCont
       return name;
     };
     const names = { api: free("api"), connection: free("Connection"), factory: free(stubFactoryName(info.dir)) };
-    const src = srcPaths(ctx.resourceModulePath);
-    importLines.push(`import { ${aliased("api", names.api)} } from "${relativeSpecifier(modulePath, src.client)}";`);
-    importLines.push(`import type { ${aliased("Connection", names.connection)} } from "${relativeSpecifier(modulePath, src.connection)}";`);
-    importLines.push(`import type { ResourceType } from "${relativeSpecifier(modulePath, ctx.resourceModulePath)}";`);
+    importLines.push(`import { ${aliased("api", names.api)} } from "${sdk.client}";`);
+    importLines.push(`import type { ${aliased("Connection", names.connection)} } from "${sdk.connection}";`);
+    importLines.push(`import type { ResourceType } from "${sdk.resource}";`);
     const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
     bodies.push(emitStubs(apiVersion, stubKinds, names));
   }
@@ -167,8 +154,9 @@ export function emitModule(modulePath: string, info: ModuleInfo, ctx: ModuleCont
     const names = [...(imports.get(target) as Map<string, string>).entries()]
       .sort(([a], [b]) => compareStrings(a, b))
       .map(([name, alias]) => (name === alias ? name : `${name} as ${alias}`));
-    importLines.push(`import type { ${names.join(", ")} } from "${relativeSpecifier(modulePath, target)}";`);
+    importLines.push(`import type { ${names.join(", ")} } from "${ctx.imports.module(modulePath, target)}";`);
   }
+  if (sdkTypes.size > 0) importLines.push(`import type { ${[...sdkTypes].sort(compareStrings).join(", ")} } from "${sdk.values}";`);
   const parts = [generatedHeader(ctx.sourceLine)];
   if (importLines.length > 0) parts.push(`${importLines.join("\n")}\n`);
   parts.push(bodies.join("\n"));

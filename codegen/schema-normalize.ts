@@ -2,7 +2,7 @@
  * Rewrites loaded schemas into the plain OpenAPI subset the type emitter understands, applying
  * the Kubernetes extensions on the way:
  * - `x-kubernetes-int-or-string` / `format: int-or-string` → integer | string;
- * - `x-kubernetes-preserve-unknown-fields` → an open record (`[key: string]: unknown`);
+ * - `x-kubernetes-preserve-unknown-fields` → any JSON value without a type, an open record on an object;
  * - `allOf: [{$ref}]` wrappers (how v3 documents attach docs to refs) → the `$ref`;
  * - top-level kinds get literal `apiVersion`/`kind`;
  * - inline `spec`/`status` of custom resources become named schemas (GitRepositorySpec, ...).
@@ -14,6 +14,12 @@ import { type ApiModel, compareStrings, type KindModel, type SchemaObject, schem
 
 /** Key under which a normalised schema carries its description. */
 export const docKey = "x-doc";
+
+/** Key naming one of the SDK's own value types (src/base/value-types.ts) that a schema stands for. */
+export const sdkTypeKey = "x-bun-k8s-type";
+
+/** The SDK value types generated code may refer to. */
+export type SdkType = "JsonValue" | "NewerValue" | "QuantityMarker";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -43,7 +49,9 @@ export function normalizeSchema(schema: unknown): SchemaObject {
   if (schema["x-kubernetes-int-or-string"] === true || schema.format === "int-or-string") {
     return withDoc({ oneOf: [{ type: "integer" }, { type: "string" }] }, schema);
   }
+  if (typeof schema[sdkTypeKey] === "string") return withDoc({ [sdkTypeKey]: schema[sdkTypeKey] }, schema);
   const out: SchemaObject = {};
+  if ("const" in schema) out.const = schema.const;
   if (typeof schema.type === "string" || Array.isArray(schema.type)) out.type = schema.type;
   if (Array.isArray(schema.enum)) out.enum = [...schema.enum];
   if (schema.nullable === true) out.nullable = true;
@@ -72,6 +80,10 @@ export function normalizeSchema(schema: unknown): SchemaObject {
   }
   if (schema["x-kubernetes-preserve-unknown-fields"] === true && out.additionalProperties === undefined) {
     const type = out.type;
+    // No type and no fields: any JSON value (HelmRelease spec.values may even be a list).
+    if (type === undefined && out.properties === undefined && out.allOf === undefined && out.anyOf === undefined && out.oneOf === undefined) {
+      return withDoc({ [sdkTypeKey]: "JsonValue" }, schema);
+    }
     if (type === undefined || type === "object") {
       out.type = "object";
       out.additionalProperties = true;
@@ -92,12 +104,34 @@ function apiVersion(k: KindModel): string {
 /** Pins `apiVersion` and `kind` of a kind's schema to literals, keeping their docs. */
 function withIdentity(schema: SchemaObject, apiVersionValue: string, kind: string): SchemaObject {
   const props = isRecord(schema.properties) ? { ...(schema.properties as Record<string, SchemaObject>) } : {};
-  props.apiVersion = { ...(props.apiVersion ?? {}), type: "string", enum: [apiVersionValue] };
-  props.kind = { ...(props.kind ?? {}), type: "string", enum: [kind] };
+  const literal = (prop: SchemaObject | undefined, value: string): SchemaObject => {
+    const { enum: _enum, type: _type, ...rest } = prop ?? {};
+    return { ...rest, const: value };
+  };
+  props.apiVersion = literal(props.apiVersion, apiVersionValue);
+  props.kind = literal(props.kind, kind);
   const sorted: Record<string, SchemaObject> = {};
   for (const key of Object.keys(props).sort(compareStrings)) sorted[key] = props[key] as SchemaObject;
   return { ...schema, properties: sorted };
 }
+
+const apiextensions = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1";
+const schemaProps: SchemaObject = { $ref: `${schemaRefPrefix}${apiextensions}.JSONSchemaProps` };
+
+/**
+ * Schemas whose published form says less than the API means: Go types with custom JSON
+ * encoding that the OpenAPI documents leave untyped (or type loosely).
+ */
+const REAL_SHAPES: ReadonlyMap<string, SchemaObject> = new Map([
+  // The server always answers with the canonical string; writes may send numbers (see Writable).
+  ["io.k8s.apimachinery.pkg.api.resource.Quantity", { allOf: [{ type: "string" }, { [sdkTypeKey]: "QuantityMarker" }] }],
+  [`${apiextensions}.JSON`, { [sdkTypeKey]: "JsonValue" }],
+  // A field set: "f:spec", "k:{...}", "v:...", "i:0" and "." keys, each holding a field set.
+  ["io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1", { type: "object", additionalProperties: { $ref: `${schemaRefPrefix}io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1` } }],
+  [`${apiextensions}.JSONSchemaPropsOrArray`, { oneOf: [schemaProps, { type: "array", items: schemaProps }] }],
+  [`${apiextensions}.JSONSchemaPropsOrBool`, { oneOf: [schemaProps, { type: "boolean" }] }],
+  [`${apiextensions}.JSONSchemaPropsOrStringArray`, { oneOf: [schemaProps, { type: "array", items: { type: "string" } }] }],
+]);
 
 /**
  * Normalises every schema of a model and applies the kind-level rewrites described above.
@@ -107,7 +141,10 @@ function withIdentity(schema: SchemaObject, apiVersionValue: string, kind: strin
  */
 export function normalizeModel(model: ApiModel): ApiModel {
   const schemas = new Map<string, SchemaObject>();
-  for (const [name, schema] of model.schemas) schemas.set(name, normalizeSchema(schema));
+  for (const [name, schema] of model.schemas) {
+    const shape = REAL_SHAPES.get(name);
+    schemas.set(name, normalizeSchema(shape ? { ...shape, description: (schema as { description?: unknown }).description } : schema));
+  }
   for (const kind of model.kinds) {
     const object = schemas.get(kind.schema);
     if (object) {

@@ -5,19 +5,21 @@
  */
 import type { Layout, OutputSet } from "./layout.ts";
 import { compareStrings, gvkKey, type KindModel } from "./model.ts";
-import { generatedHeader, relativeSpecifier } from "./module-emitter.ts";
+import { generatedHeader } from "./module-emitter.ts";
+import type { ImportPaths } from "./import-paths.ts";
 
 /**
  * Renders `<set>/resources.ts`.
  *
  * @example
- * const text = emitResourceTable("k8s", kinds, layout, "Kubernetes v1.37.2");
+ * const text = emitResourceTable("k8s", kinds, layout, "Kubernetes v1.37.2", repoImports("../src/base/resource.ts"));
  */
 export function emitResourceTable(
   set: OutputSet,
   kinds: readonly KindModel[],
   layout: Layout,
   sourceLine: string,
+  imports: ImportPaths,
 ): string {
   const file = `${set}/resources.ts`;
   const namespaceOf = new Map<string, string>(); // module → import alias
@@ -36,16 +38,16 @@ export function emitResourceTable(
   }
   rows.sort((a, b) => compareStrings(a.key, b.key));
 
-  const imports = [...namespaceOf.entries()]
+  const importLines = [...namespaceOf.entries()]
     .sort(([a], [b]) => compareStrings(a, b))
-    .map(([module, alias]) => `import * as ${alias} from "${relativeSpecifier(file, module)}";`);
+    .map(([module, alias]) => `import * as ${alias} from "${imports.module(file, module)}";`);
   const typeMap = rows.map((r) => `  ${JSON.stringify(r.key)}: ${r.typeRef};`);
   // Entries are the modules' own values: each keeps its exact ResourceType (scope, verbs,
   // subresources), and the table holds references instead of a second copy of the data.
   const table = rows.map((r) => `  ${JSON.stringify(r.key)}: ${r.typeRef},`);
   return [
     generatedHeader(sourceLine),
-    ...imports,
+    ...importLines,
     "",
     `/** Object type of every kind in this table, keyed by "<apiVersion>/<kind>". */`,
     "export interface ResourceTypeMap {",

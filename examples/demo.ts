@@ -2,16 +2,22 @@
  * The demo `npm run demo` runs on Bun against the local control plane (KUBECONFIG points at
  * its admin kubeconfig, a client certificate — the case client-node fails under Bun).
  *
- * It connects, lists namespaces, manages a ConfigMap with create / merge patch /
- * server-side apply, rolls out a Deployment and waits (through an informer) until its
- * pods are Ready (kwok's fake nodes run them; on a cluster without nodes, until
- * kube-controller-manager has made its ReplicaSet), applies a Flux GitRepository and
- * writes its status the way source-controller would, then cleans up.
+ * It connects, lists namespaces and manages a ConfigMap with create / merge patch /
+ * server-side apply. Then the GitOps loop, with the real Flux controllers: a commit pushed to
+ * the loopback Git server, a GitRepository + Kustomization that apply its Deployment, the
+ * Deployment Ready with its pods run by kwok's fake nodes, and a second commit applied after
+ * `reconcile`. Then it cleans up.
+ *
+ * BUN_K8S_DEMO_GIT (set by `npm run demo`) is the Git server as JSON: { url, username,
+ * password, caFile }; without it the GitOps part is skipped. FLUX_LABELS (key=value,...) are
+ * put on the Flux objects, for controllers run with --watch-label-selector.
  */
+import { readFileSync } from "node:fs";
 import { KubeClient, isNotFound } from "../src/index.ts";
-import { ConfigMap, Namespace, Node } from "../generated/k8s/core/v1/index.ts";
-import { Deployment, ReplicaSet } from "../generated/k8s/apps/v1/index.ts";
-import { GitRepository } from "../generated/flux/source/v1/index.ts";
+import { FluxClient, formatFluxTree } from "../src/flux/index.ts";
+import { ConfigMap, Namespace, Pod } from "../generated/k8s/core/v1/index.ts";
+import { Deployment } from "../generated/k8s/apps/v1/index.ts";
+import { GitWorkspace, type GitRemote } from "../test/flux/git-workspace.ts";
 
 const runtime = process.versions.bun ? `Bun ${process.versions.bun}` : `Node ${process.versions.node}`;
 const kube = await KubeClient.load();
@@ -34,56 +40,81 @@ try {
   );
   console.log(`ConfigMap settings: ${JSON.stringify((await configMaps.get("settings")).data)}`);
 
-  const deployments = kube.informer(Deployment, { namespace: ns });
-  await deployments.waitForSync({ timeoutMs: 10_000 });
-  await kube.api(Deployment, { namespace: ns }).create({
-    metadata: { name: "web" },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: "web" } },
-      template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.27" }] } },
-    },
-  });
-  // With nodes the pods become Ready; without, the deployment controller still observes the
-  // Deployment, creates its ReplicaSet and reports replicas.
-  const withNodes = (await kube.api(Node).list({ limit: 1 })).items.length > 0;
-  const web = await deployments.waitFor(
-    "web",
-    (d) => d.status?.observedGeneration === d.metadata?.generation && d.status?.replicas === 2 && (!withNodes || d.status?.readyReplicas === 2),
-    { timeoutMs: 60_000 },
-  );
-  deployments.stop();
-  const owned = await kube.api(ReplicaSet, { namespace: ns }).list({ labelSelector: "app=web" });
-  console.log(
-    `Deployment web observed (generation ${web.metadata?.generation}, ${web.status?.replicas} replicas, ${web.status?.readyReplicas ?? 0} Ready) via ReplicaSet ${owned.items[0]?.metadata?.name}`,
-  );
-
-  const repos = kube.api(GitRepository, { namespace: ns });
-  await repos.apply(
-    {
-      apiVersion: "source.toolkit.fluxcd.io/v1",
-      kind: "GitRepository",
-      metadata: { name: "podinfo" },
-      spec: { url: "https://example.invalid/podinfo.git", interval: "5m", ref: { branch: "main" } },
-    },
-    { fieldManager: "bun-k8s-demo" },
-  );
-  await repos.status.patch("podinfo", {
-    type: "merge",
-    patch: {
-      status: {
-        conditions: [
-          { type: "Ready", status: "True", reason: "Succeeded", message: "stored artifact", lastTransitionTime: new Date().toISOString() },
-        ],
-        artifact: { path: "podinfo.tar.gz", url: "http://source-controller/podinfo.tar.gz", revision: "main@sha1:0123abc", digest: "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", lastUpdateTime: new Date().toISOString() },
-      },
-    },
-  });
-  const repo = await repos.get("podinfo");
-  console.log(`GitRepository podinfo: Ready=${repo.status?.conditions?.find((c) => c.type === "Ready")?.status}, revision ${repo.status?.artifact?.revision}`);
+  const git = process.env.BUN_K8S_DEMO_GIT ? (JSON.parse(process.env.BUN_K8S_DEMO_GIT) as GitRemote) : undefined;
+  if (git) await gitOps(git);
+  else console.log("GitOps loop skipped: the Flux controllers are not running (npm run flux:build, or BUN_K8S_FLUX=1)");
 } finally {
   await kube.api(Namespace).delete(ns);
   const gone = await kube.api(Namespace).getOpt(ns).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
   console.log(`cleaned up namespace ${ns} (${gone ? `phase ${gone.status?.phase}` : "deleted"})`);
   kube.close();
+}
+
+async function gitOps(git: GitRemote): Promise<void> {
+  const labels = Object.fromEntries((process.env.FLUX_LABELS ?? "").split(",").filter(Boolean).map((kv) => kv.split("=", 2) as [string, string]));
+  const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+  const repo = await GitWorkspace.create(git, `demo/${ns}`);
+  try {
+    // 1. A commit in the loopback Git server: a Deployment of two pods.
+    const first = await repo.commitAndPush({ "apps/web.yaml": webDeployment(2, "1") }, "deploy web");
+    console.log(`pushed ${first.slice(0, 7)} (deploy web, 2 replicas) to ${repo.url}`);
+
+    // 2. Flux reconciles it: credentials, a GitRepository and a Kustomization with health checks.
+    const flux = new FluxClient(kube, { fieldManager: "bun-k8s-demo" });
+    await flux.applyGitCredentials({
+      name: "git-auth",
+      namespace: ns,
+      basicAuth: { username: git.username, password: git.password },
+      caCertificate: readFileSync(git.caFile, "utf8"),
+    });
+    const ks = { kind: "Kustomization", name: "web", namespace: ns } as const;
+    const applied = performance.now();
+    await flux.applyGitRepositoryAndKustomization({
+      namespace: ns,
+      name: "web",
+      labels,
+      gitRepository: { url: repo.url, interval: "10m", ref: { branch: "main" }, secretRef: { name: "git-auth" } },
+      kustomization: { interval: "10m", prune: true, wait: true, timeout: "2m", path: "./apps", targetNamespace: ns },
+    });
+
+    // 3. Ready once the Deployment is: its pods run on kwok's nodes.
+    const ready = await flux.waitForReady(ks, { timeoutMs: 180_000 });
+    console.log(`Kustomization web Ready at ${ready.status?.lastAppliedRevision} after ${seconds(applied)}`);
+    await printDeployment();
+    console.log(formatFluxTree(await flux.tree(ks)));
+
+    // 4. A second commit, applied after `flux reconcile ks web --with-source`.
+    const pushed = performance.now();
+    const second = await repo.commitAndPush({ "apps/web.yaml": webDeployment(3, "2") }, "scale web to 3");
+    const result = await flux.reconcile(ks, { withSource: true, wait: true, timeoutMs: 180_000 });
+    console.log(`pushed ${second.slice(0, 7)} (3 replicas); reconciled, applied ${result.object.status?.lastAppliedRevision} and Ready after ${seconds(pushed)}`);
+    await printDeployment();
+  } finally {
+    repo.remove();
+  }
+}
+
+async function printDeployment(): Promise<void> {
+  const web = await kube.api(Deployment, { namespace: ns }).get("web");
+  const pods = await kube.api(Pod, { namespace: ns }).list({ labelSelector: "app=web" });
+  const running = pods.items.filter((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+  const nodes = [...new Set(running.map((p) => p.spec?.nodeName))].sort().join(", ");
+  console.log(`Deployment web: ${web.status?.readyReplicas ?? 0}/${web.spec?.replicas} Ready (RELEASE=${web.spec?.template.spec?.containers[0]?.env?.[0]?.value}), pods on ${nodes}`);
+}
+
+function webDeployment(replicas: number, release: string): string {
+  return [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata: { name: web }",
+    "spec:",
+    `  replicas: ${replicas}`,
+    "  selector: { matchLabels: { app: web } }",
+    "  template:",
+    "    metadata: { labels: { app: web } }",
+    "    spec:",
+    "      containers:",
+    `        - { name: web, image: "nginx:1.27", env: [{ name: RELEASE, value: "${release}" }] }`,
+    "",
+  ].join("\n");
 }

@@ -92,6 +92,15 @@ async function main(): Promise<void> {
   let changed = !exists;
 
   const wanted = args.kubernetes ?? manifest.kubernetes.selected;
+  // Pins recorded before enums were read: re-pin (the documents' checksums must stay the same).
+  for (const [version, pin] of Object.entries(manifest.kubernetes.versions)) {
+    if (pin.enums) continue;
+    console.log(`pinning the enum source of Kubernetes ${version}`);
+    const fresh = await pinKubernetes(version);
+    if (JSON.stringify(fresh.files) !== JSON.stringify(pin.files)) throw new Error(`Kubernetes ${version}: the documents no longer match their pins`);
+    manifest = { ...manifest, kubernetes: { ...manifest.kubernetes, versions: { ...manifest.kubernetes.versions, [version]: { ...pin, enums: fresh.enums } } } };
+    changed = true;
+  }
   if (!manifest.kubernetes.versions[wanted]) {
     console.log(`pinning Kubernetes ${wanted}`);
     const pin = await pinKubernetes(wanted);

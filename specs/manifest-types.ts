@@ -21,6 +21,11 @@ export interface KubernetesPin {
   /** The go.sum hash of the module zip ("h1:..."), as reported by `go mod download -json`. */
   readonly goSum: string;
   readonly files: FileChecksums;
+  /**
+   * The Go file whose OpenAPI definitions keep the enums the JSON documents leave out
+   * (pkg/generated/openapi/zz_generated.openapi.go), read by codegen/enums/.
+   */
+  readonly enums?: { readonly file: string; readonly sha256: string };
 }
 
 export interface FluxControllerPin {

@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../src/base/errors.ts";
 import type { FileChecksums, FluxControllerPin, KubernetesPin, SpecManifest } from "./manifest-types.ts";
@@ -22,6 +22,8 @@ export const sharedFluxDir = resolve(repoRoot, "..", "shared", "specs", "flux");
 
 const kubernetesModule = "k8s.io/kubernetes";
 const kubernetesSpecDir = "api/openapi-spec/v3";
+/** The generated OpenAPI definitions in Go, which keep the +enum values. */
+export const kubernetesEnumFile = "pkg/generated/openapi/zz_generated.openapi.go";
 /** Only group/version documents carry schemas and paths; discovery documents are skipped. */
 const groupVersionDocument = /^(api__v1|apis__[^_]+__[^_]+)_openapi\.json$/;
 
@@ -30,6 +32,8 @@ export interface MaterialisedInputs {
   readonly kubernetesVersion: string;
   /** Folder of `*_openapi.json` group/version documents. */
   readonly kubernetesDir: string;
+  /** The enum table extracted from the pinned Go definitions (JSON, see codegen/enums/). */
+  readonly kubernetesEnums: string;
   /** Per Flux controller: the folder and the pinned CRD YAML files in it. */
   readonly fluxDirs: readonly FluxInput[];
 }
@@ -115,7 +119,8 @@ export async function pinKubernetes(version: string): Promise<KubernetesPin> {
   const specDir = join(dir, kubernetesSpecDir);
   const names = (await readdir(specDir)).filter((n) => groupVersionDocument.test(n));
   if (names.length === 0) throw new ConfigError(`no OpenAPI v3 group/version documents in ${specDir}`);
-  return { module: kubernetesModule, dir: kubernetesSpecDir, goSum: sum, files: await checksumFiles(specDir, names) };
+  const enums = { file: kubernetesEnumFile, sha256: sha256(await readFile(join(dir, kubernetesEnumFile))) };
+  return { module: kubernetesModule, dir: kubernetesSpecDir, goSum: sum, files: await checksumFiles(specDir, names), enums };
 }
 
 /**
@@ -215,6 +220,7 @@ export async function materialise(
     const { dir } = await goModDownload(pin.module, version);
     await copyVerified(join(dir, pin.dir), kubernetesDir, pin.files, `${pin.module}@${version}/${pin.dir}`);
   }
+  const kubernetesEnums = await materialiseEnums(pin, version, cacheDir, log);
   const fluxDirs: FluxInput[] = [];
   for (const flux of manifest.flux) {
     const files = Object.keys(flux.files).sort();
@@ -232,7 +238,36 @@ export async function materialise(
     }
     fluxDirs.push({ controller: flux.controller, version: flux.version, dir, files });
   }
-  return { kubernetesVersion: version, kubernetesDir, fluxDirs };
+  return { kubernetesVersion: version, kubernetesDir, kubernetesEnums, fluxDirs };
+}
+
+/** codegen/enums/, the Go program that reads the enums; its sources key the cache. */
+const enumTool = join(repoRoot, "codegen", "enums");
+
+/**
+ * The enum table of a Kubernetes version: from the cache when the pinned file and the tool are
+ * unchanged, else the pinned Go file is checked against its sha256 and read by codegen/enums/
+ * (`go run`, standard library only).
+ */
+async function materialiseEnums(pin: KubernetesPin, version: string, cacheDir: string, log: (line: string) => void): Promise<string> {
+  if (!pin.enums) {
+    throw new ConfigError(`Kubernetes ${version} in specs/manifest.json pins no enum source; run \`npm run specs -- --kubernetes ${version}\` to pin it`);
+  }
+  const tool = sha256((await Promise.all(["go.mod", "main.go"].map((f) => readFile(join(enumTool, f), "utf8")))).join("\0"));
+  const cached = join(cacheDir, "enums", `${version}-${pin.enums.sha256.slice(0, 16)}-${tool.slice(0, 16)}.json`);
+  if (await readFile(cached, "utf8").then(() => true, () => false)) return cached;
+  log(`reading enums of ${pin.module}@${version} (${pin.enums.file})`);
+  const { dir } = await goModDownload(pin.module, version);
+  const source = join(dir, pin.enums.file);
+  compareChecksums(`${pin.module}@${version}`, { [pin.enums.file]: pin.enums.sha256 }, { [pin.enums.file]: sha256(await readFile(source)) });
+  const json = await new Promise<string>((done, fail) => {
+    execFile("go", ["run", ".", source], { cwd: enumTool, maxBuffer: 64 << 20 }, (error, out, err) =>
+      error ? fail(new ConfigError(`codegen/enums failed on ${pin.enums?.file}: ${err || error.message}`)) : done(out),
+    );
+  });
+  await mkdir(dirname(cached), { recursive: true });
+  await writeFile(cached, json);
+  return cached;
 }
 
 function sortKeys(value: unknown): unknown {

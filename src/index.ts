@@ -47,6 +47,7 @@ export { DEFAULT_MAX_RESPONSE_BYTES } from "./transport/body-limit.ts";
 // Resources and objects
 export { apiVersionOf, type ResourceType, type Verb } from "./base/resource.ts";
 export { dropManagedFields, isStatus, objectKey, type DynamicObject, type KubeList, type KubeObject, type ListMeta, type ObjectMetaLike } from "./base/object.ts";
+export type { JsonValue, NewerValue, QuantityMarker, Writable } from "./base/value-types.ts";
 
 // The typed API
 export {
@@ -73,6 +74,8 @@ export {
   type ResourceClient,
   type ResourceQuery,
   type Scale,
+  serverVersion,
+  type ServerVersion,
   type TokenRequest,
   type WatchEvent,
   type WatchEventType,
@@ -111,7 +114,7 @@ export {
   type WatcherStats,
   type WatchMode,
   awaitCondition,
-  condition,
+  waitCondition,
   crdEstablished,
   daemonSetRolledOut,
   deleted,
@@ -123,7 +126,7 @@ export {
   podSucceeded,
   statefulSetRolledOut,
   type AwaitConditionOptions,
-  type Condition,
+  type WaitCondition,
 } from "./runtime/index.ts";
 export { ExponentialBackoff, ResetTimerBackoff, defaultBackoff, type Backoff, type ExponentialBackoffOptions } from "./base/backoff.ts";
 export type { Clock } from "./base/clock.ts";

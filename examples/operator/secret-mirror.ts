@@ -4,7 +4,7 @@
  * namespace into every namespace whose labels match its selector.
  */
 import type { ResourceType } from "../../src/index.ts";
-import type { StatusCondition } from "../../src/controller/index.ts";
+import type { Condition } from "../../src/controller/index.ts";
 import type { ObjectMeta } from "../../generated/k8s/meta/v1/index.ts";
 import type { CustomResourceDefinition } from "../../generated/k8s/apiextensions/v1/index.ts";
 
@@ -25,7 +25,7 @@ export interface SecretMirror {
     observedGeneration?: number;
     /** Namespaces that hold a current copy, sorted. */
     copies?: string[];
-    conditions?: StatusCondition[];
+    conditions?: Condition[];
   };
 }
 

@@ -26,6 +26,7 @@ import type {
 } from "../request/index.ts";
 import type { ResourceType, Verb } from "../base/resource.ts";
 import type { KubeList } from "../base/object.ts";
+import type { Writable } from "../base/value-types.ts";
 import type { Scale, TokenRequest } from "./subresource-bodies.ts";
 import type { WatchEvent } from "./watch-stream.ts";
 import type { Connection } from "../connection/types.ts";
@@ -62,12 +63,13 @@ export interface WatchMethods<T> {
 }
 
 export interface CreateMethods<T> {
-  create(object: T, options?: CreateParams & CallOptions): Promise<T>;
+  /** POST a new object. It may say `cpu: 1` where the server will answer "1" (see Writable). */
+  create(object: Writable<T>, options?: CreateParams & CallOptions): Promise<T>;
 }
 
 export interface ReplaceMethods<T> {
   /** PUT the whole object; metadata.resourceVersion makes it a compare-and-swap (409 on conflict). */
-  replace(object: T, options?: ReplaceParams & CallOptions): Promise<T>;
+  replace(object: Writable<T>, options?: ReplaceParams & CallOptions): Promise<T>;
 }
 
 export interface PatchMethods<T> {
@@ -100,7 +102,7 @@ export type VerbMethods<T, V extends Verb> = If<Has<V, "get">, GetMethods<T>> &
 /** A subresource whose body is the object itself (status, ephemeralcontainers, resize, approval). */
 export interface SubresourceClient<T> {
   get(name: string, options?: CallOptions): Promise<T>;
-  replace(object: T, options?: WriteParams & CallOptions): Promise<T>;
+  replace(object: Writable<T>, options?: WriteParams & CallOptions): Promise<T>;
   patch(name: string, patch: Patch<T>, options?: PatchParams & CallOptions): Promise<T>;
   apply(config: ApplyConfiguration<T>, options: ApplyParams & CallOptions): Promise<T>;
 }

@@ -12,6 +12,7 @@ import { watchStream, type WatchEvent } from "./watch-stream.ts";
 import { decodeLines } from "../transport/line-decoder.ts";
 import type { ResourceType, Verb } from "../base/resource.ts";
 import type { KubeList } from "../base/object.ts";
+import type { Writable } from "../base/value-types.ts";
 import type { HttpResponse } from "../transport/types.ts";
 import type { TokenRequest } from "./subresource-bodies.ts";
 import type { AllNamespacesClient, CallOptions, ResourceClient } from "./client-types.ts";
@@ -145,12 +146,12 @@ export class GenericClient<T> implements ClientContext {
     return watchStream<T>(this.connection, request, { signal: send.signal });
   }
 
-  async create(object: T, options?: rq.CreateParams & CallOptions): Promise<T> {
+  async create(object: Writable<T>, options?: rq.CreateParams & CallOptions): Promise<T> {
     const { params, send } = splitCall(options);
     return sendJson<T>(this, rq.createRequest(this.resource, this.namespace, object, params), send);
   }
 
-  async replace(object: T, options?: rq.ReplaceParams & CallOptions): Promise<T> {
+  async replace(object: Writable<T>, options?: rq.ReplaceParams & CallOptions): Promise<T> {
     const { params, send } = splitCall(options);
     return sendJson<T>(this, rq.replaceRequest(this.resource, this.namespace, object, params), send);
   }

@@ -30,3 +30,4 @@ export { applyConfigurationOf } from "./apply-configuration.ts";
 export { discoverResource, discoveryFor, dynamicResource, type DynamicResourceSpec, type ResourceQuery } from "./dynamic.ts";
 export { Discovery, type DiscoveredGroup, type DiscoveredResource } from "./discovery.ts";
 export { metadataOnly, type MetadataClient, type MetadataSource, type PartialObjectMetadata } from "./metadata-client.ts";
+export { serverVersion, type ServerVersion } from "./server-version.ts";

@@ -32,13 +32,13 @@ export interface MetadataClient extends ListWatchClient<PartialObjectMetadata> {
   readonly connection: Connection;
   /** "metadata": the sharing key of shared informers tells this view from the full one. */
   readonly view: "metadata";
-  /** One object's metadata. */
+  /** One object's metadata (PartialObjectMetadata); rejects with ApiError 404 when it is missing. */
   get(name: string, options?: rq.GetParams & CallOptions): Promise<PartialObjectMetadata>;
   /** Like `get`, but undefined on 404. */
   getOpt(name: string, options?: rq.GetParams & CallOptions): Promise<PartialObjectMetadata | undefined>;
-  /** Every page of the list, following continue tokens. */
+  /** The list's pages (`limit` per page, following `continue`), metadata only. */
   pages(options?: rq.ListParams & CallOptions): AsyncIterable<KubeList<PartialObjectMetadata>>;
-  /** Every item of every page. */
+  /** Every object of the list, one at a time across pages, metadata only. */
   items(options?: rq.ListParams & CallOptions): AsyncIterable<PartialObjectMetadata>;
 }
 

@@ -8,6 +8,7 @@ import { ValidationError } from "../base/errors.ts";
 import type { Connection } from "../connection/types.ts";
 import type { KubeRequest, SendOptions } from "../request/types.ts";
 import type { ResourceType } from "../base/resource.ts";
+import type { Writable } from "../base/value-types.ts";
 import type { ApplyConfiguration, ApplyParams, Patch, PatchParams, WriteParams } from "../request/index.ts";
 import type { ApprovalClient, CallOptions, ScaleClient, SubresourceClient } from "./client-types.ts";
 import type { ObjectMetaLike } from "../base/object.ts";
@@ -65,7 +66,7 @@ export class ObjectSubresource<T> implements SubresourceClient<T> {
     return sendJson<T>(this.ctx, rq.subresourceGetRequest(resource, namespace, name, this.subresource), send);
   }
 
-  async replace(object: T, options?: WriteParams & CallOptions): Promise<T> {
+  async replace(object: Writable<T>, options?: WriteParams & CallOptions): Promise<T> {
     const { params, send } = splitCall(options);
     const { resource, namespace } = this.ctx;
     const name = nameFrom(object, `replace ${rq.describeResource(resource)}/${this.subresource}`);
@@ -138,7 +139,7 @@ export class ApprovalSubresource<T> implements ApprovalClient<T> {
   get(name: string, options?: CallOptions): Promise<T> {
     return this.inner.get(name, options);
   }
-  replace(object: T, options?: WriteParams & CallOptions): Promise<T> {
+  replace(object: Writable<T>, options?: WriteParams & CallOptions): Promise<T> {
     return this.inner.replace(object, options);
   }
   patch(name: string, patch: Patch<T>, options?: PatchParams & CallOptions): Promise<T> {
@@ -171,6 +172,6 @@ export class ApprovalSubresource<T> implements ApprovalClient<T> {
     // Replace a condition of the same type rather than adding a duplicate the server rejects.
     const others = (csr.status?.conditions ?? []).filter((c) => c.type !== type);
     const updated = { ...csr, status: { ...csr.status, conditions: [...others, condition] } };
-    return this.inner.replace(updated as T, rest);
+    return this.inner.replace(updated as Writable<T>, rest);
   }
 }

@@ -26,7 +26,8 @@ export interface StatusDetails {
   group?: string;
   kind?: string;
   uid?: string;
-  causes?: { type?: string; message?: string; field?: string }[];
+  /** meta/v1 StatusCause: its machine-readable type is sent as `reason` (e.g. "FieldManagerConflict"). */
+  causes?: { reason?: string; message?: string; field?: string }[];
   retryAfterSeconds?: number;
 }
 
@@ -84,6 +85,29 @@ export class TlsError extends TransportError {}
 
 /** A response could not be decoded (bad JSON, truncated stream). */
 export class DecodeError extends KubeError {}
+
+/**
+ * A YAML or JSON text (a manifest file, a kubeconfig) could not be read, or a document in it is
+ * not what was expected. Names the source, the document (1-based, counting every document of
+ * the stream) and the line; never quotes the text, which may hold a Secret's data.
+ */
+export class DocumentError extends DecodeError {
+  /** The file or other origin the text came from, as the caller named it. */
+  readonly source: string | undefined;
+  /** 1-based index of the document in its stream; undefined for the stream as a whole. */
+  readonly document: number | undefined;
+  /** 1-based line in the whole text, when known. */
+  readonly line: number | undefined;
+  constructor(problem: string, where: { source?: string | undefined; document?: number | undefined; line?: number | undefined } = {}, options?: { cause?: unknown }) {
+    const place = [where.source, where.document !== undefined && `document ${where.document}`, where.line !== undefined && `line ${where.line}`]
+      .filter((p): p is string => typeof p === "string" && p !== "")
+      .join(", ");
+    super(place ? `${place}: ${problem}` : problem, {}, options);
+    this.source = where.source;
+    this.document = where.document;
+    this.line = where.line;
+  }
+}
 
 /**
  * A response was larger than the limit the caller set (or the default): the whole body of

@@ -103,18 +103,6 @@ export function resourceVersionOf(object: KubeObject): string | undefined {
 }
 
 /**
- * Removes `metadata.managedFields` (server-side apply bookkeeping, often the largest part of a
- * small object) in place and returns the object: a ready-made `transform` for informers that
- * never read it.
- *
- * @example const inf = informer(api(conn, ConfigMap), { transform: dropManagedFields });
- */
-export function dropManagedFields<T extends KubeObject>(object: T): T {
-  if (object.metadata?.managedFields !== undefined) delete object.metadata.managedFields;
-  return object;
-}
-
-/**
  * A server's Status made trustworthy: `code` a number (else `fallbackCode`), `reason`,
  * `message` and `status` strings, `details` a mapping whose `causes` are mappings and whose
  * `retryAfterSeconds` is a number; fields of the wrong type are dropped, never passed on.
@@ -144,4 +132,16 @@ export function toStatus(value: Record<string, unknown>, fallbackCode?: number):
     out.details = d;
   }
   return out as Status;
+}
+
+/**
+ * Removes `metadata.managedFields` (server-side apply bookkeeping, often the largest part of a
+ * small object) in place and returns the object: a ready-made `transform` for informers that
+ * never read it.
+ *
+ * @example const inf = informer(api(conn, ConfigMap), { transform: dropManagedFields });
+ */
+export function dropManagedFields<T extends KubeObject>(object: T): T {
+  if (object.metadata?.managedFields !== undefined) delete object.metadata.managedFields;
+  return object;
 }

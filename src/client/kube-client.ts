@@ -10,7 +10,8 @@ import { loadConfig, type LoadConfigOptions } from "../config/load-config.ts";
 import { protectResolvedConfig, redactResolvedConfig } from "../config/redact.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import { api, type ResourceApi } from "../api/client.ts";
-import type { ListWatchClient } from "../api/client-types.ts";
+import type { CallOptions, ListWatchClient } from "../api/client-types.ts";
+import { serverVersion, type ServerVersion } from "../api/server-version.ts";
 import { discoverResource, type ResourceQuery } from "../api/dynamic.ts";
 import type { DynamicObject, KubeObject } from "../base/object.ts";
 import type { ResourceType, Verb } from "../base/resource.ts";
@@ -20,7 +21,7 @@ import { watcher, type WatcherOptions } from "../runtime/watcher.ts";
 import type { TransformOptions } from "../runtime/collection.ts";
 import type { Watcher } from "../runtime/watcher-events.ts";
 import { awaitCondition, type AwaitConditionOptions } from "../runtime/await-condition.ts";
-import type { Condition } from "../runtime/conditions.ts";
+import type { WaitCondition } from "../runtime/conditions.ts";
 
 export interface KubeClientOptions extends LoadConfigOptions, ConnectionOptions {}
 
@@ -126,7 +127,7 @@ export class KubeClient {
   wait<T extends KubeObject, N extends boolean, S extends string, V extends Verb>(
     resource: ResourceType<T, N, S, V> & Watchable<V>,
     name: string,
-    condition: Condition<T>,
+    condition: WaitCondition<T>,
     options?: ScopeOptions<N> & AwaitConditionOptions<T>,
   ): Promise<T | undefined> {
     const { namespace, ...rest } = options ?? {};
@@ -142,6 +143,14 @@ export class KubeClient {
    */
   discover(query: ResourceQuery): Promise<ResourceType<DynamicObject, boolean, string>> {
     return discoverResource(this.connection, query);
+  }
+
+  /**
+   * The server's version (`GET /version`).
+   * @example const { gitVersion, major, minor } = await kube.version(); // "v1.37.2", "1", "37"
+   */
+  version(options?: CallOptions): Promise<ServerVersion> {
+    return serverVersion(this.connection, options);
   }
 
   /** A printable view of the configuration in use, every secret redacted. */

@@ -1,3 +1,4 @@
+import { proxyFromEnvironment } from "./proxy-env.ts";
 import { ConfigError } from "../base/errors.ts";
 import { ClientCertificateAuth } from "./auth/client-certificate.ts";
 import { CombinedAuth } from "./auth/combined.ts";
@@ -51,6 +52,8 @@ export async function resolveContext(kubeconfig: LoadedKubeconfig | Config, opti
   }
   const ca = await clusterCa(cluster, where, env, site);
   const user = sel.user;
+  // kubectl decides the scheme from the cluster alone (checked with the kubectl we build): a
+  // client certificate does not make a scheme-less server https.
   const server = serverUrl(cluster, where, ca !== undefined || insecure, site);
   if (server.startsWith("http:") && user && hasCredentials(user)) {
     // kubectl silently drops the user's credentials here; we refuse rather than send them.
@@ -60,14 +63,17 @@ export async function resolveContext(kubeconfig: LoadedKubeconfig | Config, opti
       site,
     );
   }
-  const proxyUrl = cluster["proxy-url"] ? checkProxy(cluster["proxy-url"], where, site) : undefined;
+  const configuredProxy = cluster["proxy-url"] ? checkProxy(cluster["proxy-url"], where, site) : undefined;
+  // As client-go: without a proxy-url, HTTPS_PROXY/HTTP_PROXY apply unless NO_PROXY exempts the server.
+  const fromEnv = configuredProxy ? undefined : proxyFromEnvironment(server, env.env);
+  const proxyUrl = configuredProxy ?? (fromEnv && checkProxy(fromEnv, where, site, "the proxy of HTTPS_PROXY/HTTP_PROXY"));
   const disableCompression = cluster["disable-compression"] === true;
 
   const execCluster: ExecClusterInfo = { server };
   if (cluster["tls-server-name"]) execCluster["tls-server-name"] = cluster["tls-server-name"];
   if (insecure) execCluster["insecure-skip-tls-verify"] = true;
   if (ca !== undefined) execCluster["certificate-authority-data"] = Buffer.from(ca).toString("base64");
-  if (proxyUrl) execCluster["proxy-url"] = proxyUrl;
+  if (configuredProxy) execCluster["proxy-url"] = configuredProxy;
   if (disableCompression) execCluster["disable-compression"] = true;
   const extension = cluster.extensions?.find((e) => e.name === `${EXEC_API_GROUP}/exec`);
   if (extension) execCluster.config = extension.extension;
@@ -173,15 +179,15 @@ function serverUrl(cluster: Cluster, where: string, defaultTls: boolean, site: o
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
-function checkProxy(proxy: string, where: string, site: object): string {
+function checkProxy(proxy: string, where: string, site: object, label = "proxy-url"): string {
   let url: URL;
   try {
     url = new URL(proxy);
   } catch {
-    throw new ConfigError(`${where}: proxy-url "${redactUrl(proxy)}" is not a valid URL`, site);
+    throw new ConfigError(`${where}: ${label} "${redactUrl(proxy)}" is not a valid URL`, site);
   }
   if (!["http:", "https:", "socks5:"].includes(url.protocol)) {
-    throw new ConfigError(`${where}: proxy-url must use http, https or socks5, not ${url.protocol}`, site);
+    throw new ConfigError(`${where}: ${label} must use http, https or socks5, not ${url.protocol}`, site);
   }
   return proxy;
 }

@@ -10,11 +10,11 @@ import { apiVersionOf, type ResourceType } from "../base/resource.ts";
 import type { CallOptions, SubresourceClient } from "../api/client-types.ts";
 import type { ApplyConfiguration, DeepPartial } from "../request/index.ts";
 
-/** A condition's status, as meta/v1 spells it. */
+/** A meta/v1 Condition's status. */
 export type ConditionStatus = "True" | "False" | "Unknown";
 
-/** meta/v1 Condition, as objects keep it in status.conditions. */
-export interface StatusCondition {
+/** meta/v1 Condition. */
+export interface Condition {
   type: string;
   status: ConditionStatus | string;
   observedGeneration?: number;
@@ -25,7 +25,7 @@ export interface StatusCondition {
   message: string;
 }
 
-/** What `setCondition` sets: the times are its own business. */
+/** The condition setCondition writes; lastTransitionTime changes only when the status does. */
 export interface ConditionUpdate {
   type: string;
   status: ConditionStatus;
@@ -45,14 +45,14 @@ const TYPE = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-
  * @example
  * status.conditions = setCondition(status.conditions, { type: "Ready", status: "True", reason: "Mirrored", observedGeneration: m.metadata?.generation });
  */
-export function setCondition(conditions: readonly StatusCondition[] | undefined, update: ConditionUpdate, now: Date = new Date()): StatusCondition[] {
+export function setCondition(conditions: readonly Condition[] | undefined, update: ConditionUpdate, now: Date = new Date()): Condition[] {
   if (!TYPE.test(update.type) || update.type.length > 316) throw new ValidationError(`condition type ${JSON.stringify(update.type)} is not a valid type (e.g. "Ready")`);
   if (!REASON.test(update.reason) || update.reason.length > 1024) {
     throw new ValidationError(`condition reason ${JSON.stringify(update.reason)} must be CamelCase letters, digits, "_", "," or ":"`);
   }
   if (!["True", "False", "Unknown"].includes(update.status)) throw new ValidationError(`condition status must be True, False or Unknown, got ${JSON.stringify(update.status)}`);
   const previous = conditions?.find((c) => c.type === update.type);
-  const next: StatusCondition = {
+  const next: Condition = {
     type: update.type,
     status: update.status,
     ...(update.observedGeneration !== undefined && { observedGeneration: update.observedGeneration }),
@@ -66,12 +66,12 @@ export function setCondition(conditions: readonly StatusCondition[] | undefined,
 }
 
 /** @example findCondition(mirror.status?.conditions, "Ready")?.reason */
-export function findCondition(conditions: readonly StatusCondition[] | undefined, type: string): StatusCondition | undefined {
+export function findCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
   return conditions?.find((c) => c.type === type);
 }
 
 /** @example if (isConditionTrue(d.status?.conditions, "Available")) ... */
-export function isConditionTrue(conditions: readonly StatusCondition[] | undefined, type: string): boolean {
+export function isConditionTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
   return findCondition(conditions, type)?.status === "True";
 }
 

@@ -8,7 +8,7 @@
 /** Upper bounds (seconds) of the reconcile duration histogram. */
 export const DURATION_BUCKETS_SECONDS: readonly number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-/** Reconcile durations in cumulative buckets, as OpenMetrics histograms count them. */
+/** Reconcile durations as a cumulative histogram (OpenMetrics buckets in seconds). */
 export interface DurationHistogram {
   count: number;
   sumSeconds: number;
@@ -16,7 +16,7 @@ export interface DurationHistogram {
   buckets: { le: number; count: number }[];
 }
 
-/** A controller's counters and queue gauges at one moment (`ctl.stats`). */
+/** A controller's counters at one moment: queue depth, reconciles, errors, requeues and their durations. */
 export interface ControllerStats {
   /** Keys ready to be reconciled. */
   queueDepth: number;

@@ -7,7 +7,7 @@ import type { ReadonlyCache } from "../runtime/informer-cache.ts";
 import type { WatcherOptions } from "../runtime/watcher.ts";
 import type { RateLimiter } from "./rate-limiters.ts";
 
-/** What a reconcile is told besides the object: its key, whether it was deleted, its signal, the cache. */
+/** What reconcile is told besides the object: its key, whether it was deleted, the controller's cache and a signal. */
 export interface ReconcileContext<T> {
   /** "namespace/name", or "name" for a cluster-scoped kind. */
   readonly key: string;
@@ -27,7 +27,7 @@ export interface ReconcileResult {
   requeueAfterMs?: number | undefined;
 }
 
-/** The reconcile function: resolve (optionally asking to run again later) or throw to back off. */
+/** The function a controller calls per key: return a ReconcileResult (or nothing: done), or throw to back off and retry. */
 export type Reconciler<T> = (object: T, context: ReconcileContext<T>) => Promise<ReconcileResult | void> | ReconcileResult | void;
 
 /** Informer tuning shared by every watch of a controller. */
@@ -55,7 +55,7 @@ export interface RelationOptions extends SelectorParams {
   namespace?: string | undefined;
 }
 
-/** How `run` stops: how long in-flight reconciles may take to drain after the signal aborts. */
+/** Options of Controller.run: how long in-flight reconciles may drain after the signal aborts. */
 export interface RunOptions {
   /** How long in-flight reconciles may take to finish after the abort before their signal aborts. Default 30 000 ms. */
   drainTimeoutMs?: number;

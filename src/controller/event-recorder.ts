@@ -21,10 +21,10 @@ import type { ObjectReference } from "../../generated/k8s/core/v1/index.ts";
 import { connectionOf, type KubeTarget } from "./kube-target.ts";
 import { microTime, objectReference } from "./object-reference.ts";
 
-/** events.k8s.io/v1 event types. */
+/** An Event's type, as events.k8s.io/v1 allows it. */
 export type EventType = "Normal" | "Warning";
 
-/** One occurrence to record about an object. */
+/** One event to record: type, reason, action, note, the object it regards and an optional related one. */
 export interface EventInput {
   type: EventType;
   /** Why: CamelCase, at most 128 characters (e.g. "Mirrored", "SourceMissing"). */
@@ -37,7 +37,7 @@ export interface EventInput {
   related?: KubeObject;
 }
 
-/** Who reports, and the limits that keep a hot loop from flooding the server. */
+/** Options of an EventRecorder: the reporting controller and instance, the rate limits, and the series windows. */
 export interface EventRecorderOptions {
   /** The controller's name, e.g. "example.com/secret-mirror". */
   reportingController: string;
@@ -60,7 +60,7 @@ export interface EventRecorderOptions {
   now?: () => Date;
 }
 
-/** What the recorder did so far (`events.stats`). */
+/** What a recorder did: events created, series updated, repeats aggregated, events dropped by the rate limit, and failures. */
 export interface EventRecorderStats {
   /** Events created. */
   created: number;
@@ -94,7 +94,7 @@ export function eventRecorder(kube: KubeTarget, options: EventRecorderOptions): 
   return new EventRecorder(kube, options);
 }
 
-/** Writes events.k8s.io/v1 Events, aggregating repeats into series; made by `eventRecorder`. */
+/** Records events.k8s.io/v1 Events: repeats folded into an EventSeries, a token bucket against floods. Make one with eventRecorder(). */
 export class EventRecorder {
   readonly reportingController: string;
   readonly reportingInstance: string;

@@ -13,11 +13,11 @@ import type { JsonPatchOperation, Patch, PatchParams } from "../request/index.ts
 
 /** What the helper needs of a typed client: patch, in the object's namespace. */
 export interface FinalizerClient<T> {
-  /** A typed client's `patch`: the helper sends JSON patches. */
+  /** The typed client's patch: the finalizer list changes by JSON patch guarded by resourceVersion. */
   patch(name: string, patch: Patch<T>, options?: PatchParams & CallOptions): Promise<T>;
 }
 
-/** What `finalizer` runs: `apply` for a live object, `cleanup` for one being deleted. */
+/** What finalizer() runs: `apply` while the object lives, `cleanup` once it is being deleted (the finalizer goes only after cleanup succeeds). */
 export interface FinalizerHandlers<T, R> {
   /** The object is live and carries our finalizer: make the world match it. */
   apply(object: T): Promise<R> | R;

@@ -29,7 +29,7 @@ export {
   findCondition,
   isConditionTrue,
   setCondition,
-  type StatusCondition,
+  type Condition,
   type ConditionStatus,
   type ConditionUpdate,
   type StatusClient,

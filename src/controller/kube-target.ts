@@ -4,7 +4,7 @@
  */
 import type { Connection } from "../connection/types.ts";
 
-/** A Connection, or anything holding one (a KubeClient). */
+/** A Connection, or anything that holds one (a KubeClient). */
 export type KubeTarget = Connection | { readonly connection: Connection };
 
 /**

@@ -19,7 +19,7 @@ import { KubeError, ValidationError } from "../base/errors.ts";
 import type { KubeTarget } from "./kube-target.ts";
 import { LeaseLock } from "./lease-lock.ts";
 
-/** The Lease, this candidate, the timings and the callbacks. */
+/** Options of leader election: the Lease, this candidate's identity, the timings and the leading callbacks. */
 export interface LeaderElectionOptions {
   /** The Lease to hold. */
   lease: { name: string; namespace: string };
@@ -45,17 +45,17 @@ export interface LeaderElectionOptions {
   clock?: Clock;
   /** Wall time written into the Lease (acquireTime, renewTime). */
   now?: () => Date;
-  /** Source of the retry jitter (tests pass a seeded one). */
+  /** Jitter source for the retry period (default Math.random); tests pass a fixed one. */
   random?: () => number;
 }
 
-/** client-go's defaults: lease 15 s, renew deadline 10 s, retry 2 s. */
+/** client-go's defaults: lease 15 s, renew deadline 10 s, retry period 2 s. */
 export const LEADER_ELECTION_DEFAULTS = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } as const;
 
 /** client-go's JitterFactor: renewDeadline must exceed retryPeriod by this factor. */
 const JITTER_FACTOR = 1.2;
 
-/** What the elector did so far (`elector.stats`). */
+/** What an elector did: acquisitions, renewals, failed attempts, leadership lost and released. */
 export interface LeaderElectionStats {
   acquisitions: number;
   renewals: number;
@@ -79,7 +79,7 @@ export function leaderElector(kube: KubeTarget, options: LeaderElectionOptions):
   return new LeaderElector(kube, options);
 }
 
-/** One candidate for a Lease; made by `leaderElector`, driven by `run(signal)`. */
+/** Leader election on a coordination.k8s.io/v1 Lease with client-go's semantics. Make one with leaderElector(). */
 export class LeaderElector {
   readonly identity: string;
   readonly leaseDurationMs: number;

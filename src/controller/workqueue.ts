@@ -11,7 +11,7 @@ import { ValidationError } from "../base/errors.ts";
 import { systemClock, type Clock } from "../base/clock.ts";
 import { defaultControllerRateLimiter, type RateLimiter } from "./rate-limiters.ts";
 
-/** The limiter that spaces retries, and the clock it runs on. */
+/** Options of a WorkQueue: its rate limiter (default: per-key exponential backoff and a global bucket) and clock. */
 export interface WorkQueueOptions<K> {
   /** Pacing of `addRateLimited`. Default: defaultControllerRateLimiter(). */
   rateLimiter?: RateLimiter<K>;

@@ -29,6 +29,7 @@ export interface HelmReleasePair {
   /** Name of the HelmRelease, and of the HelmRepository unless `repositoryName` is set. */
   name: string;
   repositoryName?: string;
+  /** Labels put on both objects, and on the HelmChart helm-controller makes from the chart template. */
   labels?: Record<string, string>;
   helmRepository: DeepPartial<HelmRepositorySpec> & Pick<HelmRepositorySpec, "url">;
   helmRelease: DeepPartial<Omit<HelmReleaseSpec, "chart" | "chartRef">> &
@@ -97,7 +98,10 @@ export function helmReleaseConfigs(pair: HelmReleasePair): {
       apiVersion: "helm.toolkit.fluxcd.io/v2",
       kind: "HelmRelease",
       metadata: { name: pair.name, namespace: pair.namespace, ...labels },
-      spec: { ...release, chart: { spec: { ...chart, sourceRef: { kind: "HelmRepository", name: repositoryName } } } },
+      spec: {
+        ...release,
+        chart: { ...(pair.labels ? { metadata: { labels: { ...pair.labels } } } : {}), spec: { ...chart, sourceRef: { kind: "HelmRepository", name: repositoryName } } },
+      },
     },
   };
 }

@@ -1,12 +1,13 @@
 /**
  * FluxClient: the `flux` CLI's everyday operations as typed methods on one object —
- * reconcile, suspend, resume, wait for ready, status and source trees, Git credentials,
- * events, and create-or-update of source + consumer pairs.
+ * reconcile, suspend, resume, wait for ready, status, tree, trace, export, stats, Git
+ * credentials (read and write), events, and create-or-update of source + consumer pairs.
  */
 import { api } from "../api/client.ts";
 import type { CallOptions } from "../api/client-types.ts";
 import type { Connection } from "../connection/types.ts";
-import { ValidationError } from "../base/errors.ts";
+import { isNotFound, ValidationError } from "../base/errors.ts";
+import type { ResourceType } from "../base/resource.ts";
 import type { ApplyParams } from "../request/patch.ts";
 import type { WatcherEvent } from "../runtime/watcher-events.ts";
 import { Secret } from "../../generated/k8s/core/v1/index.ts";
@@ -17,10 +18,18 @@ import type { GitRepository, HelmRepository } from "../../generated/flux/source/
 import { gitKustomizationConfigs, helmReleaseConfigs, type GitKustomizationPair, type HelmReleasePair } from "./apply-pairs.ts";
 import { clientFor, type FluxContext } from "./context.ts";
 import { listFluxEvents, watchFluxEvents, type FluxEventsOptions } from "./events.ts";
-import { parseGitCredentials, type GitCredentials } from "./git-credentials.ts";
+import { parseGitCredentials, readGitCredentials, type GitCredentials } from "./git-credentials.ts";
+import { gitCredentialsSecret, type GitCredentialsSpec } from "./git-secret.ts";
+import { exportFluxObject, type FluxManifest } from "./manifest-export.ts";
+import { fluxStats, type FluxKindStats } from "./stats.ts";
+import { traceObject, type FluxTrace, type TraceTarget } from "./trace.ts";
 import {
+  FLUX_RESOURCES,
   fluxRefOf,
   isReconcilableKind,
+  type FluxKind,
+  type FluxObject,
+  type FluxObjectMap,
   type FluxObjectOf,
   type FluxTarget,
   type ReconcilableKind,
@@ -28,7 +37,7 @@ import {
 } from "./kinds.ts";
 import { reconcile, setSuspended, type ReconcileOptions, type ReconcileResult, type SuspendOptions } from "./reconcile.ts";
 import { RequestClock } from "./reconcile-request.ts";
-import { fluxTree, type FluxTree } from "./source-tree.ts";
+import { fluxTree, type FluxTree, type FluxTreeOptions } from "./source-tree.ts";
 import { fluxStatus, type FluxStatus } from "./status-summary.ts";
 import { waitForReady, type FluxWaitOptions } from "./wait-ready.ts";
 
@@ -80,9 +89,58 @@ export class FluxClient {
     return fluxStatus(await this.get(target, options));
   }
 
-  /** The object, its chain of sources and its dependencies, each with its status. @example formatFluxTree(await flux.tree(ks)) */
-  tree(target: FluxTarget): Promise<FluxTree> {
-    return fluxTree(this.#ctx, fluxRefOf(target));
+  /**
+   * `flux tree`: the object, its chain of sources and its dependencies, each with its status,
+   * and what a Kustomization or HelmRelease applied (from status.inventory, or the stored Helm
+   * release), nested Kustomizations and HelmReleases followed.
+   * @example console.log(formatFluxTree(await flux.tree(ks)))
+   */
+  tree(target: FluxTarget, options?: FluxTreeOptions): Promise<FluxTree> {
+    return fluxTree(this.#ctx, fluxRefOf(target), options);
+  }
+
+  /**
+   * `flux trace`: from any object (a reference or the object itself) to the Kustomization or
+   * HelmRelease whose ownership labels it carries, and on to its sources; `owner` is
+   * undefined when Flux does not manage it.
+   * @example console.log(formatFluxTrace(await flux.trace({ apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "apps" })))
+   */
+  trace(target: TraceTarget): Promise<FluxTrace> {
+    return traceObject(this.#ctx, target);
+  }
+
+  /** `flux export`: the object as a clean manifest (no status, no server-set metadata). @example formatFluxManifests([await flux.export(ks)]) */
+  async export<K extends FluxKind>(target: FluxTarget<K>, options?: CallOptions): Promise<FluxManifest<K>> {
+    const object = (await this.get(target, options)) as FluxObjectMap[K];
+    return exportFluxObject<K>(object);
+  }
+
+  /** `flux export <kind> --all`: every object of a kind in a namespace (all namespaces when none), by name. @example await flux.exportAll("GitRepository", { namespace: "flux-system" }) */
+  async exportAll<K extends FluxKind>(kind: K, options: { namespace?: string } & CallOptions = {}): Promise<FluxManifest<K>[]> {
+    const { namespace, ...call } = options;
+    return (await this.#list(kind, namespace, call)).map((o) => exportFluxObject<K>(o));
+  }
+
+  /**
+   * `flux stats`: per kind, how many objects are running, ready, failing and suspended, in a
+   * namespace or (none given) all of them. Kinds whose CRD the cluster lacks are left out.
+   * @example console.log(formatFluxStats(await flux.stats({ namespace: "flux-system" })))
+   */
+  async stats(options: { namespace?: string; kinds?: readonly FluxKind[] } & CallOptions = {}): Promise<FluxKindStats[]> {
+    const { namespace, kinds, ...call } = options;
+    const wanted = kinds ?? (Object.keys(FLUX_RESOURCES) as FluxKind[]);
+    const lists = await Promise.all(
+      wanted.map(async (kind) => {
+        try {
+          return { kind, items: await this.#list(kind, namespace, call) };
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+      }),
+    );
+    const served = lists.filter((l) => l !== undefined);
+    return fluxStats(served.flatMap((l) => l.items as FluxObject[]), served.map((l) => l.kind));
   }
 
   /** `flux reconcile`: request a reconciliation, optionally waiting for it. @example await flux.reconcile(ks, { wait: true }) */
@@ -132,6 +190,22 @@ export class FluxClient {
     return parseGitCredentials(secret, repository.spec?.url ?? "");
   }
 
+  /**
+   * `flux create secret git`: creates or updates, by server-side apply, the Secret a
+   * GitRepository's secretRef names, with the keys the CLI writes (basic auth, bearer token,
+   * or SSH with known_hosts; `ca.crt`). Resolves with what it wrote, secrets redacted.
+   * @example await flux.applyGitCredentials({ name: "git-auth", namespace: "flux-system", basicAuth: { username: "git", password: token } })
+   */
+  async applyGitCredentials(spec: GitCredentialsSpec, options: PairApplyOptions = {}): Promise<GitCredentials> {
+    const config = gitCredentialsSecret(spec);
+    const secret = await api(this.#ctx.conn, Secret, { namespace: spec.namespace }).apply(config, {
+      force: true,
+      ...options,
+      fieldManager: this.#ctx.fieldManager,
+    });
+    return readGitCredentials(secret, spec.ssh ? "ssh" : "https");
+  }
+
   /** Events about the object, oldest first. @example for (const e of await flux.events(repo)) console.log(e.reason, e.note); */
   events(target: FluxTarget, options?: FluxEventsOptions & CallOptions): Promise<Event[]> {
     return listFluxEvents(this.#ctx.conn, target, options);
@@ -178,5 +252,11 @@ export class FluxClient {
     );
     const helmRelease = await clientFor(this.#ctx, { kind: "HelmRelease", name: pair.name, namespace: ns }).apply(configs.helmRelease, params);
     return { helmRepository, helmRelease };
+  }
+
+  async #list<K extends FluxKind>(kind: K, namespace: string | undefined, call: CallOptions): Promise<FluxObjectMap[K][]> {
+    const resource = FLUX_RESOURCES[kind] as ResourceType<FluxObjectMap[K], true, string>;
+    const client = namespace ? api(this.#ctx.conn, resource, { namespace }) : api(this.#ctx.conn, resource);
+    return (await client.list(call)).items;
   }
 }

@@ -54,6 +54,11 @@ export interface GitCredentials {
  * sshAgent.add(creds.ssh!.identity.reveal());
  */
 export function parseGitCredentials(secret: Secret, repositoryUrl: string): GitCredentials {
+  return readGitCredentials(secret, transportOf(repositoryUrl));
+}
+
+/** parseGitCredentials for a transport known without a URL (a Secret just written for SSH, say). */
+export function readGitCredentials(secret: Secret, transport: GitCredentials["transport"]): GitCredentials {
   const data = decodeSecretData(secret);
   const used = new Set<string>();
   const text = (key: string): string | undefined => {
@@ -66,7 +71,6 @@ export function parseGitCredentials(secret: Secret, repositoryUrl: string): GitC
     return value === undefined ? undefined : new SecretValue(value);
   };
 
-  const transport = transportOf(repositoryUrl);
   const credentials: GitCredentials = {
     secret: { name: secret.metadata?.name ?? "", namespace: secret.metadata?.namespace ?? "" },
     transport,

@@ -48,6 +48,12 @@ export type { ReconcileOptions, ReconcileResult, SuspendOptions } from "./reconc
 export { DEFAULT_FLUX_TIMEOUT_MS, type FluxWaitOptions } from "./wait-ready.ts";
 export { dependsOnOf, sourceRefOf, type ForeignRef } from "./source-refs.ts";
 export { formatFluxTree, type FluxTree } from "./source-tree.ts";
+export type { AppliedTree } from "./applied-tree.ts";
+export type { AppliedObject } from "./inventory.ts";
+export { formatFluxTrace, type FluxTrace } from "./trace.ts";
+export { formatFluxManifests, type FluxManifest } from "./manifest-export.ts";
+export { formatFluxStats, type FluxKindStats } from "./stats.ts";
+export { gitCredentialsSecret, type GitCredentialsSpec } from "./git-secret.ts";
 export { SecretValue } from "./secret-value.ts";
 export { parseGitCredentials, transportOf, type GitCredentials } from "./git-credentials.ts";
 export { eventLastSeen, fluxEventSelector, regardsFluxKind, type FluxEventType, type FluxEventsOptions } from "./events.ts";

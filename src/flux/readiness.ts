@@ -4,11 +4,13 @@
  * retry) is under way, `Stalled=True` means the controller gave up until the spec changes,
  * and `status.observedGeneration` says which spec the conditions describe.
  */
+import type { NewerValue } from "../base/value-types.ts";
 
 /** A meta/v1 Condition, as every Flux status carries them. */
 export interface FluxCondition {
   type: string;
-  status: "True" | "False" | "Unknown";
+  /** A newer controller may report a status this SDK does not know. */
+  status: "True" | "False" | "Unknown" | NewerValue;
   reason: string;
   message: string;
   observedGeneration?: number;
@@ -25,9 +27,10 @@ export interface FluxObjectLike {
 }
 
 /**
- * - `ready`: Ready=True for the current generation.
+ * - `ready`: Ready=True for the current generation, and status.observedGeneration caught up.
  * - `progressing`: not observed yet, Ready=Unknown, or no Ready condition.
  * - `failed`: Ready=False for the current generation (the controller may retry).
+ *   "Current" is the condition's own observedGeneration when it has one.
  * - `stalled`: Stalled=True for the current generation (it will not retry).
  * - `static`: a kind no controller reconciles (Alert, Provider, an OCI HelmRepository); always usable.
  */
@@ -38,7 +41,11 @@ export interface Readiness {
   state: ReadinessState;
   reason: string | undefined;
   message: string | undefined;
-  /** status.observedGeneration equals metadata.generation: the conditions describe the current spec. */
+  /**
+   * status.observedGeneration equals metadata.generation: a reconcile of the current spec
+   * finished (succeeded or stalled) and its results are in the status. A failing retry leaves
+   * it behind while its conditions already speak for the current generation.
+   */
   observed: boolean;
   /** Reconciling=True: the controller is working on it, or retrying after a failure. */
   reconciling: boolean;
@@ -47,11 +54,15 @@ export interface Readiness {
 /**
  * Ready=False reasons that mean "waiting on something else", not "this failed": a
  * dependency or the source artifact is not ready yet. Applying a source and its consumer
- * together produces them for a while, so they never end a wait early.
+ * together produces them for a while, so they never end a wait early. helm-controller
+ * reports `SourceNotReady` while the HelmChart it made has not been reconciled yet, and
+ * source-controller `NoSourceArtifact` for a HelmChart whose repository has no artifact yet.
  */
 export const WAITING_REASONS: ReadonlySet<string> = new Set([
   "DependencyNotReady",
   "ArtifactFailed",
+  "SourceNotReady",
+  "NoSourceArtifact",
   "Progressing",
   "ProgressingWithRetry",
 ]);
@@ -80,7 +91,19 @@ function specField(object: FluxObjectLike, field: "suspend" | "type"): unknown {
 }
 
 /**
- * The readiness of an object, from its conditions and generations.
+ * The readiness of an object, from its conditions and generations, as the flux CLI and
+ * kstatus read them:
+ *
+ * - A condition that carries its own observedGeneration speaks for that generation. Flux's
+ *   controllers stamp every condition with the generation they worked on, but move
+ *   `status.observedGeneration` only when a reconcile succeeds or stalls: a GitRepository
+ *   whose first clone fails keeps `status.observedGeneration: -1` beside a `Ready=False`
+ *   condition for generation 1. That failure is current, and ends a wait.
+ * - Ready=True counts only once `status.observedGeneration` has caught up too: the
+ *   controller writes it with the results (an artifact, an inventory), and a HelmRepository
+ *   reports Ready=True for its generation a moment before its artifact is in the status.
+ * - A condition without an observedGeneration of its own (older HelmRelease and
+ *   ImageUpdateAutomation versions) is current when `status.observedGeneration` is.
  *
  * @example
  * evaluateReadiness({ metadata: { generation: 2 }, status: { observedGeneration: 2, conditions: [ready] } }).state // "ready"
@@ -99,6 +122,8 @@ export function evaluateReadiness(object: FluxObjectLike): Readiness {
   const reconciling = findCondition(object, "Reconciling")?.status === "True";
   const ready = findCondition(object, "Ready");
   const stalled = findCondition(object, "Stalled");
+  const isCurrent = (condition: FluxCondition): boolean =>
+    condition.observedGeneration ? generation === undefined || condition.observedGeneration === generation : observed;
   const progressing = (reason: string | undefined, message: string | undefined): Readiness => ({
     state: "progressing",
     reason,
@@ -107,17 +132,23 @@ export function evaluateReadiness(object: FluxObjectLike): Readiness {
     reconciling,
   });
 
+  if (stalled?.status === "True" && isCurrent(stalled)) {
+    return { state: "stalled", reason: stalled.reason, message: stalled.message || ready?.message, observed, reconciling };
+  }
+  if (ready && isCurrent(ready)) {
+    if (ready.status === "False") return { state: "failed", reason: ready.reason, message: ready.message, observed, reconciling };
+    if (ready.status === "True" && observed) return { state: "ready", reason: ready.reason, message: ready.message, observed, reconciling };
+    if (ready.status === "True") {
+      const seen = everObserved ? `generation ${observedGeneration}` : "nothing yet";
+      return progressing(ready.reason, `Ready=True for generation ${generation ?? "?"}, waiting for the controller to record its results (status.observedGeneration: ${seen})`);
+    }
+    return progressing(ready.reason, ready.message);
+  }
   if (!observed) {
     const seen = everObserved ? `generation ${observedGeneration}` : "nothing yet";
     return progressing(ready?.reason, `waiting for the controller to observe generation ${generation ?? "?"} (it has seen ${seen})`);
   }
-  if (stalled?.status === "True" && isCurrent(stalled, generation)) {
-    return { state: "stalled", reason: stalled.reason, message: stalled.message || ready?.message, observed, reconciling };
-  }
   if (!ready) return progressing(undefined, "waiting to be reconciled");
-  if (!isCurrent(ready, generation)) return progressing(ready.reason, ready.message);
-  if (ready.status === "True") return { state: "ready", reason: ready.reason, message: ready.message, observed, reconciling };
-  if (ready.status === "False") return { state: "failed", reason: ready.reason, message: ready.message, observed, reconciling };
   return progressing(ready.reason, ready.message);
 }
 
@@ -152,9 +183,4 @@ export function describeReadiness(readiness: Readiness): string {
   const reason = readiness.reason ? ` (${readiness.reason})` : "";
   const message = readiness.message ? `: ${readiness.message}` : "";
   return `${label[readiness.state]}${reason}${message}`;
-}
-
-/** A condition without its own observedGeneration (HelmRelease, ImageUpdateAutomation) counts as current. */
-function isCurrent(condition: FluxCondition, generation: number | undefined): boolean {
-  return !condition.observedGeneration || generation === undefined || condition.observedGeneration === generation;
 }

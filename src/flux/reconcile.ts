@@ -101,7 +101,8 @@ async function reconcileSourceOf(ctx: FluxContext, object: FluxObject, options: 
   }
   // A HelmChart is itself built from a repository, which must be fresh first (as the CLI does).
   const nested = sourceRef.kind === "HelmChart";
-  const { force: _force, reset: _reset, ...rest } = options;
+  // The caller's informer watches the consumer's kind, never the source's.
+  const { force: _force, reset: _reset, informer: _informer, ...rest } = options;
   return reconcile<FluxObject>(ctx, sourceRef, { ...rest, wait: true, withSource: nested });
 }
 

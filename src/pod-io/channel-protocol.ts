@@ -52,6 +52,7 @@ export function closeFrame(channel: number): Uint8Array {
   return Uint8Array.of(CLOSE, channel);
 }
 
+/** A terminal's size in characters, sent on the resize channel of a tty session. */
 export interface TerminalSize {
   /** Columns. */
   width: number;
@@ -92,7 +93,7 @@ export function commandOutcome(text: string): CommandOutcome {
   const status: Status = isStatus(parsed) || isStatusShape(parsed) ? (parsed as Status) : { status: "Failure", reason: "InternalError", message: text.trim() };
   if (status.status === "Success") return { kind: "exited", exitCode: 0, status };
   if (status.reason === "NonZeroExitCode") {
-    const cause = status.details?.causes?.find((c) => (c as { reason?: string }).reason === "ExitCode" || c.type === "ExitCode");
+    const cause = status.details?.causes?.find((c) => c.reason === "ExitCode");
     const code = Number(cause?.message);
     if (Number.isInteger(code) && code >= 0) return { kind: "exited", exitCode: code, status };
   }

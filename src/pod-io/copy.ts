@@ -16,8 +16,10 @@ import { TarReader } from "./tar-reader.ts";
 import { tarFromPath } from "./tar-writer.ts";
 import type { PodTarget, Serves } from "./target.ts";
 
+/** Options of copyToPod and copyFromPod: the container, cancellation and the exec handshake's deadline. */
 export interface CopyOptions extends Pick<SessionOptions, "container" | "signal" | "timeoutMs"> {}
 
+/** What a copy moved: files and folders, and the entries it left out. */
 export interface CopyResult {
   /** Files (symlinks and hardlinks included) written (copyFromPod) or sent (copyToPod). */
   files: number;

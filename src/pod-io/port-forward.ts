@@ -12,6 +12,7 @@ import type { PortForwardError } from "./errors.ts";
 import { ForwardedConnection } from "./port-forward-channel.ts";
 import { openSocket, type PodTarget, type Serves } from "./target.ts";
 
+/** Options of a port-forward session: cancellation and the handshake's deadline. */
 export interface PortForwardOptions {
   /** Aborting ends the forwarded connection (for a listener: every connection and the listener). */
   signal?: AbortSignal | undefined;
@@ -28,6 +29,7 @@ export interface PortForwardStream {
   readonly writable: WritableStream<Uint8Array>;
   /** Resolves when the connection ended cleanly; rejects with PortForwardError (the kubelet's message) or TransportError. */
   readonly closed: Promise<void>;
+  /** Ends this forwarded connection (both directions); `closed` settles afterwards. */
   close(): void;
 }
 
@@ -92,6 +94,7 @@ export interface PortMapping {
   local?: number | undefined;
 }
 
+/** Options of a local port-forward listener: the pod ports to serve and the local ports to listen on. */
 export interface ListenOptions extends PortForwardOptions {
   /** Local address to listen on; default "127.0.0.1". */
   address?: string | undefined;
@@ -99,6 +102,7 @@ export interface ListenOptions extends PortForwardOptions {
   onError?: ((error: PortForwardError | TransportError | Error, port: { local: number; remote: number }) => void) | undefined;
 }
 
+/** A local listener that forwards each accepted connection to the pod; close() stops it and ends its connections. */
 export interface PortForwardListener {
   readonly address: string;
   /** The ports in the order given, with the local port each got. */

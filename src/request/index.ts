@@ -74,13 +74,6 @@ export {
   type TokenRequestParams,
 } from "./subresources.ts";
 export {
-  METADATA_LIST_ACCEPT,
-  METADATA_OBJECT_ACCEPT,
-  metadataGetRequest,
-  metadataListRequest,
-  metadataWatchRequest,
-} from "./metadata.ts";
-export {
   attachRequest,
   checkPort,
   execRequest,
@@ -89,3 +82,10 @@ export {
   type ProxyParams,
   type StreamParams,
 } from "./connect-requests.ts";
+export {
+  METADATA_LIST_ACCEPT,
+  METADATA_OBJECT_ACCEPT,
+  metadataGetRequest,
+  metadataListRequest,
+  metadataWatchRequest,
+} from "./metadata.ts";

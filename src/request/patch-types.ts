@@ -3,12 +3,19 @@
  * types only; src/request/patch.ts turns them into requests.
  */
 
-/** Every field optional, all the way down; list elements are partial too (keyed lists merge). */
-export type DeepPartial<T> = T extends readonly (infer U)[]
-  ? readonly DeepPartial<U>[]
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
+import type { Scalar, Writable, WriteValue } from "../base/value-types.ts";
+
+/**
+ * Every field optional, all the way down; list elements are partial too (keyed lists merge).
+ * Values take their write form: a quantity may be a number.
+ */
+export type DeepPartial<T> = T extends Scalar
+  ? WriteValue<T>
+  : T extends readonly (infer U)[]
+    ? readonly DeepPartial<U>[]
+    : T extends object
+      ? { [K in keyof T]?: DeepPartial<T[K]> }
+      : T;
 
 type KindOf<T> = T extends { kind?: infer K } ? NonNullable<K> : string;
 type ApiVersionOf<T> = T extends { apiVersion?: infer V } ? NonNullable<V> : string;
@@ -34,22 +41,26 @@ export type ApplyConfiguration<T> = { [K in Exclude<keyof T, "apiVersion" | "kin
  * An RFC 7386 JSON merge patch for `T`: fields optional, `null` deletes a field, lists are
  * replaced whole (so their elements are complete).
  */
-export type MergePatch<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: MergePatch<T[K]> | null }
-    : T;
+export type MergePatch<T> = T extends Scalar
+  ? WriteValue<T>
+  : T extends readonly (infer U)[]
+    ? readonly Writable<U>[]
+    : T extends object
+      ? { [K in keyof T]?: MergePatch<T[K]> | null }
+      : T;
 
 /**
  * A strategic merge patch for `T` (built-in kinds only): like a merge patch, but keyed
  * lists merge element by element, and `$patch`, `$retainKeys`, `$setElementOrder/<list>`
  * and `$deleteFromPrimitiveList/<list>` directives are allowed.
  */
-export type StrategicMergePatch<T> = T extends readonly (infer U)[]
-  ? readonly StrategicMergePatch<U>[]
-  : T extends object
-    ? { [K in keyof T]?: StrategicMergePatch<T[K]> | null } & { [directive: `$${string}`]: unknown }
-    : T;
+export type StrategicMergePatch<T> = T extends Scalar
+  ? WriteValue<T>
+  : T extends readonly (infer U)[]
+    ? readonly StrategicMergePatch<U>[]
+    : T extends object
+      ? { [K in keyof T]?: StrategicMergePatch<T[K]> | null } & { [directive: `$${string}`]: unknown }
+      : T;
 
 /** One RFC 6902 JSON patch operation; paths are JSON pointers such as "/spec/replicas". */
 export type JsonPatchOperation =

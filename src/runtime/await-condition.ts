@@ -6,7 +6,7 @@ import type { ListWatchClient } from "../api/client-types.ts";
 import { WaitFailedError, WaitTimeoutError } from "../base/errors.ts";
 import { systemClock } from "../base/clock.ts";
 import type { KubeObject } from "../base/object.ts";
-import type { Condition } from "./conditions.ts";
+import type { WaitCondition } from "./conditions.ts";
 import { informer, type Informer } from "./informer.ts";
 import { waitUntil, type WaitOptions } from "./wait-until.ts";
 
@@ -26,7 +26,7 @@ export interface AwaitConditionOptions<T extends KubeObject> extends WaitOptions
 export async function awaitCondition<T extends KubeObject>(
   client: ListWatchClient<T>,
   name: string,
-  cond: Condition<T>,
+  cond: WaitCondition<T>,
   options: AwaitConditionOptions<T> = {},
 ): Promise<T | undefined> {
   const own = options.informer === undefined;

@@ -8,7 +8,7 @@
 import type { ObjectMetaLike } from "../base/object.ts";
 
 /** A predicate over an object that may be gone, with a name and an optional early failure. */
-export interface Condition<T> {
+export interface WaitCondition<T> {
   (object: T | undefined): boolean;
   /** What the wait is for, for messages: "the rollout to complete". */
   readonly description: string;
@@ -19,9 +19,9 @@ export interface Condition<T> {
 /**
  * Makes a Condition from a predicate.
  *
- * @example const labelled = condition("it to be labelled", (cm: ConfigMap | undefined) => cm?.metadata?.labels?.ready === "yes");
+ * @example const labelled = waitCondition("it to be labelled", (cm: ConfigMap | undefined) => cm?.metadata?.labels?.ready === "yes");
  */
-export function condition<T>(description: string, holds: (object: T | undefined) => boolean, failure?: (object: T | undefined) => string | undefined): Condition<T> {
+export function waitCondition<T>(description: string, holds: (object: T | undefined) => boolean, failure?: (object: T | undefined) => string | undefined): WaitCondition<T> {
   return Object.assign((object: T | undefined) => holds(object), { description, failure });
 }
 
@@ -66,8 +66,8 @@ export interface DeploymentLike extends Meta {
  *
  * @example await kube.wait(Deployment, "web", deploymentComplete(), { namespace: "prod", timeoutMs: 120_000 });
  */
-export function deploymentComplete(): Condition<DeploymentLike> {
-  return condition(
+export function deploymentComplete(): WaitCondition<DeploymentLike> {
+  return waitCondition(
     "the Deployment's rollout to complete",
     (d) => {
       if (!d || !observed(d)) return false;
@@ -104,8 +104,8 @@ export interface StatefulSetLike extends Meta {
  *
  * @example await kube.wait(StatefulSet, "db", statefulSetRolledOut(), { namespace: "prod" });
  */
-export function statefulSetRolledOut(): Condition<StatefulSetLike> {
-  return condition(
+export function statefulSetRolledOut(): WaitCondition<StatefulSetLike> {
+  return waitCondition(
     "the StatefulSet's rollout to complete",
     (s) => {
       if (!s || !observed(s) || s.spec?.updateStrategy?.type === "OnDelete") return false;
@@ -133,8 +133,8 @@ export interface DaemonSetLike extends Meta {
  *
  * @example await kube.wait(DaemonSet, "agent", daemonSetRolledOut(), { namespace: "kube-system" });
  */
-export function daemonSetRolledOut(): Condition<DaemonSetLike> {
-  return condition(
+export function daemonSetRolledOut(): WaitCondition<DaemonSetLike> {
+  return waitCondition(
     "the DaemonSet's rollout to complete",
     (d) => {
       if (!d || !observed(d) || d.spec?.updateStrategy?.type === "OnDelete") return false;
@@ -160,8 +160,8 @@ function jobCondition(j: JobLike | undefined, type: string): boolean {
  *
  * @example await kube.wait(Job, "migrate", jobComplete(), { namespace: "prod", timeoutMs: 600_000 });
  */
-export function jobComplete(): Condition<JobLike> {
-  return condition(
+export function jobComplete(): WaitCondition<JobLike> {
+  return waitCondition(
     "the Job to complete",
     (j) => jobCondition(j, "Complete"),
     (j) => {
@@ -176,8 +176,8 @@ export function jobComplete(): Condition<JobLike> {
  *
  * @example await kube.wait(Job, "must-fail", jobFailed(), { namespace: "ci" });
  */
-export function jobFailed(): Condition<JobLike> {
-  return condition(
+export function jobFailed(): WaitCondition<JobLike> {
+  return waitCondition(
     "the Job to fail",
     (j) => jobCondition(j, "Failed"),
     (j) => (jobCondition(j, "Complete") ? `job ${j?.metadata?.name ?? ""} completed` : undefined),
@@ -199,8 +199,8 @@ function podEnded(p: PodLike | undefined, allowed: string): string | undefined {
  *
  * @example await kube.wait(Pod, "web-0", podRunning(), { namespace: "prod" });
  */
-export function podRunning(): Condition<PodLike> {
-  return condition("the Pod to run", (p) => p?.status?.phase === "Running", (p) => podEnded(p, ""));
+export function podRunning(): WaitCondition<PodLike> {
+  return waitCondition("the Pod to run", (p) => p?.status?.phase === "Running", (p) => podEnded(p, ""));
 }
 
 /**
@@ -208,8 +208,8 @@ export function podRunning(): Condition<PodLike> {
  *
  * @example await kube.wait(Pod, "web-0", podReady(), { namespace: "prod" });
  */
-export function podReady(): Condition<PodLike> {
-  return condition("the Pod to be ready", (p) => conditionOf(p?.status?.conditions, "Ready")?.status === "True", (p) => podEnded(p, ""));
+export function podReady(): WaitCondition<PodLike> {
+  return waitCondition("the Pod to be ready", (p) => conditionOf(p?.status?.conditions, "Ready")?.status === "True", (p) => podEnded(p, ""));
 }
 
 /**
@@ -217,8 +217,8 @@ export function podReady(): Condition<PodLike> {
  *
  * @example await kube.wait(Pod, "backup", podSucceeded(), { namespace: "ops" });
  */
-export function podSucceeded(): Condition<PodLike> {
-  return condition("the Pod to succeed", (p) => p?.status?.phase === "Succeeded", (p) => podEnded(p, "Succeeded"));
+export function podSucceeded(): WaitCondition<PodLike> {
+  return waitCondition("the Pod to succeed", (p) => p?.status?.phase === "Succeeded", (p) => podEnded(p, "Succeeded"));
 }
 
 /** The slice of an apiextensions.k8s.io/v1 CustomResourceDefinition the rules read. */
@@ -231,8 +231,8 @@ export interface CrdLike extends Meta {
  *
  * @example await kube.wait(CustomResourceDefinition, "widgets.example.com", crdEstablished());
  */
-export function crdEstablished(): Condition<CrdLike> {
-  return condition(
+export function crdEstablished(): WaitCondition<CrdLike> {
+  return waitCondition(
     "the CRD to be established",
     (c) => conditionOf(c?.status?.conditions, "Established")?.status === "True",
     (c) => {
@@ -248,6 +248,6 @@ export function crdEstablished(): Condition<CrdLike> {
  *
  * @example await kube.wait(Namespace, "scratch", deleted(ns.metadata?.uid), { timeoutMs: 120_000 });
  */
-export function deleted(uid?: string): Condition<Meta> {
-  return condition(uid ? `it (uid ${uid}) to be deleted` : "it to be deleted", (o) => o === undefined || (uid !== undefined && o.metadata?.uid !== uid));
+export function deleted(uid?: string): WaitCondition<Meta> {
+  return waitCondition(uid ? `it (uid ${uid}) to be deleted` : "it to be deleted", (o) => o === undefined || (uid !== undefined && o.metadata?.uid !== uid));
 }

@@ -9,11 +9,10 @@ export { SharedInformerFactory } from "./shared-informers.ts";
 export { watcher } from "./watcher.ts";
 export type { WatcherOptions } from "./watcher.ts";
 export type { Watcher, WatcherEvent, WatcherStats, WatchMode } from "./watcher-events.ts";
-export type { TransformOptions } from "./collection.ts";
 export { awaitCondition } from "./await-condition.ts";
 export type { AwaitConditionOptions } from "./await-condition.ts";
 export {
-  condition,
+  waitCondition,
   crdEstablished,
   daemonSetRolledOut,
   deleted,
@@ -25,4 +24,5 @@ export {
   podSucceeded,
   statefulSetRolledOut,
 } from "./conditions.ts";
-export type { Condition, CrdLike, DaemonSetLike, DeploymentLike, JobLike, PodLike, StatefulSetLike } from "./conditions.ts";
+export type { WaitCondition, CrdLike, DaemonSetLike, DeploymentLike, JobLike, PodLike, StatefulSetLike } from "./conditions.ts";
+export type { TransformOptions } from "./collection.ts";

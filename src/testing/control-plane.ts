@@ -60,7 +60,7 @@ export interface StartedControlPlane {
   readonly timings: { built: boolean; buildSeconds: number; startToReadySeconds: number };
   /** Stops every process and removes the temp folder. Idempotent. */
   stop(): Promise<void>;
-  /** `stop()`, for `await using`. */
+  /** Stops the control plane, as stop() does: `await using cp = await startControlPlane()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

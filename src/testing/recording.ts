@@ -7,9 +7,9 @@
 import { DecodeError } from "../base/errors.ts";
 import { isRecord } from "../base/object.ts";
 
-/** The `format` of a recording's header line. */
+/** The `format` field of a recording file. */
 export const RECORDING_FORMAT = "bun-k8s-recording";
-/** The recording format version this build writes and reads. */
+/** The recording file's version; a file of another version is refused. */
 export const RECORDING_VERSION = 1;
 
 /** How a recorded response body ended. */
@@ -23,7 +23,7 @@ export type BodyEnd =
   /** Never read: replayed as an empty body. */
   | { kind: "unread" };
 
-/** One request and its response as a recording keeps it (one JSON line). */
+/** One recorded request and its response: status, headers (credentials removed) and body. */
 export interface RecordedExchange {
   /** Order in which the requests were sent, from 0. */
   seq: number;

@@ -10,7 +10,7 @@ import { createTransport } from "../transport/index.ts";
 import type { HttpRequest, HttpResponse, Transport, TransportOptions } from "../transport/types.ts";
 import { redactBody, redactHeaders, serializeRecording, type BodyEnd, type RecordedExchange } from "./recording.ts";
 
-/** Where to save, the transport to record through, and what to keep of Secret data. */
+/** Options of a TransportRecorder: the file it writes, the transport it records through, and whether Secret data is kept. */
 export interface TransportRecorderOptions {
   /** Where `save()` writes the recording. */
   file: string;

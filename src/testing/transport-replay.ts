@@ -16,7 +16,7 @@ import { parseRecording, redactBody, type RecordedExchange } from "./recording.t
 /** The replayed session has no answer for a request. */
 export class ReplayMismatchError extends KubeError {}
 
-/** How strictly a replay matches requests to the recording. */
+/** Options of a TransportReplay: whether request bodies must match the recording too. */
 export interface TransportReplayOptions {
   /** Also require the request body to equal the recorded one. Default false (bodies often hold timestamps). */
   matchBodies?: boolean;

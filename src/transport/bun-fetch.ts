@@ -66,13 +66,16 @@ export class BunFetchTransport implements Transport {
   readonly #inflight = new Set<RequestLifetime>();
   readonly #slots = new RequestSlots();
   #nodeTransport: Transport | undefined;
+  readonly #socks: boolean;
   #closed = false;
 
   constructor(options: TransportOptions) {
     this.#options = options;
     const FetchSession = fetchSessionClass();
-    // proxy false: the kubeconfig is the only source of a proxy, as on Node.
-    this.#session = new FetchSession({ tls: bunTls(options), proxy: options.proxyUrl ?? false, keepAlive: true });
+    // Bun's fetch has no SOCKS: such a proxy's requests go through node:http2 over our tunnel.
+    this.#socks = options.proxyUrl?.startsWith("socks5:") === true;
+    // proxy false: the resolved config is the only source of a proxy (env proxies were resolved there), as on Node.
+    this.#session = new FetchSession({ tls: bunTls(options), proxy: this.#socks ? false : (options.proxyUrl ?? false), keepAlive: true });
   }
 
   async send(request: HttpRequest): Promise<HttpResponse> {
@@ -81,7 +84,7 @@ export class BunFetchTransport implements Transport {
     const repeated = Object.entries(request.repeatedHeaders ?? {});
     // Bun's fetch joins repeated headers into one comma-separated line, which the API server
     // reads as a single value (one group named "a, b"); node:http2 in Bun sends them apart.
-    if (repeated.some(([, values]) => values.length > 1)) return this.#separateHeaders().send(request);
+    if (this.#socks || repeated.some(([, values]) => values.length > 1)) return this.#separateHeaders().send(request);
     let release = (): void => undefined;
     const lifetime = new RequestLifetime(request, () => {
       this.#inflight.delete(lifetime);

@@ -1,13 +1,14 @@
 /**
  * HTTP CONNECT tunnels for Node (kubeconfig proxy-url): connect to the proxy (plain TCP for
  * http://, TLS for https://), ask it for a tunnel to the API server, and hand back the raw
- * socket so TLS to the API server runs end to end over it.
+ * socket so TLS to the API server runs end to end over it. socks5:// goes to socks-tunnel.ts.
  */
 import { isIP, connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect, rootCertificates } from "node:tls";
 import { TlsError, TransportError } from "../base/errors.ts";
 import type { TlsOptions } from "./types.ts";
 import { PROXY_CONNECT_FAILED } from "./transport-errors.ts";
+import { openSocksTunnel } from "./socks-tunnel.ts";
 import { excerpt } from "../base/secrets.ts";
 
 export interface TunnelTarget {
@@ -83,9 +84,10 @@ export function openTunnel(
   timeoutMs: number = TUNNEL_TIMEOUT_MS,
 ): Promise<Socket> {
   const u = new URL(proxyUrl);
+  if (u.protocol === "socks5:") return openSocksTunnel(proxyUrl, target, signal);
   if (u.protocol !== "http:" && u.protocol !== "https:") {
     return Promise.reject(
-      new TransportError(`unsupported proxy scheme ${u.protocol} (http: and https: are supported)`, {
+      new TransportError(`unsupported proxy scheme ${u.protocol} (http:, https: and socks5: are supported)`, {
         server: describeProxy(proxyUrl),
       }),
     );

@@ -75,7 +75,7 @@ export interface Transport {
 /** What one Transport's connection pool is made for: TLS material, proxy and compression. */
 export interface TransportOptions {
   tls: TlsOptions;
-  /** http:// or https:// CONNECT proxy (kubeconfig proxy-url). */
+  /** http:// or https:// CONNECT proxy, or socks5:// (kubeconfig proxy-url, or HTTPS_PROXY as resolved by config). */
   proxyUrl?: string;
   /** Do not ask for gzip (kubeconfig disable-compression). */
   disableCompression?: boolean;

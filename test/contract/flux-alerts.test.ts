@@ -1,20 +1,18 @@
 /**
  * The real notification-controller: source-controller posts its events to it, and an Alert
  * with a generic-webhook Provider forwards the matching ones to a loopback receiver this file
- * starts. Objects are written with the SDK's generic client; nothing plays a controller.
+ * starts, including the event of a reconcile the SDK requested. Objects are written with the
+ * SDK (its Git credentials helper, the typed client, `reconcile`); nothing plays a controller.
  */
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../src/api/index.ts";
-import { Secret } from "../../generated/k8s/core/v1/index.ts";
+import type { Connection } from "../../src/connection/types.ts";
+import type { FluxClient } from "../../src/flux/flux-client.ts";
+import type { FluxRef } from "../../src/flux/kinds.ts";
 import { GitRepository } from "../../generated/flux/source/v1/index.ts";
 import { Alert, Provider } from "../../generated/flux/notification/v1beta3/index.ts";
-import { GitWorkspace } from "../flux/git-workspace.ts";
-import { REAL_FLUX_LABEL } from "../flux/launcher.ts";
-import { connect, scratchNamespace } from "./api-connection.ts";
-
-const flux = inject("cluster").flux;
+import { fluxInfo, labels, pollUntil, realFluxSuite, since, timing, type RealFluxSuite } from "./flux-real.ts";
 
 /** What notification-controller's generic provider posts (the event as Flux records it). */
 interface PostedEvent {
@@ -25,18 +23,18 @@ interface PostedEvent {
   metadata?: Record<string, string>;
 }
 
-describe.skipIf(!flux)("the real notification-controller", () => {
-  let conn: Awaited<ReturnType<typeof connect>>;
-  let ns: string;
-  let removeNamespace: () => Promise<void>;
+let suite: RealFluxSuite;
+let conn: Connection;
+let ns: string;
+let flux: FluxClient;
+realFluxSuite("flux-alerts", (s) => ({ conn, ns, flux } = suite = s));
+
+describe.skipIf(!fluxInfo)("the real notification-controller", () => {
   let receiver: Server;
   let receiverUrl: string;
   const received: PostedEvent[] = [];
-  let repo: GitWorkspace | undefined;
 
   beforeAll(async () => {
-    conn = await connect();
-    ({ name: ns, remove: removeNamespace } = await scratchNamespace(conn, "flux-alerts"));
     receiver = createServer((req, res) => {
       void readBody(req).then((body) => {
         received.push(JSON.parse(body) as PostedEvent);
@@ -47,40 +45,43 @@ describe.skipIf(!flux)("the real notification-controller", () => {
     const address = receiver.address();
     receiverUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/hook`;
   });
-  afterAll(async () => {
-    repo?.remove();
+  afterAll(() => {
     receiver?.close();
-    await removeNamespace();
-    conn.close();
   });
 
-  test("an Alert forwards source-controller's new-artifact event to a generic webhook", async () => {
+  const newArtifact = (commit: string) => (events: PostedEvent[]) => events.find((e) => e.reason === "NewArtifact" && e.metadata?.["revision"] === `main@sha1:${commit}`);
+
+  test("an Alert forwards source-controller's new-artifact events to a generic webhook, a requested reconcile's too", async () => {
     await api(conn, Provider, { namespace: ns }).create({ metadata: { name: "hook" }, spec: { type: "generic", address: receiverUrl } });
     await api(conn, Alert, { namespace: ns }).create({
       metadata: { name: "sources" },
       spec: { providerRef: { name: "hook" }, eventSeverity: "info", eventSources: [{ kind: "GitRepository", name: "*" }] },
     });
 
-    repo = await GitWorkspace.create(flux!.git, `${ns}/alerted`);
-    const commit = await repo.commitAndPush({ "README.md": "alerts\n" }, "first");
-    await api(conn, Secret, { namespace: ns }).create({
-      metadata: { name: "git-auth" },
-      stringData: { username: flux!.git.username, password: flux!.git.password, "ca.crt": readFileSync(flux!.git.caFile, "utf8") },
-    });
+    const repo = await suite.repository("alerted");
+    const first = await repo.commitAndPush({ "README.md": "alerts\n" }, "first");
+    await suite.gitCredentials("git-auth");
+    const source: FluxRef<"GitRepository"> = { kind: "GitRepository", name: "alerted", namespace: ns };
     await api(conn, GitRepository, { namespace: ns }).create({
-      metadata: { name: "alerted", labels: { ...REAL_FLUX_LABEL } },
+      metadata: { name: "alerted", labels },
       spec: { url: repo.url, interval: "10m", ref: { branch: "main" }, secretRef: { name: "git-auth" } },
     });
 
-    const deadline = Date.now() + 45_000;
-    while (!received.some((e) => e.reason === "NewArtifact") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const event = received.find((e) => e.reason === "NewArtifact");
-    expect(event, `events received: ${JSON.stringify(received)}`).toBeDefined();
+    const event = newArtifact(first)(await pollUntil("the first NewArtifact posted", async () => received, (events) => newArtifact(first)(events) !== undefined));
     expect(event!.involvedObject).toMatchObject({ kind: "GitRepository", name: "alerted", namespace: ns });
     expect(event!.severity).toBe("info");
     expect(event!.message).toBe("stored artifact for commit 'first'");
-    expect(event!.metadata?.["revision"]).toBe(`main@sha1:${commit}`);
-    expect(JSON.stringify(received)).not.toContain(flux!.git.password);
+
+    // A second commit: the 10-minute interval would not see it yet; the SDK's reconcile does.
+    const second = await repo.commitAndPush({ "README.md": "alerts, again\n" }, "second");
+    const requested = performance.now();
+    const result = await flux.reconcile(source, { wait: true, timeoutMs: 60_000 });
+    expect(result.object.status?.artifact?.revision).toBe(`main@sha1:${second}`);
+    const delivered = newArtifact(second)(await pollUntil("the reconcile's NewArtifact posted", async () => received, (events) => newArtifact(second)(events) !== undefined));
+    timing("reconcile requested → its event delivered by the Alert", since(requested));
+    expect(delivered!.message).toBe("stored artifact for commit 'second'");
+    expect(delivered!.involvedObject).toMatchObject({ kind: "GitRepository", name: "alerted", namespace: ns });
+    expect(JSON.stringify(received)).not.toContain(suite.info.git.password);
   });
 });
 

@@ -1,7 +1,10 @@
 /**
- * FluxClient's reads and applies against the real API server: Git credentials from a real
- * Secret, events (list and watch, with server-side field selectors), the create-or-update
- * pairs, status and the source tree.
+ * FluxClient's reads and applies against the real API server, with no controller answering
+ * (unlabelled objects): Git credential Secrets written by the SDK's helper and read back,
+ * events (list and watch, with server-side field selectors, on events this file records so
+ * that other kinds, groups and earlier objects of the same name are there to be left out),
+ * the create-or-update pairs, and the tree of objects nothing has reconciled. The same calls
+ * against the real controllers are in flux-gitops.test.ts and flux-helm.test.ts.
  */
 import { inspect } from "node:util";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -14,41 +17,27 @@ import { formatFluxTree } from "../../src/flux/source-tree.ts";
 import type { WatcherEvent } from "../../src/runtime/watcher-events.ts";
 import { Secret } from "../../generated/k8s/core/v1/index.ts";
 import { Event } from "../../generated/k8s/events/v1/index.ts";
-import { GitRepository, HelmChart } from "../../generated/flux/source/v1/index.ts";
+import { GitRepository } from "../../generated/flux/source/v1/index.ts";
 import { Kustomization } from "../../generated/flux/kustomize/v1/index.ts";
-import { condition, fluxSuite, markReady, writeStatus } from "./flux-controller.ts";
+import { fluxSuite } from "./flux-suite.ts";
 
 let conn: Connection;
 let ns: string;
 let flux: FluxClient;
 fluxSuite("flux-read", (suite) => ({ conn, ns, flux } = suite));
 
-describe("credentials", () => {
-  const PASSWORD = "s3cret-Pa55word-for-test";
+describe("Git credential Secrets: written by the helper, read back", () => {
+  const TOKEN = "s3cret-t0ken-for-test";
   const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAC3NzaC1lZDI1NTE5AAAAtestkey\n-----END OPENSSH PRIVATE KEY-----\n";
 
-  test("basic auth from the Secret spec.secretRef names, redacted when printed", async () => {
-    await api(conn, Secret, { namespace: ns }).create({ metadata: { name: "https-auth" }, stringData: { username: "git", password: PASSWORD, "ca.crt": "CA" } });
-    await api(conn, GitRepository, { namespace: ns }).create({
-      metadata: { name: "private" },
-      spec: { url: "https://git.example.invalid/private.git", interval: "5m", secretRef: { name: "https-auth" } },
+  test("SSH: identity, identity.pub and known_hosts, read from the object itself", async () => {
+    const written = await flux.applyGitCredentials({
+      name: "ssh-auth",
+      namespace: ns,
+      ssh: { identity: KEY, identityPublicKey: "ssh-ed25519 AAAAC3 test", knownHosts: "git.example.invalid ssh-ed25519 AAAAC3" },
     });
-    const creds = await flux.credentials({ kind: "GitRepository", name: "private", namespace: ns });
-    expect(creds?.transport).toBe("https");
-    expect(creds?.secret).toEqual({ name: "https-auth", namespace: ns });
-    expect(creds?.basicAuth?.username).toBe("git");
-    expect(creds?.basicAuth?.password?.reveal()).toBe(PASSWORD);
-    expect(creds?.tls?.caCertificate).toBe("CA");
-    for (const text of [inspect(creds, { depth: 10 }), JSON.stringify(creds), `${creds?.basicAuth?.password}`]) {
-      expect(text).not.toContain(PASSWORD);
-    }
-  });
-
-  test("SSH identity and known_hosts, from the object itself", async () => {
-    await api(conn, Secret, { namespace: ns }).create({
-      metadata: { name: "ssh-auth" },
-      stringData: { identity: KEY, "identity.pub": "ssh-ed25519 AAAAC3 test", known_hosts: "git.example.invalid ssh-ed25519 AAAAC3" },
-    });
+    expect(written.transport).toBe("ssh");
+    expect(inspect(written, { depth: 10 })).not.toContain("testkey");
     const repo = await api(conn, GitRepository, { namespace: ns }).create({
       metadata: { name: "over-ssh" },
       spec: { url: "ssh://git@git.example.invalid/org/repo.git", interval: "5m", secretRef: { name: "ssh-auth" } },
@@ -59,6 +48,17 @@ describe("credentials", () => {
     expect(creds?.ssh?.knownHosts).toBe("git.example.invalid ssh-ed25519 AAAAC3");
     expect(creds?.ssh?.identityPublicKey).toBe("ssh-ed25519 AAAAC3 test");
     expect(inspect(creds, { depth: 10 })).not.toContain("testkey");
+  });
+
+  test("re-applied with a bearer token, the basic-auth keys the helper wrote before are gone", async () => {
+    await flux.applyGitCredentials({ name: "https-auth", namespace: ns, basicAuth: { username: "git", password: TOKEN } });
+    const written = await flux.applyGitCredentials({ name: "https-auth", namespace: ns, bearerToken: TOKEN, caCertificate: "CA" });
+    expect(written.bearerToken?.reveal()).toBe(TOKEN);
+    expect(written.basicAuth).toBeUndefined();
+    const secret = await api(conn, Secret, { namespace: ns }).get("https-auth");
+    expect(Object.keys(secret.data ?? {}).sort()).toEqual(["bearerToken", "ca.crt"]);
+    expect(secret.metadata?.managedFields?.map((m) => m.manager)).toEqual(["flux-contract"]);
+    for (const text of [inspect(written, { depth: 10 }), JSON.stringify(written)]) expect(text).not.toContain(TOKEN);
   });
 
   test("no secretRef gives undefined; a missing Secret is a 404 that names no secret", async () => {
@@ -157,7 +157,7 @@ describe("create-or-update pairs and status", () => {
     expect(await api(conn, Kustomization, { namespace: ns }).getOpt("dry")).toBeUndefined();
   });
 
-  test("HelmRepository + HelmRelease, and the HelmRelease's source tree", async () => {
+  test("HelmRepository + HelmRelease, and the tree of a release nothing has reconciled", async () => {
     const { helmRelease } = await flux.applyHelmRepositoryAndRelease({
       namespace: ns,
       name: "podinfo",
@@ -168,37 +168,17 @@ describe("create-or-update pairs and status", () => {
     expect(helmRelease.spec?.chart?.spec.sourceRef).toEqual({ kind: "HelmRepository", name: "podinfo-charts" });
     expect(helmRelease.spec?.values).toEqual({ replicaCount: 2 });
 
-    // Play helm-controller and source-controller: the chart object, then statuses.
-    await api(conn, HelmChart, { namespace: ns }).create({
-      metadata: { name: `${ns}-podinfo` },
-      spec: { chart: "podinfo", version: "6.x", interval: "10m", sourceRef: { kind: "HelmRepository", name: "podinfo-charts" } },
-    });
-    const artifact = (revision: string) => ({ path: "p", url: "u", revision, digest: "sha256:00", lastUpdateTime: new Date().toISOString() });
-    await markReady(conn, { kind: "HelmRepository", name: "podinfo-charts", namespace: ns }, { artifact: artifact("sha256:1f2e") });
-    await markReady(conn, { kind: "HelmChart", name: `${ns}-podinfo`, namespace: ns }, { artifact: artifact("6.5.4") });
     const hr: FluxRef<"HelmRelease"> = { kind: "HelmRelease", name: "podinfo", namespace: ns };
-    await writeStatus(conn, hr, {
-      observedGeneration: 1,
-      helmChart: `${ns}/${ns}-podinfo`,
-      lastAttemptedRevision: "6.5.4",
-      conditions: [condition("Ready", "False", "DependencyNotReady", "dependency 'database' is not ready")],
-    });
-
-    const status = await flux.status(hr);
-    expect(status).toMatchObject({ ready: false, state: "failed", reason: "DependencyNotReady", revision: "6.5.4", suspended: false });
-
+    expect(await flux.status(hr)).toMatchObject({ ready: false, state: "progressing", revision: undefined, suspended: false });
+    // No helm-controller made the chart: the tree names it where helm-controller would, as missing.
     const tree = await flux.tree(hr);
-    expect(tree.status?.kind).toBe("HelmRelease");
-    expect(tree.source?.ref).toEqual({ kind: "HelmChart", name: `${ns}-podinfo`, namespace: ns });
-    expect(tree.source?.status).toMatchObject({ ready: true, revision: "6.5.4" });
-    expect(tree.source?.source?.ref).toEqual({ kind: "HelmRepository", name: "podinfo-charts", namespace: ns });
-    expect(tree.source?.source?.status).toMatchObject({ ready: true, revision: "sha256:1f2e" });
+    expect(tree.source).toEqual({ ref: { kind: "HelmChart", name: `${ns}-podinfo`, namespace: ns }, status: undefined, dependsOn: [] });
     expect(tree.dependsOn).toEqual([{ ref: { kind: "HelmRelease", name: "database", namespace: ns }, status: undefined, dependsOn: [] }]);
+    expect(tree.applied).toEqual([]);
     expect(formatFluxTree(tree).split("\n")).toEqual([
-      `HelmRelease/${ns}/podinfo  failed (DependencyNotReady)  6.5.4`,
+      `HelmRelease/${ns}/podinfo  progressing  -`,
       `├─ dependsOn HelmRelease/${ns}/database  (not found)`,
-      `└─ HelmChart/${ns}/${ns}-podinfo  Ready  6.5.4`,
-      `   └─ HelmRepository/${ns}/podinfo-charts  Ready  sha256:1f2e`,
+      `└─ HelmChart/${ns}/${ns}-podinfo  (not found)`,
     ]);
   });
 });

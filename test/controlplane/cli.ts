@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildControlPlane, moduleDir, repoRoot } from "./build.ts";
-import { REAL_FLUX_SELECTOR, startFluxFor } from "../flux/launcher.ts";
+import { startFluxFor } from "../flux/launcher.ts";
 import { ControlPlane, STOP_ORDER } from "./launcher.ts";
 import { preparePatchedModules } from "./patched-modules.ts";
 import { stopPid } from "./processes.ts";
@@ -70,9 +70,8 @@ async function down(): Promise<void> {
 
 async function demo(): Promise<void> {
   const cp = await ControlPlane.start({ log });
-  // The demo still plays source-controller on its own objects, so the real controllers
-  // (if any) leave unlabelled objects alone here, as in the contract suite.
-  const flux = await startFluxFor(cp.info, { log, watchLabelSelector: REAL_FLUX_SELECTOR }).catch(async (error: unknown) => {
+  // The demo's GitOps loop runs against these controllers (they reconcile everything here).
+  const flux = await startFluxFor(cp.info, { log }).catch(async (error: unknown) => {
     await cp.stop();
     throw error;
   });
@@ -89,7 +88,11 @@ async function demo(): Promise<void> {
     const bun = join(repoRoot, "node_modules", ".bin", "bun");
     const result = spawnSync(bun, [join(repoRoot, "examples", "demo.ts")], {
       stdio: "inherit",
-      env: { ...process.env, KUBECONFIG: cp.info.kubeconfigs.admin },
+      env: {
+        ...process.env,
+        KUBECONFIG: cp.info.kubeconfigs.admin,
+        ...(flux ? { BUN_K8S_DEMO_GIT: JSON.stringify(flux.info.git) } : {}),
+      },
     });
     status = result.status ?? 1;
   } finally {

@@ -29,16 +29,20 @@ describe("npm pack", () => {
       "dist/generated/flux/source/v1/index.js",
       "dist/generated/flux/source/v1/index.d.ts",
       "dist/generated/flux/resources.js",
+      "dist/src/manifests/index.js",
+      "dist/codegen/bin.js",
+      "dist/codegen/bun-k8s-gen.js",
     ]) {
       expect(files, f).toContain(f);
     }
-    // Only build output: no TypeScript sources, tests, specs or codegen.
+    // Only build output: no TypeScript sources, tests or specs; the generator (bun-k8s-gen) compiled, without the repository's spec loading.
     expect(files.filter((f) => !f.startsWith("dist/") && !["package.json", "README.md"].includes(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+    expect(files.filter((f) => f === "dist/codegen/cli.js" || f.startsWith("dist/codegen/spec-inputs"))).toEqual([]);
   });
 
   test("holds no test, benchmark, example, spec, source map or build info", () => {
-    const unwanted = /(^|\/)(test|tests|bench|examples|specs|codegen|__tests__)\/|\.test\.|\.spec\.|\.map$|\.tsbuildinfo$/;
+    const unwanted = /(^|\/)(test|tests|bench|examples|specs|__tests__|enums)\/|\.test\.|\.spec\.|\.map$|\.tsbuildinfo$/;
     expect(files.filter((f) => unwanted.test(f))).toEqual([]);
     // Every file is one of the four kinds a consumer loads.
     expect(files.filter((f) => !/\.(js|d\.ts|json|md)$/.test(f))).toEqual([]);

@@ -12,8 +12,11 @@ export interface ConnectProxy {
   close(): Promise<void>;
 }
 
-/** @example const proxy = await startConnectProxy(); ...; await proxy.close(); */
-export async function startConnectProxy(): Promise<ConnectProxy> {
+/**
+ * `hosts` maps host names to the addresses the proxy dials, as a proxy with its own DNS would.
+ * @example const proxy = await startConnectProxy(); ...; await proxy.close();
+ */
+export async function startConnectProxy(hosts: Record<string, string> = {}): Promise<ConnectProxy> {
   const tunnels: string[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -35,7 +38,7 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
       const colon = target.lastIndexOf(":");
       const host = target.slice(0, colon).replace(/^\[|\]$/g, "");
       const port = Number(target.slice(colon + 1));
-      const upstream = connect(port, host, () => {
+      const upstream = connect(port, hosts[host] ?? host, () => {
         tunnels.push(target);
         client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
         if (rest.length) upstream.write(rest);

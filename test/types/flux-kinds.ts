@@ -33,3 +33,28 @@ export async function unsupportedOperations(): Promise<void> {
   void release;
   void repo;
 }
+
+export async function operationsOfTheCli(): Promise<void> {
+  // export keeps the kind: a Kustomization's manifest has a Kustomization's spec.
+  const manifest = await flux.export({ kind: "Kustomization", name: "a", namespace: "n" });
+  assertType<Equal<typeof manifest.kind, "Kustomization">>();
+  const path: string | undefined = manifest.spec?.path;
+  // @ts-expect-error a Kustomization's spec has no url
+  void manifest.spec?.url;
+  const sources = await flux.exportAll("GitRepository", { namespace: "n" });
+  const url: string | undefined = sources[0]?.spec?.url;
+  // @ts-expect-error not a Flux kind
+  await flux.exportAll("Deployment");
+  // Git credentials: exactly one way to authenticate.
+  await flux.applyGitCredentials({ name: "a", namespace: "n", bearerToken: "t" });
+  // @ts-expect-error basic auth and a bearer token together
+  await flux.applyGitCredentials({ name: "a", namespace: "n", bearerToken: "t", basicAuth: { username: "u", password: "p" } });
+  // @ts-expect-error SSH needs known_hosts
+  await flux.applyGitCredentials({ name: "a", namespace: "n", ssh: { identity: "k" } });
+  // trace takes any object or a reference with an apiVersion.
+  const traced = await flux.trace({ apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "n" });
+  const owner: string | undefined = traced.owner?.ref.kind;
+  void path;
+  void url;
+  void owner;
+}

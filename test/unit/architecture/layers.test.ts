@@ -18,6 +18,7 @@ describe("layers (docs/architecture.md)", () => {
       "generated/",
       "src/pod-io/",
       "src/runtime/",
+      "src/manifests/",
       "src/client/",
       "src/flux/",
       "src/controller/",

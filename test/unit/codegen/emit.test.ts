@@ -53,8 +53,9 @@ describe("generateFiles on fixtures", () => {
 
   it.each([
     ["required field", "k8s/widgets/v1/index.ts", "  replicas: number;\n"],
-    ["enum as a string union", "k8s/widgets/v1/index.ts", '  mode?: "Fast" | "Slow";\n'],
-    ["preserve-unknown as an open record", "k8s/widgets/v1/index.ts", "  config?: {\n    [key: string]: unknown;\n  };\n"],
+    ["enum as a string union, open to newer values", "k8s/widgets/v1/index.ts", '  mode?: "Fast" | "Slow" | NewerValue;\n'],
+    ["the SDK's value types imported", "k8s/widgets/v1/index.ts", 'import type { JsonValue, NewerValue } from "'],
+    ["preserve-unknown as an open record of JSON values", "k8s/widgets/v1/index.ts", "  config?: {\n    [key: string]: JsonValue;\n  };\n"],
     ["x-kubernetes-int-or-string", "k8s/widgets/v1/index.ts", "  size?: number | string;\n"],
     ["a property name that needs quotes", "k8s/widgets/v1/index.ts", '  "dashed-name"?: boolean;\n'],
     ["format int-or-string", "k8s/meta/v1/index.ts", "export type IntOrString = number | string;\n"],
@@ -63,7 +64,7 @@ describe("generateFiles on fixtures", () => {
     ["literal kind", "k8s/core/v1/index.ts", '  kind?: "Pod";\n'],
     ["TSDoc from a description", "k8s/core/v1/index.ts", "/** A pod. */\nexport interface Pod {\n"],
     ["multi-line TSDoc, comment end escaped", "k8s/core/v1/index.ts", "/**\n * Pod spec.\n *\n * Second paragraph with *\\/ inside.\n */\n"],
-    ["property TSDoc", "k8s/core/v1/index.ts", "  /** One of Always, Never. */\n  restartPolicy?: \"Always\" | \"Never\";\n"],
+    ["property TSDoc", "k8s/core/v1/index.ts", "  /** One of Always, Never. */\n  restartPolicy?: \"Always\" | \"Never\" | NewerValue;\n"],
     ["resource value with scope and subresources", "k8s/core/v1/index.ts", 'export const Pod: ResourceType<Pod, true, "eviction" | "exec" | "log" | "proxy"> = {\n'],
     [
       "cluster-scoped value, verbs narrowed",
@@ -91,7 +92,7 @@ describe("generateFiles on fixtures", () => {
     ["CRD stub factory", "crds/demo.example.io/v1/index.ts", "export const demoExampleIoV1 = (conn: Connection) => ({\n"],
     ["inline CRD spec hoisted to a named type", "crds/demo.example.io/v1/index.ts", "  spec?: GadgetSpec;\n"],
     ["CRD int-or-string", "crds/demo.example.io/v1/index.ts", "  timeout?: number | string;\n"],
-    ["CRD preserve-unknown without type", "crds/demo.example.io/v1/index.ts", "  values?: {\n    [key: string]: unknown;\n  };\n"],
+    ["CRD preserve-unknown without type: any JSON value", "crds/demo.example.io/v1/index.ts", "  values?: JsonValue;\n"],
     ["type map entry", "k8s/resources.ts", '  "widgets.example.k8s.io/v1/Widget": widgets_v1.Widget;\n'],
   ])("%s", (_, path, snippet) => {
     expect(text(path)).toContain(snippet);

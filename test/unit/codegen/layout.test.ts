@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { layoutModel, setOfGroup, shortGroupDir } from "../../../codegen/layout.ts";
 import type { ApiModel, KindModel } from "../../../codegen/model.ts";
-import { relativeSpecifier } from "../../../codegen/module-emitter.ts";
+import { relativeSpecifier } from "../../../codegen/import-paths.ts";
 
 describe("groups to folders", () => {
   it.each([

@@ -3,7 +3,8 @@
  * real pinned inputs (materialised into specs/cache/ on first use), and type-checks each.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateFiles, loadSpecInputs } from "../../../codegen/generate.ts";
+import { generateFiles } from "../../../codegen/generate.ts";
+import { loadSpecInputs } from "../../../codegen/spec-inputs.ts";
 import type { ApiModel } from "../../../codegen/model.ts";
 import { materialise, readManifest } from "../../../specs/materialise.ts";
 import { resourcePathFor, tempOutDir, typecheck } from "./typecheck.ts";

@@ -11,7 +11,7 @@ describe("normalizeSchema", () => {
     [
       "preserve-unknown without type",
       { "x-kubernetes-preserve-unknown-fields": true },
-      { type: "object", additionalProperties: true },
+      { "x-bun-k8s-type": "JsonValue" },
     ],
     [
       "preserve-unknown with properties keeps them and opens the rest",

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { customProperty, srcPaths, verbTypeArgument } from "../../../codegen/module-emitter.ts";
+import { customProperty, verbTypeArgument } from "../../../codegen/module-emitter.ts";
+import { repoImports } from "../../../codegen/import-paths.ts";
 import { crdVerbs, type KindModel } from "../../../codegen/model.ts";
 import { emitStubs, stubFactoryName, stubMemberName } from "../../../codegen/stub-emitter.ts";
 import type { Verb } from "../../../src/base/resource.ts";
@@ -76,10 +77,15 @@ describe("customProperty", () => {
   });
 });
 
-describe("srcPaths", () => {
-  it("finds the client and the Connection type from src/base/resource.ts", () => {
-    expect(srcPaths("../src/base/resource.ts")).toEqual({ client: "../src/api/client.ts", connection: "../src/connection/types.ts" });
-    expect(() => srcPaths("../src/resource.ts")).toThrow(/base\/resource\.ts/);
+describe("repoImports", () => {
+  it("finds the client, the Connection type and the value types from src/base/resource.ts", () => {
+    expect(repoImports("../src/base/resource.ts").sdk("k8s/apps/v1/index.ts")).toEqual({
+      client: "../../../../src/api/client.ts",
+      connection: "../../../../src/connection/types.ts",
+      resource: "../../../../src/base/resource.ts",
+      values: "../../../../src/base/value-types.ts",
+    });
+    expect(() => repoImports("../src/resource.ts")).toThrow(/base\/resource\.ts/);
   });
 });
 

@@ -25,6 +25,18 @@ export const strictOptions: ts.CompilerOptions = {
   types: [],
 };
 
+/** Resolves `bun-k8s` and its subpaths to this checkout's sources, as an installed package would. */
+export const packageAsSources: ts.CompilerOptions = {
+  types: ["node"],
+  typeRoots: [join(repoRoot, "node_modules", "@types")],
+  paths: {
+    "bun-k8s": [join(repoRoot, "src", "index.ts")],
+    "bun-k8s/manifests": [join(repoRoot, "src", "manifests", "index.ts")],
+    "bun-k8s/flux/*": [join(repoRoot, "generated", "flux", "*", "index.ts")],
+    "bun-k8s/*": [join(repoRoot, "generated", "k8s", "*", "index.ts")],
+  },
+};
+
 /** A fresh temp folder; remove it with `dispose`. */
 export async function tempOutDir(prefix: string): Promise<{ dir: string; dispose: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
@@ -40,7 +52,12 @@ export function resourcePathFor(outDir: string): string {
  * Writes `files` (+ `probes`, relative paths → source) into `dir` and returns the diagnostics as
  * "file:line: message" strings.
  */
-export async function typecheck(dir: string, files: readonly GeneratedFile[], probes: Record<string, string> = {}): Promise<string[]> {
+export async function typecheck(
+  dir: string,
+  files: readonly GeneratedFile[],
+  probes: Record<string, string> = {},
+  extraOptions: ts.CompilerOptions = {},
+): Promise<string[]> {
   // NodeNext treats .ts files as ES modules only under a package.json that says so.
   const all = [["package.json", '{ "type": "module" }\n'] as const, ...files.map((f) => [f.path, f.text] as const), ...Object.entries(probes)];
   for (const [path, text] of all) {
@@ -49,7 +66,7 @@ export async function typecheck(dir: string, files: readonly GeneratedFile[], pr
   }
   const program = ts.createProgram(
     all.filter(([p]) => p.endsWith(".ts")).map(([p]) => resolve(dir, p)),
-    { ...strictOptions, typeRoots: [] },
+    { ...strictOptions, typeRoots: [], ...extraOptions },
   );
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");

@@ -3,7 +3,7 @@ import { ConfigMap } from "../../../generated/k8s/core/v1/index.ts";
 import { Deployment } from "../../../generated/k8s/apps/v1/index.ts";
 import { api } from "../../../src/api/client.ts";
 import { ApiError, ValidationError } from "../../../src/base/errors.ts";
-import { applyStatus, findCondition, isConditionTrue, setCondition, type StatusCondition } from "../../../src/controller/conditions.ts";
+import { applyStatus, findCondition, isConditionTrue, setCondition, type Condition } from "../../../src/controller/conditions.ts";
 import { finalizer } from "../../../src/controller/finalizer.ts";
 import { FakeCluster } from "./fake-cluster.ts";
 
@@ -118,7 +118,7 @@ describe("conditions", () => {
     expect(() => setCondition([], { type: "Ready", status: "True", reason: "has space" })).toThrow(ValidationError);
     expect(() => setCondition([], { type: "", status: "True", reason: "Ok" })).toThrow(ValidationError);
     expect(() => setCondition([], { type: "Ready", status: "Yes" as "True", reason: "Ok" })).toThrow(ValidationError);
-    const c: StatusCondition[] = setCondition([], { type: "example.com/Synced", status: "Unknown", reason: "A_b:c,D" });
+    const c: Condition[] = setCondition([], { type: "example.com/Synced", status: "Unknown", reason: "A_b:c,D" });
     expect(c[0]!.type).toBe("example.com/Synced");
   });
 

@@ -64,6 +64,19 @@ describe("helmReleaseConfigs", () => {
     });
   });
 
+  test("labels go on both objects and on the chart template (the HelmChart helm-controller makes)", () => {
+    const { helmRepository, helmRelease } = helmReleaseConfigs({
+      namespace: "apps",
+      name: "web",
+      labels: { team: "web" },
+      helmRepository: { url: "https://charts.example.com" },
+      helmRelease: { interval: "5m", chart: { chart: "web" } },
+    });
+    expect(helmRepository.metadata.labels).toEqual({ team: "web" });
+    expect(helmRelease.metadata.labels).toEqual({ team: "web" });
+    expect(helmRelease.spec?.chart).toEqual({ metadata: { labels: { team: "web" } }, spec: { chart: "web", sourceRef: { kind: "HelmRepository", name: "web" } } });
+  });
+
   test("the repository is named after the release by default", () => {
     const { helmRepository, helmRelease } = helmReleaseConfigs({
       namespace: "apps",

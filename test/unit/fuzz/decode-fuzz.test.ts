@@ -86,4 +86,4 @@ describe.each(SEEDS)("decoding fuzz (%s seed %i)", (_label, seed) => {
       { seed, numRuns: 1000 },
     );
   });
-});
+}, 60_000);

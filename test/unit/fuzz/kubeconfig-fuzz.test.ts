@@ -150,4 +150,4 @@ describe.each(SEEDS)("kubeconfig fuzz (%s seed %i)", (_label, seed) => {
       { seed, numRuns: 500 },
     );
   });
-});
+}, 60_000);

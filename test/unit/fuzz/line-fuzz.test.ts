@@ -48,4 +48,4 @@ describe.each(SEEDS)("line decoder fuzz (%s seed %i)", (_label, seed) => {
       { seed, numRuns: 1000 },
     );
   });
-});
+}, 60_000);

@@ -90,4 +90,4 @@ describe.each(SEEDS)("URL fuzz (%s seed %i)", (_label, seed) => {
       { seed, numRuns: 2000 },
     );
   });
-});
+}, 60_000);

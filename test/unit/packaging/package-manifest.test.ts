@@ -60,8 +60,8 @@ describe("package.json", () => {
     expect(pkg.type).toBe("module");
   });
 
-  it("files: only the build output of src/ and generated/", () => {
-    expect(pkg.files).toEqual(["dist/src", "dist/generated"]);
+  it("files: only the build output of src/, generated/ and codegen/ (bun-k8s-gen)", () => {
+    expect(pkg.files).toEqual(["dist/src", "dist/generated", "dist/codegen"]);
   });
 
   it("the API reference covers the hand-written entries and treats an undocumented export as an error", () => {
@@ -72,9 +72,9 @@ describe("package.json", () => {
       requiredToBeDocumented: string[];
       treatValidationWarningsAsErrors: boolean;
     }>("typedoc.json");
-    const entries = ["src/index.ts", "src/config/index.ts", "src/flux/index.ts"];
+    const entries = ["src/index.ts", "src/config/index.ts", "src/flux/index.ts", "src/manifests/index.ts"];
     expect(typedoc.entryPoints).toEqual(entries);
-    for (const subpath of [".", "./config", "./flux"]) {
+    for (const subpath of [".", "./config", "./flux", "./manifests"]) {
       const target = pkg.exports[subpath] as Record<string, string>;
       expect(entries).toContain(target.default!.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
     }
