@@ -39,12 +39,12 @@ async function up(): Promise<void> {
   console.log(`\nkube-apiserver ${cp.info.expectedVersion} at ${cp.info.server}`);
   console.log("kubeconfigs:");
   for (const [name, path] of Object.entries(cp.info.kubeconfigs)) console.log(`  ${name.padEnd(11)} ${path}`);
-  const mib = Object.entries(cp.memory()).map(([name, bytes]) => `${name} ${(bytes / 1048576).toFixed(0)} MiB`);
-  console.log(`RSS: ${mib.join(", ")}`);
+  console.log(`RSS: ${rssLine(cp.memory())}`);
   if (cp.info.nodes) console.log(`nodes: ${cp.info.nodes.names.join(", ")}; pods' exec folders and logs under ${cp.info.nodes.podsDir}`);
   if (flux) {
     const f = flux.info;
     console.log(`Flux controllers: ${Object.entries(f.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    console.log(`  RSS         ${rssLine(flux.memory())}`);
     console.log(`  Git server  ${f.git.url}/<path>.git (user ${f.git.username}, password in ${stateFile}, CA ${f.git.caFile})`);
     console.log(`  Helm repo   ${f.helm.url} (files in ${f.helm.dir})`);
   }
@@ -75,8 +75,12 @@ async function demo(): Promise<void> {
     await cp.stop();
     throw error;
   });
-  if (flux) log(`Flux controllers ready (${Object.entries(flux.info.versions).map(([k, v]) => `${k} ${v}`).join(", ")}), Git server ${flux.info.git.url}`);
+  if (flux) {
+    log(`Flux controllers ready (${Object.entries(flux.info.versions).map(([k, v]) => `${k} ${v}`).join(", ")}), Git server ${flux.info.git.url}`);
+    log(`RSS: ${rssLine({ ...cp.memory(), ...flux.memory() })}`);
+  }
   const stopAll = async () => {
+    if (flux) log(`Flux RSS after the demo: ${rssLine(flux.memory())}`);
     await flux?.stop();
     await cp.stop();
   };
@@ -99,6 +103,11 @@ async function demo(): Promise<void> {
     await stopAll();
   }
   process.exit(status);
+}
+
+/** "name 12 MiB, ..." for the resident memory of the processes we started. */
+function rssLine(memory: Record<string, number>): string {
+  return Object.entries(memory).map(([name, bytes]) => `${name} ${(bytes / 1048576).toFixed(0)} MiB`).join(", ");
 }
 
 const command = process.argv[2];
