@@ -7,6 +7,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          // Loopback servers and fuzzers: 5 s is too little when CI's two cores are busy.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -13,6 +13,11 @@ import { api } from "../../src/api/client.ts";
 import { ApiError, isAbortError } from "../../src/base/errors.ts";
 import type { Connection } from "../../src/connection/types.ts";
 import { attach, exec, ExecError, openExec } from "../../src/pod-io/index.ts";
+import { V4_PROTOCOL, V5_PROTOCOL } from "../../src/pod-io/channel-protocol.ts";
+import { ChannelProcess } from "../../src/pod-io/remote-process.ts";
+import { openSocket } from "../../src/pod-io/target.ts";
+import { siteOf } from "../../src/connection/error-site.ts";
+import { execRequest } from "../../src/request/connect-requests.ts";
 import { Pod } from "../../generated/k8s/core/v1/index.ts";
 import type { PodIO } from "../support/pod-io.ts";
 import { until } from "../support/pod-waits.ts";
@@ -59,6 +64,22 @@ describe.skipIf(!cluster.nodes)("exec and attach (bun-k8s/pod-io) through kube-a
     expect((three as ExecError).message).toMatch(/^command terminated with exit code 3 \(GET \/api\/v1\/namespaces\/.+\/pods\/runner\/exec,/);
     const killed = await exec(pods, POD, ["sh", "-c", "kill -9 $$"], { container: "app" }).catch((e: unknown) => e);
     expect(killed).toMatchObject({ exitCode: 137, reason: "NonZeroExitCode" });
+  });
+
+  test("the protocols offered: v5 is chosen; a session on v4 alone (servers without v5) runs, keeps stderr apart and reports the exit code", async () => {
+    const v5 = await openExec(pods, POD, ["true"], { container: "app" });
+    expect(v5.protocol).toBe(V5_PROTOCOL);
+    await v5.done;
+    // What exec() does on a server that only answers v4: the same session code over the same path.
+    const request = execRequest(Pod, ns, POD, ["sh", "-c", "echo out; echo err >&2; exit 3"], { container: "app", stdout: true, stderr: true });
+    const socket = await openSocket(pods, request, [V4_PROTOCOL], {});
+    expect(socket.protocol).toBe(V4_PROTOCOL);
+    const v4 = new ChannelProcess(socket, { stdin: false, stdout: true, stderr: true, tty: false }, siteOf(conn, request));
+    const [out, err, done] = await Promise.all([readAll(v4.stdout!), readAll(v4.stderr!), v4.done.catch((e: unknown) => e)]);
+    expect(out.toString()).toBe("out\n");
+    expect(err.toString()).toBe("err\n");
+    expect(done).toBeInstanceOf(ExecError);
+    expect(done).toMatchObject({ exitCode: 3, reason: "NonZeroExitCode" });
   });
 
   test("runs in the pod's folder on this machine; stdout and stderr stay apart", async () => {

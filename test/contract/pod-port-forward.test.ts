@@ -38,6 +38,23 @@ function echoThrough(port: number, payload: Buffer): Promise<Buffer> {
   });
 }
 
+/**
+ * For a connection the listener drops (the kubelet refused it): the bytes that came back.
+ * The listener destroys the socket, so the client sees an end or, when its write was still
+ * unread (Bun does this more often), a reset; both are the drop.
+ */
+function droppedThrough(port: number, payload: Buffer): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    const socket = tcpConnect(port, "127.0.0.1", () => socket.write(payload));
+    socket.on("data", (d: Buffer) => parts.push(d));
+    socket.on("close", () => resolve(Buffer.concat(parts)));
+    socket.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "ECONNRESET" && e.code !== "EPIPE") reject(e);
+    });
+  });
+}
+
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 describe.skipIf(!cluster.nodes)("port-forward (bun-k8s/pod-io) through kube-apiserver to kwok", () => {
@@ -127,11 +144,34 @@ describe.skipIf(!cluster.nodes)("port-forward (bun-k8s/pod-io) through kube-apis
     const errors: Error[] = [];
     const fwd = await listenPortForward(pods, POD, [UNMAPPED_PORT], { onError: (e) => errors.push(e) });
     try {
-      const back = await echoThrough(fwd.ports[0]!.local, Buffer.from("anyone?"));
+      const back = await droppedThrough(fwd.ports[0]!.local, Buffer.from("anyone?"));
       expect(back.length).toBe(0);
       await until("the listener reported the error", 30_000, async () => (errors.length > 0 ? true : undefined));
       expect(errors[0]).toBeInstanceOf(PortForwardError);
       expect(errors[0]!.message).toMatch(/forward not found/);
+    } finally {
+      await fwd.close();
+    }
+  });
+
+  test("one listener for two pod ports: each local port reaches its own pod port, errors name theirs", async () => {
+    const errors: { error: Error; remote: number }[] = [];
+    const fwd = await listenPortForward(api(conn, Pod, { namespace: ns }), POD, [ECHO_PORT, UNMAPPED_PORT], {
+      onError: (error, port) => errors.push({ error, remote: port.remote }),
+    });
+    try {
+      expect(fwd.ports.map((p) => p.remote)).toEqual([ECHO_PORT, UNMAPPED_PORT]);
+      const [echoLocal, unmappedLocal] = fwd.ports.map((p) => p.local);
+      expect(echoLocal).not.toBe(unmappedLocal);
+      const payload = randomBytes(256 * 1024);
+      const [echoed, refused] = await Promise.all([echoThrough(echoLocal!, payload), droppedThrough(unmappedLocal!, Buffer.from("anyone?"))]);
+      expect(sha(echoed)).toBe(sha(payload));
+      expect(refused.length).toBe(0);
+      await until("the listener reported the unmapped port's error", 30_000, async () => (errors.length > 0 ? true : undefined));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.remote).toBe(UNMAPPED_PORT);
+      expect(errors[0]!.error).toBeInstanceOf(PortForwardError);
+      expect(errors[0]!.error.message).toMatch(new RegExp(`forward not found for port ${UNMAPPED_PORT}`));
     } finally {
       await fwd.close();
     }

@@ -62,7 +62,8 @@ describe("what goes out", () => {
     // The deadline started before credentials were fetched: the transport gets what is left.
     const sent = transports.sent[0]?.timeoutMs ?? -1;
     if (expected === 0) expect(sent).toBe(0);
-    else expect(sent > expected - 50 && sent <= expected).toBe(true);
+    // Less by however long credentials took (up to a second on a busy machine), never more.
+    else expect(sent > expected - 1_000 && sent <= expected).toBe(true);
     expect(transports.sent[0]?.stream === true).toBe(sendOptions?.stream === true);
   });
 });
