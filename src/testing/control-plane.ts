@@ -1,13 +1,15 @@
 /**
  * startControlPlane: what envtest is to controller-runtime, for users' own tests. It runs the
  * control plane this repository builds from the Kubernetes Go modules (etcd, kube-apiserver,
- * kube-controller-manager, on loopback, with a throwaway PKI), installs the CRDs asked for and
- * hands back kubeconfigs and a stop function.
+ * kube-controller-manager, on loopback, with a throwaway PKI; on request kube-scheduler and
+ * kwok's nodes, and the Flux controllers with their loopback Git and Helm server), installs the
+ * CRDs asked for and hands back kubeconfigs and a stop function.
  *
  * The launcher and the Go module it builds live in the bun-k8s source tree
  * (test/controlplane/). They are loaded at run time, from that tree next to this file when
  * running from a checkout, or from BUN_K8S_CONTROLPLANE_DIR (a checkout's test/controlplane),
- * so that nothing of them is bundled into programs that do not start a control plane.
+ * so that nothing of them is bundled into programs that do not start a control plane. The Flux
+ * launcher is its sibling folder (test/flux).
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -22,9 +24,16 @@ export interface ControlPlaneOptions {
   crds?: readonly CrdSource[];
   /** Install the Flux CRDs (pinned in specs/manifest.json). Default false. */
   fluxCrds?: boolean;
-  /** Simulated nodes that run pods (kwok): not available in this build; true throws. */
-  kwok?: boolean;
-  /** The Flux controllers: not available in this build; true throws. */
+  /**
+   * Nodes whose pods run: kube-scheduler and kwok playing the kubelet of fake nodes (pods go
+   * Running and Ready; exec, logs and port-forward run on this machine). true: 3 nodes; a
+   * number: that many. Default none.
+   */
+  kwok?: boolean | number;
+  /**
+   * The real Flux controllers (source, kustomize, helm, notification), built from their Go
+   * modules on first use, with a loopback Git and Helm repository server. Implies `fluxCrds`.
+   */
   flux?: boolean;
   /** Progress lines (builds, start-up). */
   log?: (line: string) => void;
@@ -43,6 +52,10 @@ export interface StartedControlPlane {
   readonly restrictedNamespace: string;
   /** Names of the CRDs installed. */
   readonly crds: string[];
+  /** The fake nodes (all Ready) when `kwok` was asked for. */
+  readonly nodes: { names: string[] } | undefined;
+  /** Where the Flux controllers read from, when `flux` was asked for. */
+  readonly flux: FluxServers | undefined;
   /** Build and start-up times, seconds. */
   readonly timings: { built: boolean; buildSeconds: number; startToReadySeconds: number };
   /** Stops every process and removes the temp folder. Idempotent. */
@@ -51,15 +64,56 @@ export interface StartedControlPlane {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** The loopback servers the Flux controllers read from. */
+export interface FluxServers {
+  /** Module versions the controllers were built from, e.g. { "source-controller": "v1.9.0" }. */
+  versions: Record<string, string>;
+  /**
+   * https://127.0.0.1:PORT; a repository is <url>/<path>.git, created on its first push, with
+   * basic auth (`username`, and `password`, which is left out when the object is printed).
+   */
+  git: { url: string; username: string; readonly password: string; caFile: string };
+  /** https://127.0.0.1:PORT serving `dir` as a chart repository (index.yaml and archives). */
+  helm: { url: string; dir: string; caFile: string };
+  /** source-controller's artifact server. */
+  storageUrl: string;
+  /** notification-controller's event receiver and webhook receiver. */
+  eventsUrl: string;
+  receiverUrl: string;
+}
+
 /** The part of test/controlplane/launcher.ts this module uses. */
 interface LauncherModule {
   ControlPlane: {
-    start(options: { installFluxCrds?: boolean; log?: (line: string) => void }): Promise<{
-      info: { server: string; expectedVersion: string | undefined; kubeconfigs: StartedControlPlane["kubeconfigs"]; restrictedNamespace: string };
+    start(options: { installFluxCrds?: boolean; nodes?: number; log?: (line: string) => void }): Promise<{
+      info: {
+        server: string;
+        dir: string;
+        pkiDir: string | undefined;
+        expectedVersion: string | undefined;
+        kubeconfigs: StartedControlPlane["kubeconfigs"];
+        restrictedNamespace: string;
+        nodes: { names: string[] } | undefined;
+      };
       timings: { built: boolean; buildSeconds: number; startToReadySeconds: number };
       stop(): Promise<void>;
     }>;
   };
+}
+
+/** The part of test/flux/launcher.ts this module uses. */
+interface FluxLauncherModule {
+  FluxControllers: {
+    start(options: { kubeconfigPath: string; dir: string; cptool: string; caDir?: string; build?: boolean; log?: (line: string) => void }): Promise<{
+      info: FluxServers;
+      stop(): Promise<void>;
+    }>;
+  };
+}
+
+/** The part of test/controlplane/build.ts this module uses. */
+interface BuildModule {
+  buildControlPlane(log?: (line: string) => void): { bin: { cptool: string } };
 }
 
 /**
@@ -76,13 +130,37 @@ interface LauncherModule {
  * }
  */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<StartedControlPlane> {
-  if (options.kwok) throw new ValidationError("startControlPlane: kwok (nodes that run pods) is not available in this build of bun-k8s/testing");
-  if (options.flux) throw new ValidationError("startControlPlane: the Flux controllers are not available in this build of bun-k8s/testing (fluxCrds: true installs their CRDs)");
-  const launcher = await loadLauncher();
-  const plane = await launcher.ControlPlane.start({ installFluxCrds: options.fluxCrds ?? false, ...(options.log && { log: options.log }) });
+  const nodes = options.kwok === true ? 3 : options.kwok === false || options.kwok === undefined ? 0 : options.kwok;
+  if (!Number.isInteger(nodes) || nodes < 0 || nodes > 50) throw new ValidationError(`startControlPlane: kwok must be true, false or a number of nodes from 0 to 50, got ${options.kwok}`);
+  const dir = controlPlaneDir();
+  const launcher = await loadModule<LauncherModule>(dir, "launcher.ts");
+  const plane = await launcher.ControlPlane.start({
+    installFluxCrds: (options.fluxCrds ?? false) || (options.flux ?? false),
+    nodes,
+    ...(options.log && { log: options.log }),
+  });
+  let flux: Awaited<ReturnType<FluxLauncherModule["FluxControllers"]["start"]>> | undefined;
   let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopped ??= plane.stop());
+  const stop = (): Promise<void> => (stopped ??= (async () => {
+    try {
+      await flux?.stop();
+    } finally {
+      await plane.stop();
+    }
+  })());
   try {
+    if (options.flux) {
+      const fluxLauncher = await loadModule<FluxLauncherModule>(join(dir, "..", "flux"), "launcher.ts");
+      const build = await loadModule<BuildModule>(dir, "build.ts");
+      flux = await fluxLauncher.FluxControllers.start({
+        kubeconfigPath: plane.info.kubeconfigs.admin,
+        dir: plane.info.dir,
+        cptool: build.buildControlPlane(options.log).bin.cptool,
+        ...(plane.info.pkiDir && { caDir: plane.info.pkiDir }),
+        build: true,
+        ...(options.log && { log: options.log }),
+      });
+    }
     let crds: string[] = [];
     if (options.crds && options.crds.length > 0) {
       const conn = createConnection(await loadConfig({ kubeconfigPath: plane.info.kubeconfigs.admin }));
@@ -99,6 +177,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       kubeconfigs: plane.info.kubeconfigs,
       restrictedNamespace: plane.info.restrictedNamespace,
       crds,
+      nodes: plane.info.nodes && { names: [...plane.info.nodes.names] },
+      flux: flux && fluxServers(flux.info),
       timings: { built: plane.timings.built, buildSeconds: plane.timings.buildSeconds, startToReadySeconds: plane.timings.startToReadySeconds },
       stop,
       [Symbol.asyncDispose]: stop,
@@ -109,20 +189,33 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   }
 }
 
+/** The servers, with the Git password kept out of printouts (non-enumerable). */
+function fluxServers(info: FluxServers): FluxServers {
+  const git = { url: info.git.url, username: info.git.username, caFile: info.git.caFile } as FluxServers["git"];
+  Object.defineProperty(git, "password", { value: info.git.password, enumerable: false });
+  return {
+    versions: { ...info.versions },
+    git,
+    helm: { url: info.helm.url, dir: info.helm.dir, caFile: info.helm.caFile },
+    storageUrl: info.storageUrl,
+    eventsUrl: info.eventsUrl,
+    receiverUrl: info.receiverUrl,
+  };
+}
+
 /** Where the launcher is: BUN_K8S_CONTROLPLANE_DIR, or test/controlplane of the source tree this file belongs to. */
 export function controlPlaneDir(env: Record<string, string | undefined> = process.env): string {
   return env.BUN_K8S_CONTROLPLANE_DIR ?? fileURLToPath(new URL("../../test/controlplane/", import.meta.url));
 }
 
-async function loadLauncher(): Promise<LauncherModule> {
-  const dir = controlPlaneDir();
-  const file = join(dir, "launcher.ts");
+async function loadModule<M>(dir: string, name: string): Promise<M> {
+  const file = join(dir, name);
   if (!existsSync(file) || !existsSync(join(dir, "go.mod"))) {
     throw new ConfigError(
-      `startControlPlane needs the bun-k8s control-plane module (test/controlplane: launcher.ts and go.mod), not found in ${dir}. ` +
+      `startControlPlane needs the bun-k8s control-plane modules (test/controlplane and test/flux: ${name} and go.mod), not found in ${dir}. ` +
         "Set BUN_K8S_CONTROLPLANE_DIR to the test/controlplane folder of a bun-k8s checkout (see docs/testing.md).",
     );
   }
   // A computed specifier: bundlers and tsc leave the launcher out of programs that never call this.
-  return (await import(pathToFileURL(file).href)) as LauncherModule;
+  return (await import(pathToFileURL(file).href)) as M;
 }

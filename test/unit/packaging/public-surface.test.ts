@@ -70,7 +70,7 @@ const CONTROLLER = [
 ];
 
 const TESTING = [
-  "BodyEnd", "ControlPlaneOptions", "CrdSource", "RECORDING_FORMAT", "RECORDING_VERSION", "RecordedExchange", "ReplayMismatchError",
+  "BodyEnd", "ControlPlaneOptions", "CrdSource", "FluxServers", "RECORDING_FORMAT", "RECORDING_VERSION", "RecordedExchange", "ReplayMismatchError",
   "StartedControlPlane", "TransportRecorder", "TransportRecorderOptions", "TransportReplay", "TransportReplayOptions",
   "controlPlaneDir", "installCrds", "parseRecording", "redactBody", "startControlPlane",
 ];
