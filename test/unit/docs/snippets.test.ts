@@ -21,7 +21,7 @@ describe("documentation snippets", () => {
     const snippets = docs.flatMap((file) => extractSnippets(readFileSync(`${root}${file}`, "utf8"), file));
     expect(snippets.length).toBeGreaterThan(8);
     expect(checkSnippets(snippets, root, `${root}.cache/doc-snippets`)).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("a fence may say where a block's relative imports are written from", () => {
     const [test, user] = extractSnippets('```ts from=test/contract\nimport { x } from "./x.ts";\n```\n```ts\nconst a = 1;\n```\n', "d.md");
@@ -32,5 +32,5 @@ describe("documentation snippets", () => {
   it("a wrong snippet is reported with its place", () => {
     const bad = extractSnippets('text\n```ts\nimport { KubeClient } from "bun-k8s";\nconst n: number = KubeClient.name;\n```\n', "x.md");
     expect(checkSnippets(bad, root, `${root}.cache/doc-snippets-bad`)).toEqual(["x.md:2: Type 'string' is not assignable to type 'number'."]);
-  }, 120_000);
+  }, 300_000);
 });
