@@ -18,7 +18,7 @@ import { Pod } from "../../generated/k8s/core/v1/index.ts";
 import { runChild, type ChildResult } from "../support/child-output.ts";
 import { preparePodIO, type PodIO } from "../support/pod-io.ts";
 import { podIsReady, until } from "../support/pod-waits.ts";
-import { commandOf, processesIn } from "../support/pod-fixture.ts";
+import { commandOf, processesIn, untilKwokServes } from "../support/pod-fixture.ts";
 import { connect, scratchNamespace } from "./api-connection.ts";
 
 const cluster = inject("cluster");
@@ -55,6 +55,7 @@ describe.skipIf(!cluster.nodes)("kubectl exec, logs and port-forward through kub
       spec: { containers: [{ name: "app", image: "registry.invalid/app:1" }, { name: "sidecar", image: "registry.invalid/sidecar:1" }] },
     });
     await until(`pod ${POD} Ready`, 30_000, async () => (podIsReady(await pods.get(POD)) ? true : undefined));
+    await untilKwokServes(pods, POD, "app", io);
   });
   afterAll(async () => {
     echo?.close();

@@ -10,6 +10,8 @@ import type { ClusterInfo } from "./cluster-info.ts";
 import { preparePodIO, type PodIO } from "./pod-io.ts";
 import { podIsReady, until } from "./pod-waits.ts";
 import { api } from "../../src/api/client.ts";
+import { exec } from "../../src/pod-io/exec.ts";
+import type { PodTarget, Serves } from "../../src/pod-io/target.ts";
 import type { Connection } from "../../src/connection/types.ts";
 import { Pod, ServiceAccount } from "../../generated/k8s/core/v1/index.ts";
 
@@ -29,7 +31,21 @@ export async function readyPod(
   await until(`serviceaccount ${namespace}/default`, 60_000, () => api(conn, ServiceAccount, { namespace }).getOpt("default"));
   await pods.create({ metadata: { name: pod }, spec: { containers: containers.map((name) => ({ name, image: `registry.invalid/${name}:1` })) } });
   await until(`pod ${pod} Ready`, 60_000, async () => (podIsReady(await pods.get(pod)) ? true : undefined));
+  await untilKwokServes(pods, pod, containers[0]!, io);
   return io;
+}
+
+/**
+ * Waits until kwok serves the pod from its per-pod objects. kwok reads them through informers;
+ * on a busy machine a pod can be Ready before they are seen, and an exec then runs in the
+ * cluster-wide default folder. The Exec object is written last (pod-io.ts), so once an exec
+ * runs in the pod's folder, kwok has seen them all.
+ */
+export async function untilKwokServes<S extends string>(pods: PodTarget<S> & Serves<S, "exec">, pod: string, container: string, io: PodIO): Promise<void> {
+  await until(`kwok's objects for pod ${pod}`, 60_000, async () => {
+    const { stdout } = await exec(pods, pod, ["pwd"], { container });
+    return stdout.trim() === io.workDir ? true : undefined;
+  });
 }
 
 /** PIDs of the processes whose working folder is `dir` (what an exec into the pod runs). */

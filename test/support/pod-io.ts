@@ -89,7 +89,6 @@ export async function preparePodIO(cluster: ClusterInfo, spec: PodIOSpec): Promi
   }
   const metadata = { name: spec.pod, namespace: spec.namespace };
   const objects: { plural: string; body: object }[] = [
-    { plural: "execs", body: { kind: "Exec", metadata, spec: { execs: [{ local: { workDir: paths.workDir } }] } } },
     {
       plural: "logs",
       body: {
@@ -105,6 +104,8 @@ export async function preparePodIO(cluster: ClusterInfo, spec: PodIOSpec): Promi
     const forwards = ports.map(([from, to]) => ({ ports: [Number(from)], target: { address: "127.0.0.1", port: to } }));
     objects.push({ plural: "portforwards", body: { kind: "PortForward", metadata, spec: { forwards } } });
   }
+  // Last: readyPod knows kwok has seen every object once an exec runs in the pod's folder.
+  objects.push({ plural: "execs", body: { kind: "Exec", metadata, spec: { execs: [{ local: { workDir: paths.workDir } }] } } });
   const tls = adminTls(cluster.pkiDir);
   for (const o of objects) {
     const url = `${cluster.server}/apis/${KWOK_API}/namespaces/${spec.namespace}/${o.plural}`;
