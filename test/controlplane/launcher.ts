@@ -52,8 +52,6 @@ export class ControlPlane {
   private readonly apiserverArgs: string[];
   private readonly options: LaunchOptions;
   private readonly reaper: ChildProcess | undefined;
-  /** Set when kwok nodes run: kwok starts afresh after kube-apiserver does (see nodes.ts). */
-  private restartKwok: (() => Promise<void>) | undefined;
 
   private constructor(
     info: ClusterInfo,
@@ -197,9 +195,7 @@ export class ControlPlane {
       const nodes = options.nodes ?? nodeCountFromEnv();
       if (nodes > 0) {
         const nodesStart = performance.now();
-        const started = await startNodes({ cp, dir, server, adminTls, count: nodes, detach: options.detach, log }, procs);
-        info.nodes = started.info;
-        plane.restartKwok = started.restartKwok;
+        info.nodes = await startNodes({ cp, dir, server, adminTls, count: nodes, detach: options.detach, log }, procs);
         plane.timings.nodesSeconds = (performance.now() - nodesStart) / 1000;
       }
       writeFileSync(join(dir, "cluster.json"), JSON.stringify({ info, pids: plane.pids() }, null, 2));
@@ -262,13 +258,11 @@ export class ControlPlane {
       this.apiserverArgs.splice(0, this.apiserverArgs.length, ...kept, flag + change.etcdCompactionInterval);
     }
     await this.startApiserver();
-    await this.restartKwok?.();
   }
 
   /** Starts kube-apiserver again after stopApiserver(). */
   async resumeApiserver(): Promise<void> {
     await this.startApiserver();
-    await this.restartKwok?.();
   }
 
   /** RSS in bytes of each running component. */

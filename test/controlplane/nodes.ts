@@ -15,7 +15,7 @@ import { installCrds, registerNodes, waitForNodesReady } from "./bootstrap.ts";
 import type { BuiltControlPlane } from "./build.ts";
 import { kwokArgs, schedulerArgs } from "./component-args.ts";
 import { writeKubeconfig } from "./kubeconfigs.ts";
-import { freePort, sleep, startManaged, stopManaged, tail, type Managed } from "./processes.ts";
+import { freePort, sleep, startManaged, tail, type Managed } from "./processes.ts";
 
 /** The annotation kwok manages nodes by. */
 const MANAGED_BY = { key: "kwok.x-k8s.io/node", value: "fake" };
@@ -46,7 +46,7 @@ export function nodeCountFromEnv(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** Starts kube-scheduler and kwok, registers the nodes and waits until they are Ready. */
-export async function startNodes(o: NodesOptions, procs: Map<string, Managed>): Promise<{ info: NodesInfo; restartKwok: () => Promise<void> }> {
+export async function startNodes(o: NodesOptions, procs: Map<string, Managed>): Promise<NodesInfo> {
   const pki = join(o.dir, "pki");
   const ca = join(pki, "ca.crt");
   const kubeconfigFor = (user: string) =>
@@ -75,41 +75,31 @@ export async function startNodes(o: NodesOptions, procs: Map<string, Managed>): 
     }),
   );
   const kwokLog = join(o.dir, "logs", "kwok.log");
-  const startKwok = async (): Promise<void> => {
-    const kwok = startManaged({
-      cptool: o.cp.bin.cptool,
-      name: "kwok",
-      command: o.cp.bin.kwok,
-      logFile: kwokLog,
-      detach: o.detach,
-      args: kwokArgs(kubeconfigFor("kwok"), [config, ...o.cp.kwokStages]),
-      // kwok also reads ~/.kwok/kwok.yaml when it exists; keep a user's file out of it.
-      env: { KWOK_WORKDIR: kwokDir },
-    });
-    procs.set("kwok", kwok);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (kwok.child.exitCode !== null) throw new Error(`kwok exited:\n${tail(kwokLog)}`);
-      const res = await miniRequest(`https://127.0.0.1:${port}/healthz`, { ca: o.adminTls.ca }, { timeoutMs: 2_000 }).catch(() => undefined);
-      if (res?.status === 200) break;
-      if (Date.now() > deadline) throw new Error(`kwok not serving on 127.0.0.1:${port} after 60 s:\n${tail(kwokLog)}`);
-      await sleep(200);
-    }
-  };
-  await startKwok();
+  const kwok = startManaged({
+    cptool: o.cp.bin.cptool,
+    name: "kwok",
+    command: o.cp.bin.kwok,
+    logFile: kwokLog,
+    detach: o.detach,
+    args: kwokArgs(kubeconfigFor("kwok"), [config, ...o.cp.kwokStages]),
+    // kwok also reads ~/.kwok/kwok.yaml when it exists; keep a user's file out of it.
+    env: { KWOK_WORKDIR: kwokDir },
+  });
+  procs.set("kwok", kwok);
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (kwok.child.exitCode !== null) throw new Error(`kwok exited:\n${tail(kwokLog)}`);
+    const res = await miniRequest(`https://127.0.0.1:${port}/healthz`, { ca: o.adminTls.ca }, { timeoutMs: 2_000 }).catch(() => undefined);
+    if (res?.status === 200) break;
+    if (Date.now() > deadline) throw new Error(`kwok not serving on 127.0.0.1:${port} after 60 s:\n${tail(kwokLog)}`);
+    await sleep(200);
+  }
   const names = Array.from({ length: o.count }, (_, i) => `kwok-node-${i}`);
   await registerNodes(o.server, o.adminTls, names, { [MANAGED_BY.key]: MANAGED_BY.value });
   await waitForNodesReady(o.server, o.adminTls, names, 60_000, () => tail(kwokLog));
   o.log(`${names.length} kwok nodes Ready (kubelet API on 127.0.0.1:${port}), pods folder ${podsDir}`);
-  // After kube-apiserver restarts (the fault drills do it, some with a 3 s etcd compaction), kwok's
-  // informers of its per-pod objects were seen not to recover: pods then ran exec in the default
-  // folder and logged nothing. A fresh kwok lists everything again.
-  const restartKwok = async (): Promise<void> => {
-    const old = procs.get("kwok");
-    if (old) await stopManaged(old);
-    await startKwok();
-  };
-  return { info: { names, podsDir }, restartKwok };
+  return { names, podsDir };
 }
 
 /**
