@@ -55,7 +55,7 @@ describe.skipIf(!cluster.nodes)("kubectl exec, logs and port-forward through kub
       spec: { containers: [{ name: "app", image: "registry.invalid/app:1" }, { name: "sidecar", image: "registry.invalid/sidecar:1" }] },
     });
     await until(`pod ${POD} Ready`, 30_000, async () => (podIsReady(await pods.get(POD)) ? true : undefined));
-    await untilKwokServes(pods, POD, "app", io);
+    await untilKwokServes(pods, POD, ["app", "sidecar"], io);
   });
   afterAll(async () => {
     echo?.close();

@@ -247,6 +247,6 @@ replace (
 	k8s.io/streaming => k8s.io/streaming v0.37.2
 )
 
-// kwok with our patch (patches/kwok-v0.8.0-exec.patch), applied by patched-modules.ts
+// kwok with our patch (patches/kwok-v0.8.0.patch), applied by patched-modules.ts
 // to a copy of the module in the git-ignored .cache/ before any build.
 replace sigs.k8s.io/kwok v0.8.0 => ../../.cache/go-patched/sigs.k8s.io/kwok@v0.8.0

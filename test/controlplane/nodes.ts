@@ -10,7 +10,7 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import type { NodesInfo } from "../support/cluster-info.ts";
 import { miniRequest, type MiniTls } from "../support/mini-client.ts";
-import { KWOK_API, defaultLogFile } from "../support/pod-io.ts";
+import { DEFAULT_LOG_LINE, KWOK_API, criLogLines, defaultLogFile } from "../support/pod-io.ts";
 import { installCrds, registerNodes, waitForNodesReady } from "./bootstrap.ts";
 import type { BuiltControlPlane } from "./build.ts";
 import { kwokArgs, schedulerArgs } from "./component-args.ts";
@@ -53,7 +53,7 @@ export async function startNodes(o: NodesOptions, procs: Map<string, Managed>): 
     writeKubeconfig(o.dir, user, o.server, ca, { "client-certificate": join(pki, `${user}.crt`), "client-key": join(pki, `${user}.key`) });
   const podsDir = join(o.dir, "pods");
   mkdirSync(podsDir, { recursive: true });
-  writeFileSync(defaultLogFile(podsDir), "");
+  writeFileSync(defaultLogFile(podsDir), criLogLines(DEFAULT_LOG_LINE));
 
   // kwok watches these kinds; the CRDs must be served before it starts.
   await installCrds(o.server, o.adminTls, o.cp.kwokCrds);

@@ -26,7 +26,7 @@ export const kwokModule: PatchedModule = {
   path: "sigs.k8s.io/kwok",
   version: "v0.8.0",
   sum: "h1:OTIOTwgROqPMovcTwxICx2eYQ4AwLpSx5EpjbDKF4SQ=",
-  patch: "patches/kwok-v0.8.0-exec.patch",
+  patch: "patches/kwok-v0.8.0.patch",
 };
 
 export const patchedModules: readonly PatchedModule[] = [kwokModule];

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import type { ClusterInfo } from "./cluster-info.ts";
-import { preparePodIO, type PodIO } from "./pod-io.ts";
+import { DEFAULT_LOG_LINE, preparePodIO, type PodIO } from "./pod-io.ts";
 import { podIsReady, until } from "./pod-waits.ts";
 import { api } from "../../src/api/client.ts";
 import { exec } from "../../src/pod-io/exec.ts";
@@ -31,21 +31,32 @@ export async function readyPod(
   await until(`serviceaccount ${namespace}/default`, 60_000, () => api(conn, ServiceAccount, { namespace }).getOpt("default"));
   await pods.create({ metadata: { name: pod }, spec: { containers: containers.map((name) => ({ name, image: `registry.invalid/${name}:1` })) } });
   await until(`pod ${pod} Ready`, 60_000, async () => (podIsReady(await pods.get(pod)) ? true : undefined));
-  await untilKwokServes(pods, pod, containers[0]!, io);
+  await untilKwokServes(pods, pod, containers, io);
   return io;
 }
 
 /**
- * Waits until kwok serves the pod from its per-pod objects. kwok reads them through informers;
- * on a busy machine a pod can be Ready before they are seen, and an exec then runs in the
- * cluster-wide default folder. The Exec object is written last (pod-io.ts), so once an exec
- * runs in the pod's folder, kwok has seen them all.
+ * Waits until kwok serves the pod from its per-pod objects. kwok watches each kind (Exec, Logs,
+ * …) through its own informer; on a busy machine a pod can be Ready before they have seen the
+ * objects, and an exec then runs in the cluster-wide default folder, or the logs come from the
+ * default log. Every kind is checked: an exec runs in the pod's folder, and no container's
+ * logs show the default log's line.
  */
-export async function untilKwokServes<S extends string>(pods: PodTarget<S> & Serves<S, "exec">, pod: string, container: string, io: PodIO): Promise<void> {
-  await until(`kwok's objects for pod ${pod}`, 60_000, async () => {
-    const { stdout } = await exec(pods, pod, ["pwd"], { container });
+export async function untilKwokServes<S extends string>(
+  pods: PodTarget<S> & Serves<S, "exec"> & { logs(name: string, options: { container: string }): Promise<string> },
+  pod: string,
+  containers: readonly string[],
+  io: PodIO,
+): Promise<void> {
+  await until(`kwok's Exec object for pod ${pod}`, 60_000, async () => {
+    const { stdout } = await exec(pods, pod, ["pwd"], { container: containers[0]! });
     return stdout.trim() === io.workDir ? true : undefined;
   });
+  for (const container of containers) {
+    await until(`kwok's Logs object for pod ${pod}, container ${container}`, 60_000, async () =>
+      (await pods.logs(pod, { container })).includes(DEFAULT_LOG_LINE) ? undefined : true,
+    );
+  }
 }
 
 /** PIDs of the processes whose working folder is `dir` (what an exec into the pod runs). */

@@ -13,7 +13,8 @@
  *   <namespace>/<pod>/logs/<container>.log           CRI-format log: logs, logs -f, attach
  *   <namespace>/<pod>/logs/<container>.previous.log  CRI-format log: logs --previous
  * A pod without objects gets the launcher's cluster-wide defaults: exec runs in podsDir,
- * logs and attach read podsDir/default.log (empty), and port-forward has no target.
+ * logs and attach read podsDir/default.log (one line, DEFAULT_LOG_LINE), and port-forward
+ * has no target.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -45,6 +46,9 @@ export function podPaths(podsDir: string, namespace: string, pod: string): PodPa
 export function defaultLogFile(podsDir: string): string {
   return join(podsDir, "default.log");
 }
+
+/** The one line of the default log: a pod whose logs show it is served without its Logs object. */
+export const DEFAULT_LOG_LINE = "bun-k8s: this pod has no kwok Logs object";
 
 /**
  * Lines in the CRI log format that kubelets (and kwok) read: one record per line,
@@ -104,7 +108,7 @@ export async function preparePodIO(cluster: ClusterInfo, spec: PodIOSpec): Promi
     const forwards = ports.map(([from, to]) => ({ ports: [Number(from)], target: { address: "127.0.0.1", port: to } }));
     objects.push({ plural: "portforwards", body: { kind: "PortForward", metadata, spec: { forwards } } });
   }
-  // Last: readyPod knows kwok has seen every object once an exec runs in the pod's folder.
+  // kwok watches each kind on its own; readyPod waits until exec and logs are served from them.
   objects.push({ plural: "execs", body: { kind: "Exec", metadata, spec: { execs: [{ local: { workDir: paths.workDir } }] } } });
   const tls = adminTls(cluster.pkiDir);
   for (const o of objects) {
