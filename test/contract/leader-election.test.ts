@@ -21,6 +21,7 @@ import { repoRoot } from "../../specs/materialise.ts";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.ts";
 import { firstActAfter, lastAct, overlappingTerms, readLedger, termsOf, type LedgerLine } from "../support/leader-ledgers.ts";
 import { realNodePath } from "../support/node-runtime.ts";
+import { signalChild } from "../controlplane/processes.ts";
 import { controlApiserver } from "../support/watch-cluster.ts";
 import { pollUntil } from "../support/poll-until.ts";
 import { connect, scratchNamespace } from "./api-connection.ts";
@@ -142,7 +143,7 @@ describe("leader election on a Lease", () => {
         await new Promise((r) => setTimeout(r, 1_000));
         const killed = byId.get(first)!;
         const killAt = Date.now();
-        killed.process.kill("SIGKILL");
+        signalChild(killed.process, "SIGKILL");
         await killed.exited;
         const successor = await pollUntil("a successor after the kill", () => firstActAfter(ledgers(), killAt, first), 30_000);
         const killFailover = successor.t - killAt;
@@ -190,13 +191,13 @@ describe("leader election on a Lease", () => {
         const leaving = await acting();
         await new Promise((r) => setTimeout(r, 1_500));
         const termAt = Date.now();
-        byId.get(leaving)!.process.kill("SIGTERM");
+        signalChild(byId.get(leaving)!.process, "SIGTERM");
         expect(await byId.get(leaving)!.exited).toBe(0);
         const afterRelease = await pollUntil("a successor after the release", () => firstActAfter(ledgers(), termAt, leaving), 30_000);
         report.push(`clean stop of ${leaving}: released; ${afterRelease.who} acted ${afterRelease.t - termAt} ms after the SIGTERM`);
         expect(afterRelease.t - termAt).toBeLessThan(LEASE_MS);
 
-        for (const c of candidates) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill("SIGTERM");
+        for (const c of candidates) signalChild(c.process, "SIGTERM");
         await Promise.all(candidates.map((c) => c.exited));
         expect((await leases.get("ledger")).spec?.holderIdentity).toBe("");
 
@@ -210,7 +211,7 @@ describe("leader election on a Lease", () => {
         expect(Object.values(all).map((lines) => (lines.find((l) => l.e === "ready") as { runtime?: string } | undefined)?.runtime).sort()).toEqual(["bun", "bun", "node"]);
       } finally {
         for (const c of candidates) {
-          if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill("SIGKILL");
+          signalChild(c.process, "SIGKILL");
           await c.proxy.close();
         }
       }

@@ -24,6 +24,7 @@ import { SecretMirror } from "../../examples/operator/secret-mirror.ts";
 import { FINALIZER, OWNER_LABEL, type Change } from "../../examples/operator/reconcile.ts";
 import { installSecretMirrorCrd } from "../support/secret-mirror-crd.ts";
 import { realNodePath } from "../support/node-runtime.ts";
+import { signalChild } from "../controlplane/processes.ts";
 import { readFileSync, existsSync } from "node:fs";
 import { pollUntil } from "../support/poll-until.ts";
 import { connect, scratchNamespace } from "./api-connection.ts";
@@ -137,7 +138,7 @@ describe("examples/operator: the SecretMirror operator", () => {
       const killed = leader;
       const survivor = replicas.find((r) => r !== leader)!;
       const killAt = Date.now();
-      killed.process.kill("SIGKILL");
+      signalChild(killed.process, "SIGKILL");
       await killed.exited;
       // The world changes while nobody leads.
       await secrets(sourceNs).patch("s0", { type: "merge", patch: { stringData: { value: "changed" } } });
@@ -148,7 +149,7 @@ describe("examples/operator: the SecretMirror operator", () => {
       expect((await api(conn, Lease, { namespace: operatorNs }).get("secret-mirror")).spec?.holderIdentity).toBe(survivor.id);
       expect(await secrets(unlabelled).list().then((l) => l.items.filter((s) => s.metadata?.labels?.[OWNER_LABEL]))).toEqual([]);
 
-      survivor.process.kill("SIGTERM");
+      signalChild(survivor.process, "SIGTERM");
       expect(await survivor.exited).toBe(0);
 
       const killedWrites = readAudit(killed.audit);
@@ -191,7 +192,7 @@ describe("examples/operator: the SecretMirror operator", () => {
       console.log(JSON.stringify((await mirrors.list()).items.map((m) => [m.metadata?.name, m.metadata?.generation, m.status]), null, 1));
       throw error;
     } finally {
-      for (const r of replicas) if (r.process.exitCode === null && r.process.signalCode === null) r.process.kill("SIGKILL");
+      for (const r of replicas) signalChild(r.process, "SIGKILL");
       await Promise.all(replicas.map((r) => r.exited));
       // The mirrors hold finalizers: with no operator left, drop them so the namespace can go.
       for (const m of (await mirrors.list()).items) await mirrors.patch(m.metadata!.name!, { type: "merge", patch: { metadata: { finalizers: null } } }).catch(() => undefined);

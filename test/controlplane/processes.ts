@@ -47,13 +47,34 @@ export function startManaged(o: StartOptions): Managed {
   return { name: o.name, pid: child.pid, exited, child, logFile: o.logFile };
 }
 
+/**
+ * Sends `signal` to a child by its PID rather than with `child.kill()`. Deno's node:child_process
+ * `kill()` records the signal it sent as the child's end (its 'exit' event then says `null,
+ * signal` even when the child caught SIGTERM and exited 0), closes the child's pipes at once
+ * (its last output is lost), and ignores every later `kill()` (a SIGKILL after a SIGTERM is never
+ * sent). Through process.kill() the child's real exit status reaches 'exit' on Node, Bun and Deno.
+ *
+ * @example
+ * signalChild(child, "SIGTERM");
+ * expect(await exited).toBe(0);
+ */
+export function signalChild(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(child.pid, signal);
+  } catch (err) {
+    // Gone between the check and the signal: its 'exit' event tells the rest.
+    if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+  }
+}
+
 /** Sends SIGTERM and waits; SIGKILL after `graceMs`. */
 export async function stopManaged(m: Managed, graceMs = 15_000): Promise<void> {
   if (m.child.exitCode !== null || m.child.signalCode !== null) return;
-  m.child.kill("SIGTERM");
+  signalChild(m.child, "SIGTERM");
   const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
   if ((await Promise.race([m.exited, timer])) === "timeout") {
-    m.child.kill("SIGKILL");
+    signalChild(m.child, "SIGKILL");
     await m.exited;
   }
 }
