@@ -20,6 +20,7 @@ import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 import { fetchResponse } from "./fetch-response.ts";
 import { DeferredTransport } from "./deferred-transport.ts";
+import { socksFailure, withCode } from "./deno-errors.ts";
 
 /**
  * The slice of Deno's API we use, declared here so that the published declarations need no
@@ -71,34 +72,6 @@ function clientOptions(options: TransportOptions): DenoHttpClientOptions {
     ...(cert !== undefined && key !== undefined && { cert, key }),
     ...(options.proxyUrl !== undefined && { proxy: denoProxy(options.proxyUrl) }),
   };
-}
-
-// Deno reports failures as a TypeError whose message (and cause) carries rustls' and the OS's
-// wording; these give them the codes Node's TLS and socket errors have.
-const DENO_CODES: [RegExp, string][] = [
-  [/NotValidForName|not valid for name/i, "ERR_TLS_CERT_ALTNAME_INVALID"],
-  [/UnknownIssuer|unknown issuer/i, "UNABLE_TO_VERIFY_LEAF_SIGNATURE"],
-  [/Expired|certificate has expired/i, "CERT_HAS_EXPIRED"],
-  [/NotValidYet/i, "CERT_NOT_YET_VALID"],
-  [/BadSignature|invalid peer certificate/i, "ERR_TLS_CERT_INVALID"],
-  [/Connection refused|os error 111\b/i, "ECONNREFUSED"],
-  [/Connection reset|os error 104\b/i, "ECONNRESET"],
-  [/timed out|os error 110\b/i, "ETIMEDOUT"],
-  [/dns error|failed to lookup address/i, "ENOTFOUND"],
-];
-
-/**
- * The runtime's failure with a Node-style `code` attached, for toTransportError, and the
- * innermost message (the outer one is only "fetch failed") without the URL it repeats.
- */
-function withCode(err: unknown): unknown {
-  if (typeof err !== "object" || err === null || (err as { code?: unknown }).code) return err;
-  const text: string[] = [];
-  for (let e: unknown = err; e instanceof Error && text.length < 4; e = e.cause) text.push(e.message);
-  const found = DENO_CODES.find(([pattern]) => text.some((t) => pattern.test(t)));
-  if (!found) return err;
-  const detail = (text.at(-1) ?? found[1]).replace(/^error sending request for url \([^)]*\): /, "");
-  return Object.assign(new Error(detail, { cause: err }), { code: found[1] });
 }
 
 /** Resolves once `promise` settles, however it settles; rejects if `signal` aborts first. */
@@ -174,7 +147,8 @@ export class DenoFetchTransport implements Transport {
       lifetime.dispose();
       // The connection may be gone (a restarted API server): find out again, one at a time.
       if (!lifetime.reason) this.#proven = false;
-      throw toTransportError(withCode(err), method, url, lifetime.reason);
+      const proxy = this.#options.proxyUrl;
+      throw (!lifetime.reason && proxy !== undefined && socksFailure(err, proxy, url)) || toTransportError(withCode(err), method, url, lifetime.reason);
     }
     lifetime.headersReceived();
     return fetchResponse(res, lifetime, request, withCode);

@@ -1,4 +1,7 @@
-/** Its own module so the Connection can set the header without loading the tunnel (node:net, node:tls). */
+/**
+ * What a proxy URL says about its credentials, in their own module so the Connection and the Deno
+ * transport can use them without loading the tunnel (node:net, node:tls).
+ */
 
 /**
  * Proxy-Authorization from userinfo in the proxy URL, if any.
@@ -10,4 +13,18 @@ export function proxyAuthorization(u: URL): string | undefined {
   const user = decodeURIComponent(u.username);
   const pass = decodeURIComponent(u.password);
   return `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+}
+
+/**
+ * The proxy origin without credentials, for messages.
+ *
+ * @example describeProxy("socks5://bob:pw@proxy:1080") // "socks5://proxy:1080"
+ */
+export function describeProxy(proxyUrl: string): string {
+  try {
+    const u = new URL(proxyUrl);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return "(invalid proxy URL)";
+  }
 }

@@ -10,24 +10,15 @@ import type { TlsOptions } from "./types.ts";
 import { PROXY_CONNECT_FAILED } from "./transport-errors.ts";
 import { openSocksTunnel } from "./socks-tunnel.ts";
 import { excerpt } from "../base/secrets.ts";
-import { proxyAuthorization } from "./proxy-authorization.ts";
+import { describeProxy, proxyAuthorization } from "./proxy-authorization.ts";
 
-export { proxyAuthorization } from "./proxy-authorization.ts";
+export { describeProxy, proxyAuthorization } from "./proxy-authorization.ts";
 
 export interface TunnelTarget {
   host: string;
   port: number;
 }
 
-/** The proxy origin without credentials, for messages. */
-export function describeProxy(proxyUrl: string): string {
-  try {
-    const u = new URL(proxyUrl);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return "(invalid proxy URL)";
-  }
-}
 
 const TLS_CODE = /CERT|SSL|TLS|UNABLE_TO_(GET|VERIFY)|SIGNATURE|ALTNAME|HOSTNAME_MISMATCH|EPROTO/;
 

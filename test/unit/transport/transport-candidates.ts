@@ -1,6 +1,7 @@
 /**
  * The transports each runtime can run, and small helpers shared by the transport tests.
  */
+import { createServer, type AddressInfo } from "node:net";
 import { expect } from "vitest";
 import { TransportError } from "../../../src/base/errors.ts";
 import { BunFetchTransport, DenoFetchTransport, NodeHttp1Transport, NodeHttp2Transport, isBun, isDeno } from "../../../src/transport/index.ts";
@@ -63,4 +64,13 @@ export async function waitFor(cond: () => boolean, ms = 2_000): Promise<void> {
     if (Date.now() > until) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A loopback port nobody listens on: bind, read the port, close. */
+export async function closedLoopbackPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
 }

@@ -10,7 +10,7 @@ import { openTunnel, TUNNEL_TIMEOUT_MS } from "../../../src/transport/proxy-tunn
 import type { Transport, TransportOptions } from "../../../src/transport/types.ts";
 import { createLoopbackPki, type LoopbackPki } from "./loopback-pki.ts";
 import { startConnectProxy, startLoopbackServer, type ConnectProxy, type LoopbackServer } from "./loopback-server.ts";
-import { allMessages, candidates, failure, json, type Seen } from "./transport-candidates.ts";
+import { allMessages, candidates, closedLoopbackPort, failure, json, type Seen } from "./transport-candidates.ts";
 
 let pki: LoopbackPki;
 let server: LoopbackServer;
@@ -24,11 +24,7 @@ beforeAll(async () => {
   server = await startLoopbackServer(pki);
   aliasServer = await startLoopbackServer(pki, "alias");
   proxy = await startConnectProxy();
-  // A port nobody listens on: bind, read the port, close.
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-  closedPort = (probe.address() as AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
+  closedPort = await closedLoopbackPort();
 });
 
 afterAll(async () => {
