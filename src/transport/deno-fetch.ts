@@ -21,6 +21,7 @@ import { toTransportError } from "./transport-errors.ts";
 import { fetchResponse } from "./fetch-response.ts";
 import { DeferredTransport } from "./deferred-transport.ts";
 import { socksFailure, withCode } from "./deno-errors.ts";
+import { RequestSlots } from "./request-slots.ts";
 
 /**
  * The slice of Deno's API we use, declared here so that the published declarations need no
@@ -102,6 +103,10 @@ export class DenoFetchTransport implements Transport {
   readonly #options: TransportOptions;
   readonly #client: DenoHttpClient | undefined;
   readonly #inflight = new Set<RequestLifetime>();
+  // Deno's pool opens a connection for every request in flight when the server speaks
+  // HTTP/1.1 only, and we cannot see which protocol it picked: ordinary requests take one of
+  // MAX_CONNECTIONS_PER_ORIGIN slots as on Bun (streams take none, they would hang queued).
+  readonly #slots = new RequestSlots();
   #nodeTransport: Transport | undefined;
   #closed = false;
   // Until a response proves a live connection, requests start one at a time: Deno's pool
@@ -119,7 +124,11 @@ export class DenoFetchTransport implements Transport {
     const { method, url } = request;
     if (this.#closed) throw toTransportError(new Error("closed"), method, url, "closed");
     if (!this.#client) return this.#viaNode().send(request);
-    const lifetime = new RequestLifetime(request, () => this.#inflight.delete(lifetime));
+    let release = (): void => undefined;
+    const lifetime = new RequestLifetime(request, () => {
+      this.#inflight.delete(lifetime);
+      release();
+    });
     this.#inflight.add(lifetime);
     // A header list, not a record: repeated headers go out as separate lines.
     const headers: [string, string][] = Object.entries(request.headers);
@@ -132,6 +141,8 @@ export class DenoFetchTransport implements Transport {
     }
     let res: Response;
     try {
+      // The wait for a slot counts against the request's deadline.
+      if (!request.stream) release = await this.#slots.acquire(lifetime.signal);
       while (!this.#proven && this.#probe) await untilSettledOrAborted(this.#probe, lifetime.signal);
       const pending = (globalThis.fetch as unknown as DenoFetch)(url, {
         method,

@@ -1,7 +1,8 @@
 /**
  * How many connections one pool opens to one origin. Over HTTP/1.1 every request in flight
  * holds a connection: Node's HTTP/1.1 fallback gives its Agent this many sockets for
- * ordinary requests, and Bun's fetch (HTTP/1.1 only) takes a slot per request. Streams
+ * ordinary requests, and Bun's fetch (HTTP/1.1 only) and Deno's (HTTP/1.1 or h2, which it does
+ * not tell) take a slot per request. Streams
  * (watches, followed logs) hold theirs for their whole life and take none: queued behind
  * others they would hang. Over HTTP/2 it caps the sessions, whatever stream limit a server
  * advertises (one stream per connection would otherwise mean one connection per request).

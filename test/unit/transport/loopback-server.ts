@@ -1,10 +1,11 @@
 /**
- * Loopback servers for the transport tests: an HTTPS server speaking h2 and HTTP/1.1 that
+ * Loopback servers for the transport tests: an HTTPS server speaking h2 and HTTP/1.1 (or HTTP/1.1 only) that
  * asks for a client certificate (like kube-apiserver), and a CONNECT proxy. Both listen on
  * 127.0.0.1 only and count what they saw, so tests can assert on connection reuse.
  */
 import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
-import { createServer as createHttpServer, type IncomingMessage } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { connect as netConnect, type AddressInfo, type Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { gzipSync } from "node:zlib";
@@ -29,6 +30,10 @@ export interface LoopbackServer {
   /** Streams (GET /stream) the client went away from. */
   closedStreams: number;
   connections(): number;
+  /** Connections open now. */
+  openConnections(): number;
+  /** The most connections open at once since the last call (then starts counting again from those open now). */
+  takePeakConnections(): number;
   /** Destroys every client connection (what a restarting API server does to its clients). */
   dropConnections(): void;
   close(): Promise<void>;
@@ -40,30 +45,33 @@ export interface LoopbackServer {
  * /status/N (answers N), POST /echo (the body back), /gzip-stream?lines=N (N lines 50 ms apart; when gzip is
  * accepted, each line a gzip member of its own, as kube-apiserver compresses a watch).
  */
-export async function startLoopbackServer(pki: LoopbackPki, cert: "server" | "alias" = "server"): Promise<LoopbackServer> {
+export async function startLoopbackServer(pki: LoopbackPki, cert: "server" | "alias" = "server", http1Only = false): Promise<LoopbackServer> {
   let connections = 0;
   // A property, not a WeakMap: HTTP/2 hands out a Proxy of the socket as session.socket.
   const ID = Symbol("connection id");
   const state = { requests: [] as SeenRequest[], closedStreams: 0 };
-  const server = createSecureServer(
-    {
-      allowHTTP1: true,
-      cert: cert === "server" ? pki.serverCert : pki.aliasCert,
-      key: cert === "server" ? pki.serverKey : pki.aliasKey,
-      ca: pki.ca,
-      requestCert: true,
-      rejectUnauthorized: false,
-    },
-    (req: Http2ServerRequest, res: Http2ServerResponse) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
-    },
-  );
+  const tls = {
+    cert: cert === "server" ? pki.serverCert : pki.aliasCert,
+    key: cert === "server" ? pki.serverKey : pki.aliasKey,
+    ca: pki.ca,
+    requestCert: true,
+    rejectUnauthorized: false,
+  };
+  const onRequest = (req: Http2ServerRequest, res: Http2ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
+  };
+  // HTTP/1.1 only (ALPN offers no h2): every request in flight needs a connection of its own.
+  const server = http1Only
+    ? createHttpsServer(tls, onRequest as unknown as (req: IncomingMessage, res: ServerResponse) => void)
+    : createSecureServer({ allowHTTP1: true, ...tls }, onRequest);
   const sockets = new Set<TLSSocket>();
+  let peak = 0;
   server.on("secureConnection", (socket: TLSSocket) => {
     (socket as TLSSocket & { [ID]?: number })[ID] = ++connections;
     sockets.add(socket);
+    peak = Math.max(peak, sockets.size);
     socket.on("close", () => sockets.delete(socket));
   });
 
@@ -151,6 +159,12 @@ export async function startLoopbackServer(pki: LoopbackPki, cert: "server" | "al
       return state.closedStreams;
     },
     connections: () => connections,
+    openConnections: () => sockets.size,
+    takePeakConnections: () => {
+      const seen = peak;
+      peak = sockets.size;
+      return seen;
+    },
     dropConnections: () => {
       for (const s of sockets) s.destroy();
     },
