@@ -15,6 +15,57 @@ import type { HttpRequest } from "./types.ts";
 /** The default response-size limit: 256 MiB, counted after decompression. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
+/** Small pieces are copied into blocks that grow from 16 KiB to 1 MiB rather than kept one by one. */
+const FIRST_BLOCK_BYTES = 16 << 10;
+const BLOCK_BYTES = 1 << 20;
+
+/**
+ * The pieces of a body being collected. A runtime may hand out each chunk as a view into a
+ * much larger buffer (Deno: 4 KiB of inflated gzip or a 16 KiB HTTP/2 frame, each in a buffer
+ * of its own of 64 KiB), so keeping the views would hold several times the body; such chunks
+ * are copied into blocks (of up to 1 MiB), and only chunks of 16 KiB or more that fill at least
+ * half of their buffer are kept as they are.
+ */
+class BodyParts {
+  readonly parts: Uint8Array[] = [];
+  #block: Uint8Array | undefined;
+  #used = 0;
+  #nextBlock = FIRST_BLOCK_BYTES;
+
+  add(chunk: Uint8Array): void {
+    if (chunk.byteLength >= FIRST_BLOCK_BYTES && chunk.byteLength * 2 >= chunk.buffer.byteLength) {
+      this.#flush();
+      this.parts.push(chunk);
+      return;
+    }
+    for (let at = 0; at < chunk.byteLength; ) {
+      if (!this.#block) {
+        this.#block = new Uint8Array(this.#nextBlock);
+        this.#nextBlock = Math.min(BLOCK_BYTES, this.#nextBlock * 2);
+      }
+      const n = Math.min(chunk.byteLength - at, this.#block.byteLength - this.#used);
+      this.#block.set(chunk.subarray(at, at + n), this.#used);
+      this.#used += n;
+      at += n;
+      if (this.#used === this.#block.byteLength) this.#flush();
+    }
+  }
+
+  /** The pieces, in order; a partly filled block keeps only what it holds. */
+  finish(): Uint8Array[] {
+    this.#flush();
+    return this.parts;
+  }
+
+  #flush(): void {
+    if (!this.#block) return;
+    const block = this.#block;
+    this.parts.push(this.#used * 2 >= block.byteLength ? block.subarray(0, this.#used) : block.slice(0, this.#used));
+    this.#block = undefined;
+    this.#used = 0;
+  }
+}
+
 /**
  * Reads a whole body, failing with ResponseTooLargeError once it passes `limit` bytes.
  * Leaving the loop early cancels the stream (the transports' generators do that).
@@ -23,13 +74,14 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
  * const bytes = await collectLimited(response.stream(), 1024 * 1024, { method: "GET", path: "/api/v1/pods" });
  */
 export async function collectLimited(chunks: AsyncIterable<Uint8Array>, limit: number, site: ErrorSite): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
+  const body = new BodyParts();
   let size = 0;
   for await (const chunk of chunks) {
     size += chunk.byteLength;
     if (size > limit) throw new ResponseTooLargeError("body", limit, site);
-    parts.push(chunk);
+    body.add(chunk);
   }
+  const parts = body.finish();
   if (parts.length === 1 && parts[0]) return parts[0];
   const out = new Uint8Array(size);
   let at = 0;

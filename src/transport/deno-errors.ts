@@ -61,22 +61,34 @@ const SOCKS_REPLIES: Readonly<Record<string, string>> = {
   "address type not supported": "address type not supported",
 };
 
+/** "host:port" of the request's server, as the tunnels name their target. */
+function targetOf(url: string): string {
+  const target = new URL(url);
+  return `${target.hostname}:${target.port || "443"}`;
+}
+
 /**
- * A failure of the SOCKS5 proxy itself, as the TransportError socks-tunnel.ts gives on Node and
- * Bun: "SOCKS5 proxy socks5://host:port: ..." (the URL without its credentials). Undefined when
- * the failure is not the proxy's (Deno's SOCKS client reports a refused CONNECT as the bare
- * reply text, an OS error always with its "os error" number).
+ * A failure of the proxy itself, as the TransportError the tunnels of NodeHttp2Transport give
+ * on Node and Bun, naming the proxy without its credentials: "SOCKS5 proxy socks5://host:port:
+ * ..." (socks-tunnel.ts) or "proxy http://host:port refused CONNECT to ..." (proxy-tunnel.ts).
+ * Undefined when the failure is not the proxy's answer (Deno's proxy client reports a refused
+ * CONNECT as the bare reply text, an OS error always with its "os error" number).
  *
  * @example
- * throw socksFailure(err, "socks5://127.0.0.1:1080", "https://api.example:6443/version") ?? toTransportError(err, "GET", url);
+ * throw proxyFailure(err, "socks5://127.0.0.1:1080", "https://api.example:6443/version") ?? toTransportError(err, "GET", url);
  */
-export function socksFailure(err: unknown, proxyUrl: string, url: string): TransportError | undefined {
-  if (!proxyUrl.startsWith("socks5")) return undefined;
+export function proxyFailure(err: unknown, proxyUrl: string, url: string): TransportError | undefined {
   const connect = messages(err)
     .map((t) => /\(Connect\): (.+)$/.exec(t)?.[1]?.trim())
     .find((t) => t !== undefined);
   if (connect === undefined) return undefined;
   const where = describeProxy(proxyUrl);
+  if (!proxyUrl.startsWith("socks5")) {
+    // Deno keeps only whether the proxy asked for credentials; the status line is not passed on.
+    const refusal = /^proxy authentication required$/i.test(connect) ? "407 Proxy Authentication Required" : /^unsuccessful tunnel$/i.test(connect) ? "not 2xx" : undefined;
+    if (refusal === undefined) return undefined;
+    return new TransportError(`proxy ${where} refused CONNECT to ${targetOf(url)}: ${refusal}`, { server: where }, { code: PROXY_CONNECT_FAILED, cause: err });
+  }
   const fail = (message: string, code = PROXY_CONNECT_FAILED) =>
     new TransportError(`SOCKS5 proxy ${where}: ${message}`, { server: where }, { code, cause: err });
   const login = SOCKS_LOGIN.find(([pattern]) => pattern.test(connect));
@@ -84,6 +96,5 @@ export function socksFailure(err: unknown, proxyUrl: string, url: string): Trans
   if (/^Proxy server unreachable$/i.test(connect)) return fail("cannot connect to the proxy", "ECONNREFUSED");
   const reply = SOCKS_REPLIES[connect.toLowerCase()];
   if (reply === undefined) return undefined;
-  const target = new URL(url);
-  return fail(`CONNECT to ${target.hostname}:${target.port || "443"} refused: ${reply}`);
+  return fail(`CONNECT to ${targetOf(url)} refused: ${reply}`);
 }

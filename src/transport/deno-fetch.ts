@@ -20,7 +20,7 @@ import { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 import { fetchResponse } from "./fetch-response.ts";
 import { DeferredTransport } from "./deferred-transport.ts";
-import { socksFailure, withCode } from "./deno-errors.ts";
+import { proxyFailure, withCode } from "./deno-errors.ts";
 import { RequestSlots } from "./request-slots.ts";
 
 /**
@@ -89,6 +89,17 @@ function untilSettledOrAborted(promise: Promise<unknown>, signal: AbortSignal): 
   });
 }
 
+/** A gzip body Deno left encoded, through node-body.ts's gunzip (loaded on first use). */
+async function gunzippedResponse(res: Response, body: ReadableStream<Uint8Array>, lifetime: RequestLifetime, request: HttpRequest): Promise<HttpResponse> {
+  const [{ Readable }, { nodeResponse }] = await Promise.all([import("node:stream"), import("./node-body.ts")]);
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const source = Readable.fromWeb(body as Parameters<typeof Readable.fromWeb>[0]);
+  return nodeResponse(res.status, headers, source, lifetime, request);
+}
+
 /** Deno's HttpClient serves these; the rest go through node:http2. */
 function fetchCanServe(options: TransportOptions): boolean {
   return options.tls.rejectUnauthorized && options.tls.serverName === undefined;
@@ -127,7 +138,7 @@ export class DenoFetchTransport implements Transport {
     let release = (): void => undefined;
     const lifetime = new RequestLifetime(request, () => {
       this.#inflight.delete(lifetime);
-      release();
+      setTimeout(release, 0);
     });
     this.#inflight.add(lifetime);
     // A header list, not a record: repeated headers go out as separate lines.
@@ -139,6 +150,7 @@ export class DenoFetchTransport implements Transport {
     if ((this.#options.disableCompression || longLived) && !headers.some(([h]) => h.toLowerCase() === "accept-encoding")) {
       headers.push(["accept-encoding", "identity"]);
     }
+    const identity = headers.some(([h, v]) => h.toLowerCase() === "accept-encoding" && v.trim().toLowerCase() === "identity");
     let res: Response;
     try {
       // The wait for a slot counts against the request's deadline.
@@ -159,9 +171,14 @@ export class DenoFetchTransport implements Transport {
       // The connection may be gone (a restarted API server): find out again, one at a time.
       if (!lifetime.reason) this.#proven = false;
       const proxy = this.#options.proxyUrl;
-      throw (!lifetime.reason && proxy !== undefined && socksFailure(err, proxy, url)) || toTransportError(withCode(err), method, url, lifetime.reason);
+      throw (!lifetime.reason && proxy !== undefined && proxyFailure(err, proxy, url)) || toTransportError(withCode(err), method, url, lifetime.reason);
     }
     lifetime.headersReceived();
+    // Deno decodes gzip unless asked for identity; a server that compresses anyway is decoded
+    // as NodeHttp2Transport does it (streaming, every gzip member, bounded by what is read).
+    if (res.body && identity && /^\s*(x-)?gzip\s*$/i.test(res.headers.get("content-encoding") ?? "")) {
+      return gunzippedResponse(res, res.body, lifetime, request);
+    }
     return fetchResponse(res, lifetime, request, withCode);
   }
 

@@ -1,5 +1,5 @@
 /**
- * Runs client-child.ts in a child process of the runtime under test (Bun runs the
+ * Runs client-child.ts in a child process of the runtime under test (Bun and Deno run the
  * TypeScript as it is; Node runs a bundle Bun builds once per run, so no TypeScript
  * compiler sits in the measured process) and reports its result, its peak RSS (VmHWM
  * from /proc/<pid>/status, read before the child is killed) and its wall time.
@@ -16,7 +16,9 @@ const repo = join(here, "..", "..");
 const childSource = join(here, "client-child.ts");
 const bundle = join(repo, ".cache", "hostile", "client-child.mjs");
 
-export const runtime: "bun" | "node" = typeof process.versions.bun === "string" ? "bun" : "node";
+/** The runtime under test: the one this suite runs on, and so the one its children run on. */
+export const runtime: "bun" | "node" | "deno" =
+  typeof process.versions.bun === "string" ? "bun" : typeof (process.versions as { deno?: string }).deno === "string" ? "deno" : "node";
 
 /** The Bun binary: this process under Bun, else the npm dev dependency. */
 function bunPath(): string {
@@ -59,7 +61,8 @@ function peakRss(pid: number): number | undefined {
  * @example const run = await runChild({ op: "list", kubeconfig }); expect(run.peakRssMiB).toBeLessThan(600);
  */
 export function runChild(step: Step, killAfterMs = 60_000): Promise<ChildRun> {
-  const [command, args] = runtime === "bun" ? [bunPath(), [childSource]] : [realNodePath(), [nodeBundle()]];
+  const [command, args] =
+    runtime === "bun" ? [bunPath(), [childSource]] : runtime === "deno" ? [process.execPath, ["run", "-A", childSource]] : [realNodePath(), [nodeBundle()]];
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {

@@ -6,7 +6,7 @@
  * parent to search for planted secrets. Then it waits to be killed, so the parent can read
  * its peak RSS while it is still there.
  *
- * Run by Bun as it is; on Node, as a bundle (see child-runner.ts).
+ * Run by Bun and Deno as it is; on Node, as a bundle (see child-runner.ts).
  */
 import { inspect } from "node:util";
 import { dirOutput } from "../support/console-dir.ts";

@@ -5,7 +5,7 @@
  */
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { socksFailure } from "../../../src/transport/deno-errors.ts";
+import { proxyFailure } from "../../../src/transport/deno-errors.ts";
 import type { Transport } from "../../../src/transport/types.ts";
 import { startSocks5Proxy, type Socks5Proxy } from "../../support/socks5-proxy.ts";
 import { createLoopbackPki, type LoopbackPki } from "./loopback-pki.ts";
@@ -90,22 +90,22 @@ describe.each(candidates)("$name through a SOCKS5 proxy", ({ make }) => {
   });
 });
 
-describe("socksFailure (Deno's SOCKS client's wording)", () => {
+describe("proxyFailure (Deno's SOCKS client's wording)", () => {
   const cause = (text: string) => new TypeError("fetch failed", { cause: new Error(`error sending request for url (https://10.0.0.1:6443/version): client error (Connect): ${text}`) });
   const proxy = "socks5://u:secret@proxy.example:1080";
   const url = "https://10.0.0.1:6443/version";
 
   it("maps the login, method, unreachable and every RFC 1928 reply, naming the proxy without credentials", () => {
-    expect(socksFailure(cause("Password auth failure, code: 1"), proxy, url)?.message).toBe("SOCKS5 proxy socks5://proxy.example:1080: the proxy refused the username and password (server socks5://proxy.example:1080)");
-    expect(socksFailure(cause("No acceptable auth methods"), proxy, url)?.code).toBe("PROXY_CONNECT_FAILED");
-    expect(socksFailure(cause("Proxy server unreachable"), proxy, url)?.code).toBe("ECONNREFUSED");
-    expect(socksFailure(cause("TTL expired"), proxy, url)?.message).toMatch(/^SOCKS5 proxy socks5:\/\/proxy\.example:1080: CONNECT to 10\.0\.0\.1:6443 refused: TTL expired /);
-    expect(socksFailure(cause("Host unreachable"), proxy, "https://[::1]/x")?.message).toMatch(/CONNECT to \[::1\]:443 refused: host unreachable /);
+    expect(proxyFailure(cause("Password auth failure, code: 1"), proxy, url)?.message).toBe("SOCKS5 proxy socks5://proxy.example:1080: the proxy refused the username and password (server socks5://proxy.example:1080)");
+    expect(proxyFailure(cause("No acceptable auth methods"), proxy, url)?.code).toBe("PROXY_CONNECT_FAILED");
+    expect(proxyFailure(cause("Proxy server unreachable"), proxy, url)?.code).toBe("ECONNREFUSED");
+    expect(proxyFailure(cause("TTL expired"), proxy, url)?.message).toMatch(/^SOCKS5 proxy socks5:\/\/proxy\.example:1080: CONNECT to 10\.0\.0\.1:6443 refused: TTL expired /);
+    expect(proxyFailure(cause("Host unreachable"), proxy, "https://[::1]/x")?.message).toMatch(/CONNECT to \[::1\]:443 refused: host unreachable /);
   });
 
   it("leaves everything else to toTransportError: OS errors, TLS, other proxies", () => {
-    expect(socksFailure(cause("Connection refused (os error 111)"), proxy, url)).toBeUndefined();
-    expect(socksFailure(new TypeError("fetch failed", { cause: new Error("invalid peer certificate: UnknownIssuer") }), proxy, url)).toBeUndefined();
-    expect(socksFailure(cause("Password auth failure, code: 1"), "http://proxy.example:3128", url)).toBeUndefined();
+    expect(proxyFailure(cause("Connection refused (os error 111)"), proxy, url)).toBeUndefined();
+    expect(proxyFailure(new TypeError("fetch failed", { cause: new Error("invalid peer certificate: UnknownIssuer") }), proxy, url)).toBeUndefined();
+    expect(proxyFailure(cause("Password auth failure, code: 1"), "http://proxy.example:3128", url)).toBeUndefined();
   });
 });
