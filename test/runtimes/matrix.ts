@@ -2,8 +2,8 @@
  * The runtime × suite matrix, in two tiers (docs/runtimes.md):
  *
  * - main (`npm test`): unit, hostile and contract on Node 20 and Bun, and the packaging suite;
- * - runtimes (`npm run test:runtimes`): unit on Node 22, 24, 26 and Deno, contract on Node 24
- *   and Deno.
+ * - runtimes (`npm run test:runtimes`): unit on Node 22, 24, 26 and Deno, hostile on Deno,
+ *   contract on Node 24 and Deno.
  *
  * Each cell is one vitest run of one project on one runtime. A tier runs in stages; the cells of
  * one stage run at the same time (two contract suites, each with its own control plane, leave
@@ -55,6 +55,7 @@ export const tiers: Record<TierName, Tier> = {
       [{ runtime: "node24", suite: "unit" }],
       [{ runtime: "node26", suite: "unit" }],
       [{ runtime: "deno", suite: "unit" }],
+      [{ runtime: "deno", suite: "hostile" }],
       [
         { runtime: "node24", suite: "contract" },
         { runtime: "deno", suite: "contract" },
