@@ -20,7 +20,7 @@ describe("documentation snippets", () => {
   it("every ```ts block of the README and docs/ type-checks against the sources", () => {
     const snippets = docs.flatMap((file) => extractSnippets(readFileSync(`${root}${file}`, "utf8"), file));
     expect(snippets.length).toBeGreaterThan(8);
-    expect(checkSnippets(snippets, root, `${root}.cache/doc-snippets`)).toEqual([]);
+    expect(checkSnippets(snippets, root, `${root}.cache/doc-snippets-${process.pid}`)).toEqual([]);
   }, 300_000);
 
   it("a fence may say where a block's relative imports are written from", () => {
@@ -31,6 +31,6 @@ describe("documentation snippets", () => {
 
   it("a wrong snippet is reported with its place", () => {
     const bad = extractSnippets('text\n```ts\nimport { KubeClient } from "bun-k8s";\nconst n: number = KubeClient.name;\n```\n', "x.md");
-    expect(checkSnippets(bad, root, `${root}.cache/doc-snippets-bad`)).toEqual(["x.md:2: Type 'string' is not assignable to type 'number'."]);
+    expect(checkSnippets(bad, root, `${root}.cache/doc-snippets-bad-${process.pid}`)).toEqual(["x.md:2: Type 'string' is not assignable to type 'number'."]);
   }, 300_000);
 });

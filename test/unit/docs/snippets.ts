@@ -115,5 +115,7 @@ export function checkSnippets(snippets: readonly Snippet[], root: string, outDir
     if (!snippet) continue;
     out.push(`${snippet.where}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`);
   }
+  // Each run writes its own folder (two unit cells of the matrix may run at once): leave none behind.
+  rmSync(outDir, { recursive: true, force: true });
   return out;
 }
