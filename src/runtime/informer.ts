@@ -115,8 +115,8 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
     error: new Set(),
   };
   private lastSync: SyncInfo | undefined;
-  /** Called after every change to an object (undefined: deleted) and after every sync. */
-  private readonly observers = new Set<(key: string | undefined) => void>();
+  /** Called with the object after every change to it, and with undefined after every sync. */
+  private readonly observers = new Set<(changed: T | undefined) => void>();
 
   constructor(client: ListWatchClient<T>, options: InformerOptions<T>) {
     this.cache = new InformerCache<T>(options.indexers);
@@ -180,7 +180,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
           if (object !== undefined && predicate(object)) done(object);
         };
         check();
-        return this.observe((changed) => (changed === undefined || changed === key) && check());
+        return this.observe((changed) => (changed === undefined || objectKey(changed) === key) && check());
       },
       this.stopper.signal,
     );
@@ -197,7 +197,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
           if (this.synced && this.cache.getByKey(key) === undefined) done();
         };
         check();
-        return this.observe((changed) => (changed === undefined || changed === key) && check());
+        return this.observe((changed) => (changed === undefined || objectKey(changed) === key) && check());
       },
       this.stopper.signal,
     );
@@ -238,7 +238,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
         const info = { resync: event.resync };
         if (previous) this.emit("update", (h) => h(event.object, previous, info));
         else this.emit("add", (h) => h(event.object, info));
-        this.notify(objectKey(event.object));
+        this.notify(event.object);
         return;
       }
       case "DELETED": {
@@ -247,7 +247,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
         // The server's final state; if it sent none worth the name, the last one cached.
         const object = event.object.metadata ? event.object : (previous ?? event.object);
         this.emit("delete", (h) => h(object, info));
-        this.notify(objectKey(event.object));
+        this.notify(event.object);
         return;
       }
       case "SYNCED": {
@@ -269,7 +269,9 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
   }
 
   private emit<E extends keyof InformerHandlers<T>>(event: E, call: (handler: InformerHandlers<T>[E]) => void): void {
-    for (const handler of [...(this.handlers[event] as Set<InformerHandlers<T>[E]>)]) this.call(() => call(handler));
+    const handlers = this.handlers[event] as Set<InformerHandlers<T>[E]>;
+    if (handlers.size === 0) return;
+    for (const handler of [...handlers]) this.call(() => call(handler));
   }
 
   /** Runs a user handler; its exception goes to the error handlers, or is rethrown if there are none. */
@@ -294,13 +296,14 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
     }
   }
 
-  private observe(observer: (key: string | undefined) => void): () => void {
+  private observe(observer: (changed: T | undefined) => void): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
   }
 
-  private notify(key: string | undefined): void {
-    for (const observer of [...this.observers]) observer(key);
+  private notify(changed: T | undefined): void {
+    if (this.observers.size === 0) return;
+    for (const observer of [...this.observers]) observer(changed);
   }
 
   private keyOf(target: ObjectRef<T>): string {
