@@ -13,6 +13,7 @@ import { waitUntil, type WaitOptions } from "./wait-until.ts";
 import type { Watcher, WatcherEvent, WatcherStats, WatchMode } from "./watcher-events.ts";
 import { watcher, type WatcherOptions } from "./watcher.ts";
 import type { TransformOptions } from "./collection.ts";
+import { SharedFieldSets } from "./shared-field-sets.ts";
 
 export type { WaitOptions } from "./wait-until.ts";
 
@@ -115,6 +116,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
     error: new Set(),
   };
   private lastSync: SyncInfo | undefined;
+  private readonly fieldSets = new SharedFieldSets();
   /** Called with the object after every change to it, and with undefined after every sync. */
   private readonly observers = new Set<(changed: T | undefined) => void>();
 
@@ -234,6 +236,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
     switch (event.type) {
       case "ADDED":
       case "MODIFIED": {
+        this.fieldSets.share(event.object);
         const previous = this.cache.upsert(event.object);
         const info = { resync: event.resync };
         if (previous) this.emit("update", (h) => h(event.object, previous, info));
