@@ -40,26 +40,82 @@ export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
  * @example
  * for await (const ev of watchStream<ConfigMap>(conn, watchRequest(ConfigMap, "ns"), { signal })) console.log(ev.type);
  */
-export function watchStream<T>(conn: Connection, request: KubeRequest, options: { signal?: AbortSignal | undefined } = {}): AsyncIterable<WatchEvent<T>> {
+export function watchStream<T>(conn: Connection, request: KubeRequest, options: { signal?: AbortSignal | undefined } = {}): WatchIterable<T> {
   const site = siteOf(conn, request);
-  return { [Symbol.asyncIterator]: () => streamEvents<T>(conn, request, site, options.signal) };
+  const signal = options.signal;
+  return {
+    [Symbol.asyncIterator]: () => eventsOf(streamBatches<T>(conn, request, site, signal), signal),
+    [WATCH_BATCHES]: () => streamBatches<T>(conn, request, site, signal),
+  };
 }
 
-async function* streamEvents<T>(
+/**
+ * The key of the batch view a watch iterable from `watchStream` carries: the events of each
+ * chunk read from the network, as one array. The watcher reads it so that an event costs no
+ * promise of its own; other iterables are read event by event (see `watchBatches`).
+ */
+export const WATCH_BATCHES: unique symbol = Symbol("bun-k8s.watchBatches");
+
+/** A watch stream that can also be read chunk by chunk. */
+export interface WatchIterable<T> extends AsyncIterable<WatchEvent<T>> {
+  [WATCH_BATCHES](): AsyncIterator<WatchEvent<T>[]>;
+}
+
+/**
+ * The events of a watch iterable in batches: its own batch view when it has one, else one
+ * event per batch.
+ *
+ * @example for await (const events of watchBatches(client.watch({ signal }))) events.forEach(handle);
+ */
+export function watchBatches<T>(events: AsyncIterable<WatchEvent<T>>): AsyncIterator<WatchEvent<T>[]> {
+  const batched = (events as Partial<WatchIterable<T>>)[WATCH_BATCHES];
+  return batched ? batched.call(events) : singles(events);
+}
+
+async function* singles<T>(events: AsyncIterable<WatchEvent<T>>): AsyncGenerator<WatchEvent<T>[], void, undefined> {
+  for await (const event of events) yield [event];
+}
+
+async function* eventsOf<T>(batches: AsyncIterator<WatchEvent<T>[]>, signal: AbortSignal | undefined): AsyncGenerator<WatchEvent<T>, void, undefined> {
+  try {
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) return;
+      for (const event of next.value) {
+        // A consumer that aborts while handling an event gets no more, even from the same chunk.
+        if (signal?.aborted) return;
+        yield event;
+      }
+    }
+  } finally {
+    await batches.return?.();
+  }
+}
+
+async function* streamBatches<T>(
   conn: Connection,
   request: KubeRequest,
   site: ErrorSite,
   signal: AbortSignal | undefined,
-): AsyncGenerator<WatchEvent<T>, void, undefined> {
+): AsyncGenerator<WatchEvent<T>[], void, undefined> {
   if (signal?.aborted) return;
   try {
     const response = await conn.send(request, signal ? { stream: true, signal } : { stream: true });
     for await (const lines of lineBatches(response.stream(), { site })) {
+      if (signal?.aborted) return;
+      const events: WatchEvent<T>[] = [];
       for (const line of lines) {
-        if (signal?.aborted) return;
-        const event = parseWatchLine<T>(line, site);
-        if (event) yield event;
+        let event: WatchEvent<T> | undefined;
+        try {
+          event = parseWatchLine<T>(line, site);
+        } catch (error) {
+          // The events before a bad line (or an ERROR event) are delivered first.
+          if (events.length > 0) yield events;
+          throw error;
+        }
+        if (event) events.push(event);
       }
+      if (events.length > 0) yield events;
     }
   } catch (error) {
     if (signal?.aborted) return;

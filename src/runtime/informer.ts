@@ -10,8 +10,9 @@ import { systemClock, type Clock } from "../base/clock.ts";
 import { InformerCache, type IndexFunction, type ReadonlyCache } from "./informer-cache.ts";
 import { objectKey, type KubeObject } from "../base/object.ts";
 import { waitUntil, type WaitOptions } from "./wait-until.ts";
-import type { Watcher, WatcherEvent, WatcherStats, WatchMode } from "./watcher-events.ts";
-import { watcher, type WatcherOptions } from "./watcher.ts";
+import type { WatcherEvent, WatcherStats, WatchMode } from "./watcher-events.ts";
+import { eventSource, type WatcherOptions } from "./watcher.ts";
+import type { EventSource } from "./event-source.ts";
 import type { TransformOptions } from "./collection.ts";
 import { SharedFieldSets } from "./shared-field-sets.ts";
 
@@ -103,7 +104,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
   readonly cache: InformerCache<T>;
   /** Resolves when the informer has stopped. */
   readonly done: Promise<void>;
-  private readonly source: Watcher<T>;
+  private readonly source: EventSource<T>;
   private readonly stopper = new AbortController();
   private readonly clock: Clock;
   private readonly path: string;
@@ -126,7 +127,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
     this.path = listRequest(client.resource, client.namespace).path;
     this.defaultNamespace = client.namespace;
     const { signal, dispose } = combineSignals(options.signal, this.stopper.signal);
-    this.source = watcher<T>(client, { ...options, signal });
+    this.source = eventSource<T>(client, { ...options, signal });
     this.done = this.run().finally(dispose);
   }
 
@@ -222,7 +223,15 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
 
   private async run(): Promise<void> {
     try {
-      for await (const event of this.source) this.apply(event);
+      // A batch (one network chunk, or a whole list) is applied at once: no promise per event.
+      const batches = this.source.batches();
+      try {
+        for (let next = await batches.next(); !next.done; next = await batches.next()) {
+          for (const event of next.value) this.apply(event);
+        }
+      } finally {
+        await batches.return?.();
+      }
     } catch (error) {
       // Watchers report failures as events; reaching here means a bug, which handlers should hear of.
       this.emit("error", (h) => h(error instanceof Error ? error : new KubeError(String(error))));
