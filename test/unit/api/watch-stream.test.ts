@@ -64,6 +64,34 @@ describe("the typed client's watch stream", () => {
     expect(batches.flat()).toEqual(["ADDED", "MODIFIED"]);
   });
 
+  it("serves overlapping next() calls in order, one event each", async () => {
+    const api = new InMemoryApi();
+    const it = api.client().watch()[Symbol.asyncIterator]();
+    const pending = [it.next(), it.next(), it.next()];
+    await new Promise((r) => setTimeout(r, 5));
+    api.sendRaw(["a", "b", "c"].map((name) => JSON.stringify({ type: "ADDED", object: { metadata: { name } } })).join("\n"));
+    const got = await Promise.all(pending);
+    expect(got.map((r) => (r.done ? "done" : (r.value.object as TestObject).metadata?.name))).toEqual(["a", "b", "c"]);
+    await it.return?.();
+    expect((await it.next()).done).toBe(true);
+  });
+
+  it("stops mid-chunk once the signal aborts", async () => {
+    const api = new InMemoryApi();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const ev of api.client().watch({ signal: controller.signal })) {
+        seen.push((ev.object as TestObject).metadata?.name ?? "");
+        controller.abort();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 5));
+    api.sendRaw(["a", "b", "c"].map((name) => JSON.stringify({ type: "ADDED", object: { metadata: { name } } })).join("\n"));
+    await done;
+    expect(seen).toEqual(["a"]);
+  });
+
   it("batches any other watch iterable one event per batch", async () => {
     async function* three(): AsyncGenerator<WatchEvent<TestObject>> {
       for (const name of ["a", "b", "c"]) yield { type: "ADDED", object: { metadata: { name } } };
