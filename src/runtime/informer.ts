@@ -85,7 +85,8 @@ export interface Informer<T extends KubeObject> {
 
 /**
  * Starts an informer on what a typed client lists. Handlers registered in the same tick see
- * every event.
+ * every event. Objects that carry identical managedFields field sets share one frozen copy
+ * of it (docs/metadata-informers.md): copy an object before writing into its field sets.
  *
  * @example
  * const inf = informer(api(conn, ConfigMap, { namespace: "ns" }), { labelSelector: { app: "web" } });
