@@ -11,8 +11,12 @@
  */
 import { isRecord, type KubeObject } from "../base/object.ts";
 
-/** Distinct field sets remembered; past this the oldest is forgotten (objects keep theirs). */
-const MAX_SHARED = 4096;
+/**
+ * Distinct field sets remembered, least recently used forgotten first (objects keep theirs).
+ * Small on purpose: a set unique to one object (a pod's IP in its status set) is never shared,
+ * and its text must not pile up; sets that many objects share stay in use and stay here.
+ */
+export const MAX_SHARED_FIELD_SETS = 256;
 
 /**
  * The distinct field sets an informer has seen.
@@ -36,9 +40,12 @@ export class SharedFieldSets {
       let shared = this.byText.get(text);
       if (shared === undefined) {
         shared = deepFreeze(fields);
-        if (this.byText.size >= MAX_SHARED) this.byText.delete(this.byText.keys().next().value!);
-        this.byText.set(text, shared);
+        if (this.byText.size >= MAX_SHARED_FIELD_SETS) this.byText.delete(this.byText.keys().next().value!);
+      } else {
+        // Most recently used last: the first key is the one to forget.
+        this.byText.delete(text);
       }
+      this.byText.set(text, shared);
       entry.fieldsV1 = shared;
     }
   }

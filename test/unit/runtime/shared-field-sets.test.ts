@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { KubeObject } from "../../../src/base/object.ts";
-import { SharedFieldSets } from "../../../src/runtime/shared-field-sets.ts";
+import { MAX_SHARED_FIELD_SETS, SharedFieldSets } from "../../../src/runtime/shared-field-sets.ts";
 
 const withFields = (name: string, fieldsV1: Record<string, unknown>, time = "2026-01-01T00:00:00Z"): KubeObject => ({
   metadata: { name, managedFields: [{ manager: "m", operation: "Update", time, fieldsType: "FieldsV1", fieldsV1 }] },
@@ -35,6 +35,23 @@ describe("SharedFieldSets", () => {
     sets.share({ metadata: { name: "d" } });
     expect(fieldsOf(a)).not.toBe(fieldsOf(b));
     expect(c.metadata!.managedFields).toEqual([{ manager: "m" }, "junk"]);
+  });
+
+  it("remembers a bounded number of sets, forgetting the least recently used first", () => {
+    const sets = new SharedFieldSets();
+    const common = () => withFields("c", { "f:data": { "f:common": {} } });
+    const first = common();
+    sets.share(first);
+    for (let i = 0; i < MAX_SHARED_FIELD_SETS * 3; i++) {
+      sets.share(withFields(`u${i}`, { "f:data": { [`f:unique-${i}`]: {} } }));
+      if (i % 100 === 0) sets.share(common()); // in use: stays remembered
+    }
+    const later = common();
+    sets.share(later);
+    expect(fieldsOf(later)).toBe(fieldsOf(first));
+    const old = withFields("u0-again", { "f:data": { "f:unique-0": {} } });
+    sets.share(old);
+    expect(Object.isFrozen(fieldsOf(old))).toBe(true); // forgotten long ago: a fresh copy, frozen in turn
   });
 
   it("property: sharing never changes what an object says", () => {
