@@ -13,6 +13,7 @@ export type CaseName =
   | "informer-transformed"
   | "informer-metadata"
   | "informer-metadata-transformed"
+  | "informer-list"
   | "reconcile";
 
 export type CaseParams =
@@ -21,7 +22,7 @@ export type CaseParams =
   | { case: "list"; namespace: string; expected: number; warmup: number; reps: number }
   | { case: "create-delete"; namespace: string; prefix: string; objects: number; concurrency: number; warmup: number; rounds: number }
   | { case: "watch"; namespace: string; events: number; warmup: number; reps: number }
-  | { case: "informer" | "informer-transformed" | "informer-metadata" | "informer-metadata-transformed"; namespace: string; expected: number }
+  | { case: "informer" | "informer-transformed" | "informer-metadata" | "informer-metadata-transformed" | "informer-list"; namespace: string; expected: number }
   | { case: "reconcile"; namespace: string; expected: number; concurrency: number };
 
 /** Raw samples of one metric, summarised by the orchestrator. */
