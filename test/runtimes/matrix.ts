@@ -37,8 +37,11 @@ export const tiers: Record<TierName, Tier> = {
   main: {
     command: "npm test",
     stages: [
-      [{ runtime: "node20", suite: "unit" }],
-      [{ runtime: "bun", suite: "unit" }],
+      // Side by side, as in the runtimes tier: vitest leaves one of the 2 cores idle.
+      [
+        { runtime: "node20", suite: "unit" },
+        { runtime: "bun", suite: "unit" },
+      ],
       // Hostile servers measure a child's memory and time: alone, never beside another cell.
       [{ runtime: "node20", suite: "hostile" }],
       [{ runtime: "bun", suite: "hostile" }],
