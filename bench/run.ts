@@ -20,7 +20,8 @@ import type { CaseParams, ChildResult, MetricSamples } from "./harness/case-para
 import { buildBundles, runCaseInChild, type RuntimeBins } from "./harness/children.ts";
 import { coldStart } from "./harness/cold-start.ts";
 import { prepareConsumers } from "./harness/footprint.ts";
-import { CONTENDERS, GET_TARGET, NAMESPACES, makePlan, type ContenderRun } from "./harness/plan.ts";
+import { CONTENDERS, CURVE_CONTENDERS, GET_TARGET, NAMESPACES, makePlan, type ContenderRun } from "./harness/plan.ts";
+import { readPodIo, runPodIo } from "./harness/pod-io-step.ts";
 import { renderMarkdown } from "./harness/report-markdown.ts";
 import { renderSvg } from "./harness/report-svg.ts";
 import type { BenchResults, CaseResult } from "./harness/results-types.ts";
@@ -116,6 +117,7 @@ function interleaved(p: CaseParams): { rounds: number; one: CaseParams } {
       return { rounds: p.rounds, one: { ...p, rounds: 1 } };
     case "list":
     case "watch":
+    case "watches":
       return { rounds: p.reps, one: { ...p, reps: 1 } };
     case "reconcile":
       return { rounds: 1, one: p };
@@ -184,6 +186,14 @@ async function main(): Promise<number> {
     const listCount = await seedConfigMaps(seed, NAMESPACES.list, "list", plan.listObjects);
     const watchCount = await seedConfigMaps(seed, NAMESPACES.watch, "watch", plan.watchObjects);
     log(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s (namespaces hold ${getCount}, ${listCount}, ${watchCount} ConfigMaps)`);
+    // The cost curves' namespaces (their middle point is the watch namespace); the count includes kube-root-ca.crt.
+    const curveCounts = new Map<string, number>([[NAMESPACES.watch, watchCount]]);
+    if (wanted("curves")) {
+      const curveStart = performance.now();
+      curveCounts.set(NAMESPACES.curveSmall, await seedConfigMaps(seed, NAMESPACES.curveSmall, "curve", plan.curveObjects.small));
+      curveCounts.set(NAMESPACES.curveLarge, await seedConfigMaps(seed, NAMESPACES.curveLarge, "curve", plan.curveObjects.large));
+      log(`seeded the curve namespaces in ${((performance.now() - curveStart) / 1000).toFixed(1)} s (load ${load1()})`);
+    }
 
     const byContender = (c: ContenderRun) => c.id;
     if (wanted("cold-start")) {
@@ -209,17 +219,18 @@ async function main(): Promise<number> {
       loadByCase["cold-start"] = [loadAtStart, load1()];
     }
 
-    /** Runs one case for every contender, round by round, under the results key `key`. */
-    const runCase = async (key: string, expected: CaseParams): Promise<void> => {
+    /** Runs one case for every contender (or those of `only`), round by round, under the results key `key`. */
+    const runCase = async (key: string, expected: CaseParams, only?: ContenderRun[]): Promise<void> => {
       params[key] = expected;
       const byId: Record<string, CaseResult> = (cases[key] = {});
       const loadAtStart = load1();
       // Round by round (A B C A B C), each round a fresh child per contender, so load drift hits every contender alike.
       const { rounds, one } = interleaved(expected);
-      const runsById = new Map<string, ChildResult[]>(contenders.map((c) => [c.id, []]));
+      const running = only ?? contenders;
+      const runsById = new Map<string, ChildResult[]>(running.map((c) => [c.id, []]));
       for (let round = 1; round <= rounds; round++) {
         if (rounds > 1) log(`${key}: round ${round}/${rounds}, load ${load1()}`);
-        for (const c of contenders) {
+        for (const c of running) {
           const runs = runsById.get(c.id)!;
           if (runs.some((r) => !r.ok)) continue; // failed once this run: recorded, not retried within the run
           const bundle = bundles[c.library];
@@ -232,7 +243,7 @@ async function main(): Promise<number> {
           runs.push(await runCaseInChild(bins, c.runtime, bundle.file, p, target, plan.childTimeoutMs));
         }
       }
-      for (const c of contenders) {
+      for (const c of running) {
         const result = toCaseResult(mergeRuns(runsById.get(c.id)!));
         byId[byContender(c)] = result;
         logResult(key, c, result);
@@ -253,6 +264,20 @@ async function main(): Promise<number> {
                 ? { ...base, name: `${GET_TARGET}-0` }
                 : base;
       await runCase(base.case, expected);
+    }
+
+    // Cost curves: the same work at growing loads, bun-k8s against client-node (and the floor where it applies).
+    if (wanted("curves")) {
+      const curveContenders = contenders.filter((c) => CURVE_CONTENDERS.includes(c.id));
+      for (const point of plan.curves) {
+        const p = point.params;
+        const count = curveCounts.get(p.namespace) ?? 0;
+        const expected: CaseParams =
+          p.case === "list" || p.case === "informer" ? { ...p, expected: count } : p.case === "watches" ? { ...p, eventsEach: count } : p;
+        // The floor has no informer: it would only record "n/a".
+        const only = point.curve === "informer" ? curveContenders.filter((c) => c.library !== "floor") : curveContenders;
+        await runCase(point.key, expected, only);
+      }
     }
 
     // The per-request cases again while busy loops take every core: overhead per request shows as the SDK's CPU.
@@ -290,6 +315,12 @@ async function main(): Promise<number> {
     }
   }
 
+  // Exec and port-forward throughput: their own control plane with a kwok node (bench/pod-io).
+  if (wanted("pod-io")) {
+    const code = runPodIo(bins.bun, benchDir, outDir, mode, log);
+    if (code !== 0) log(`pod-io bench exited with ${code}; its last results file (if any) is reported`);
+  }
+
   const results: BenchResults = {
     schema: 1,
     date: new Date().toISOString(),
@@ -310,6 +341,8 @@ async function main(): Promise<number> {
     cases,
     params,
     footprint: consumers.footprint,
+    curves: plan.curves.filter((p) => cases[p.key]).map(({ key, curve, load }) => ({ key, curve, load })),
+    podIo: readPodIo(outDir),
     harnessErrors,
   };
   mkdirSync(outDir, { recursive: true });

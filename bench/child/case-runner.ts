@@ -71,6 +71,8 @@ async function runCase(c: Contender, p: CaseParams): Promise<Metrics> {
       return createDelete(c, p);
     case "watch":
       return watch(c, p);
+    case "watches":
+      return watches(c, p);
     case "informer":
     case "informer-transformed":
     case "informer-metadata":
@@ -116,16 +118,23 @@ async function concurrentGet(c: Contender, p: Extract<CaseParams, { case: "concu
 async function list(c: Contender, p: Extract<CaseParams, { case: "list" }>): Promise<Metrics> {
   collectGarbage();
   const rssBefore = process.memoryUsage().rss;
-  for (let i = 0; i < p.warmup; i++) expectCount(await c.listConfigMaps(p.namespace), p.expected, "LIST");
+  for (let i = 0; i < p.warmup; i++) expectCount((await c.listConfigMaps(p.namespace)).items.length, p.expected, "LIST");
   const times: number[] = [];
+  const heapPerObject: number[] = [];
   for (let i = 0; i < p.reps; i++) {
+    collectGarbage();
+    const heapBefore = heapBytes();
     const t = performance.now();
-    const n = await c.listConfigMaps(p.namespace);
+    const kept = await c.listConfigMaps(p.namespace);
     times.push(performance.now() - t);
-    expectCount(n, p.expected, "LIST");
+    expectCount(kept.items.length, p.expected, "LIST");
+    // What the decoded list holds while the program keeps it: the per-object cost of a LIST.
+    collectGarbage();
+    heapPerObject.push((heapBytes() - heapBefore) / 1024 / kept.items.length);
   }
   return {
     time: { unit: "ms", samples: times },
+    heapPerObject: { unit: "KiB", samples: heapPerObject },
     peakRss: { unit: "MiB", samples: [peakRssMiB()] },
     rssBefore: { unit: "MiB", samples: [rssBefore / 2 ** 20] },
   };
@@ -174,6 +183,39 @@ async function watch(c: Contender, p: Extract<CaseParams, { case: "watch" }>): P
   return { rate: { unit: "events/s", samples: rate }, time: { unit: "ms", samples: times } };
 }
 
+async function watches(c: Contender, p: Extract<CaseParams, { case: "watches" }>): Promise<Metrics> {
+  const open: number[] = [];
+  const perEvent: number[] = [];
+  const heap: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < p.reps; i++) {
+    collectGarbage();
+    const heapBefore = heapBytes();
+    const rssBefore = process.memoryUsage().rss;
+    const t = performance.now();
+    const run = c.openWatches(p.namespace, p.watches, p.eventsEach);
+    try {
+      await run.opened;
+      open.push(performance.now() - t);
+      await run.drained;
+      perEvent.push(((performance.now() - t) * 1000) / (p.watches * p.eventsEach));
+      // The watches are still open: what they hold once every event went through.
+      collectGarbage();
+      heap.push((heapBytes() - heapBefore) / 2 ** 20);
+      rss.push((process.memoryUsage().rss - rssBefore) / 2 ** 20);
+    } finally {
+      run.stop();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    open: { unit: "ms", samples: open },
+    perEvent: { unit: "µs", samples: perEvent },
+    heap: { unit: "MiB", samples: heap },
+    rss: { unit: "MiB", samples: rss },
+  };
+}
+
 const INFORMER_MODES = {
   informer: "full",
   "informer-transformed": "transformed",
@@ -184,18 +226,19 @@ const INFORMER_MODES = {
 async function informer(c: Contender, p: Extract<CaseParams, { case: keyof typeof INFORMER_MODES }>): Promise<Metrics> {
   if (!c.startInformer) throw new NotApplicable("no informer in this contender");
   collectGarbage();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = heapBytes();
   const rssBefore = process.memoryUsage().rss;
   const t = performance.now();
   const run = await c.startInformer(p.namespace, INFORMER_MODES[p.case]);
   const syncMs = performance.now() - t;
   expectCount(run.size, p.expected, "informer cache");
   collectGarbage();
-  const heapAfter = process.memoryUsage().heapUsed;
+  const heapAfter = heapBytes();
   const rssAfter = process.memoryUsage().rss;
   await run.stop();
   return {
     heap: { unit: "MiB", samples: [(heapAfter - heapBefore) / 2 ** 20] },
+    heapPerObject: { unit: "KiB", samples: [(heapAfter - heapBefore) / 1024 / run.size] },
     rss: { unit: "MiB", samples: [(rssAfter - rssBefore) / 2 ** 20] },
     sync: { unit: "ms", samples: [syncMs] },
   };
@@ -222,6 +265,17 @@ async function inPool(count: number, concurrency: number, task: (i: number) => P
     while (next < count) await task(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}
+
+/**
+ * The JavaScript heap including the strings it points at. Node 22+ decodes response text into
+ * external (off-heap) strings, and JSON.parse slices values out of them, so `heapUsed` alone
+ * misses most of a decoded object's bytes there; `external` holds them. Bun's `heapUsed`
+ * already counts JSC's extra (string) memory.
+ */
+function heapBytes(): number {
+  const m = process.memoryUsage();
+  return (globalThis as { Bun?: unknown }).Bun ? m.heapUsed : m.heapUsed + m.external;
 }
 
 function collectGarbage(): void {

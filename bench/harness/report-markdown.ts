@@ -1,4 +1,5 @@
 /** The Markdown report: context, the side-by-side table, the ratios, footprint and failures. */
+import { curvesMarkdown } from "./curves-report.ts";
 import { HEADLINES, costRatio, headlineValue, type Headline } from "./headlines.ts";
 import type { BenchResults, FootprintEntry } from "./results-types.ts";
 import type { Summary } from "./stats.ts";
@@ -89,6 +90,31 @@ function footprintTable(r: BenchResults, notes: Footnotes): string[] {
   ];
 }
 
+/** Exec and port-forward throughput, from bench/pod-io's results file. */
+function podIoTable(r: BenchResults): string[] {
+  const p = r.podIo;
+  if (!p) return [];
+  const label = (id: string) => r.contenders.find((c) => c.id === id)?.label ?? id;
+  return [
+    "### Exec and port-forward throughput",
+    "",
+    `bench/pod-io (through kube-apiserver to kwok's kubelet streaming server; its own control plane). ${p.header}`,
+    "",
+    `| Case, MB/s (higher is better) | ${p.contenders.map(label).join(" | ")} |`,
+    `|---|${p.contenders.map(() => "---:").join("|")}|`,
+    ...p.cases.map((c) => {
+      const cells = p.contenders.map((id) => {
+        const v = c.byContender[id];
+        if (!v) return "–";
+        if (!v.ok) return `failed: ${v.error.replace(/\|/g, "/").slice(0, 80)}`;
+        return `${fmt(v.summary.median)} (${fmt(v.summary.min)}–${fmt(v.summary.max)})`;
+      });
+      return `| ${c.label} | ${cells.join(" | ")} |`;
+    }),
+    "",
+  ];
+}
+
 /** @example writeFileSync("latest.md", renderMarkdown(results)) */
 export function renderMarkdown(r: BenchResults): string {
   const notes = new Footnotes();
@@ -124,7 +150,7 @@ export function renderMarkdown(r: BenchResults): string {
     if (!r.cases[h.case]) continue;
     out.push(`| ${h.label} | ${RATIOS.map(([, a, b]) => ratioCell(r, h, a, b)).join(" | ")} |`);
   }
-  out.push("", ...footprintTable(r, notes), "");
+  out.push("", ...curvesMarkdown(r), ...podIoTable(r), ...footprintTable(r, notes), "");
   for (const lib of ["bun-k8s", "client-node"] as const) {
     const e = r.footprint[lib];
     const parts = "installedBytes" in e && e.bundleComposition ? Object.entries(e.bundleComposition) : [];
