@@ -87,32 +87,38 @@ async function sequentialGet(c: Contender, p: Extract<CaseParams, { case: "seque
   for (let i = 0; i < p.warmup; i++) await c.getConfigMap(p.namespace, p.name);
   const latency: number[] = [];
   const rps: number[] = [];
+  const cpu: number[] = [];
   for (let round = 0; round < p.rounds; round++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < p.requests; i++) {
       const t = performance.now();
       await c.getConfigMap(p.namespace, p.name);
       latency.push(performance.now() - t);
     }
+    cpu.push(cpuMicros(cpuStart) / p.requests);
     rps.push(p.requests / ((performance.now() - start) / 1000));
   }
-  return { latency: { unit: "ms", samples: latency }, rps: { unit: "req/s", samples: rps } };
+  return { latency: { unit: "ms", samples: latency }, rps: { unit: "req/s", samples: rps }, cpu: { unit: "µs CPU/req", samples: cpu } };
 }
 
 async function concurrentGet(c: Contender, p: Extract<CaseParams, { case: "concurrent-get" }>): Promise<Metrics> {
   await inPool(p.warmup, p.concurrency, () => c.getConfigMap(p.namespace, p.name));
   const latency: number[] = [];
   const rps: number[] = [];
+  const cpu: number[] = [];
   for (let round = 0; round < p.rounds; round++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     await inPool(p.requests, p.concurrency, async () => {
       const t = performance.now();
       await c.getConfigMap(p.namespace, p.name);
       latency.push(performance.now() - t);
     });
+    cpu.push(cpuMicros(cpuStart) / p.requests);
     rps.push(p.requests / ((performance.now() - start) / 1000));
   }
-  return { latency: { unit: "ms", samples: latency }, rps: { unit: "req/s", samples: rps } };
+  return { latency: { unit: "ms", samples: latency }, rps: { unit: "req/s", samples: rps }, cpu: { unit: "µs CPU/req", samples: cpu } };
 }
 
 async function list(c: Contender, p: Extract<CaseParams, { case: "list" }>): Promise<Metrics> {
@@ -151,8 +157,10 @@ async function createDelete(c: Contender, p: Extract<CaseParams, { case: "create
   const createRate: number[] = [];
   const deleteRate: number[] = [];
   const opsRate: number[] = [];
+  const cpu: number[] = [];
   for (let round = 0; round < p.rounds; round++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     await inPool(p.objects, p.concurrency, (i) => c.createConfigMap(spec(`r${round}`, i)));
     const created = performance.now();
     await inPool(p.objects, p.concurrency, (i) => c.deleteConfigMap(p.namespace, spec(`r${round}`, i).name));
@@ -160,11 +168,13 @@ async function createDelete(c: Contender, p: Extract<CaseParams, { case: "create
     createRate.push(p.objects / ((created - start) / 1000));
     deleteRate.push(p.objects / ((end - created) / 1000));
     opsRate.push((2 * p.objects) / ((end - start) / 1000));
+    cpu.push(cpuMicros(cpuStart) / (2 * p.objects));
   }
   return {
     ops: { unit: "ops/s", samples: opsRate },
     creates: { unit: "obj/s", samples: createRate },
     deletes: { unit: "obj/s", samples: deleteRate },
+    cpu: { unit: "µs CPU/op", samples: cpu },
   };
 }
 
@@ -265,6 +275,12 @@ async function inPool(count: number, concurrency: number, task: (i: number) => P
     while (next < count) await task(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}
+
+/** User + system CPU time of this process since `start`, µs: what the client spends, whatever the server takes. */
+function cpuMicros(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return d.user + d.system;
 }
 
 /**

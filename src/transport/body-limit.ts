@@ -22,12 +22,12 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
  * @example
  * const bytes = await collectLimited(response.stream(), 1024 * 1024, { method: "GET", path: "/api/v1/pods" });
  */
-export async function collectLimited(chunks: AsyncIterable<Uint8Array>, limit: number, site: ErrorSite): Promise<Uint8Array> {
+export async function collectLimited(chunks: AsyncIterable<Uint8Array>, limit: number, site: ErrorSite | (() => ErrorSite)): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of chunks) {
     size += chunk.byteLength;
-    if (size > limit) throw new ResponseTooLargeError("body", limit, site);
+    if (size > limit) throw new ResponseTooLargeError("body", limit, typeof site === "function" ? site() : site);
     parts.push(chunk);
   }
   if (parts.length === 1 && parts[0]) return parts[0];
@@ -55,11 +55,12 @@ export async function readWholeBody(
   abandon: () => void | Promise<void>,
 ): Promise<Uint8Array> {
   const limit = responseLimit(request.maxResponseBytes);
-  const site = siteOfUrl(request.method, request.url);
+  // Parsing the URL for the error's site is left to the failure: most bodies fit.
+  const site = (): ErrorSite => siteOfUrl(request.method, request.url);
   const declared = headers["content-encoding"] ? Number.NaN : Number(headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
     await abandon();
-    throw new ResponseTooLargeError("body", limit, site);
+    throw new ResponseTooLargeError("body", limit, site());
   }
   return collectLimited(chunks(), limit, site);
 }
