@@ -224,6 +224,7 @@ async function main(): Promise<number> {
       params[key] = expected;
       const byId: Record<string, CaseResult> = (cases[key] = {});
       const loadAtStart = load1();
+      const caseStart = performance.now();
       // Round by round (A B C A B C), each round a fresh child per contender, so load drift hits every contender alike.
       const { rounds, one } = interleaved(expected);
       const running = only ?? contenders;
@@ -249,6 +250,7 @@ async function main(): Promise<number> {
         logResult(key, c, result);
       }
       loadByCase[key] = [loadAtStart, load1()];
+      log(`${key}: ${((performance.now() - caseStart) / 1000).toFixed(0)} s, ${((performance.now() - started) / 60_000).toFixed(1)} min into the run`);
     };
 
     for (const base of plan.cases) {

@@ -4,7 +4,7 @@
  * figure, and SVG line panels for the chart (x: the load, on a log scale; y: from zero).
  */
 import type { BenchResults, CaseResult } from "./results-types.ts";
-import type { Summary } from "./stats.ts";
+import { fmtFigure, type Summary } from "./stats.ts";
 
 export interface CurveFigure {
   curve: "list" | "informer" | "watches";
@@ -61,13 +61,7 @@ export function fmtLoad(n: number): string {
   return n >= 1000 ? `${Math.round(n / 100) / 10}k`.replace(".0k", "k") : String(n);
 }
 
-function fmt(x: number): string {
-  const a = Math.abs(x);
-  if (a >= 1000) return Math.round(x).toLocaleString("en-US");
-  if (a >= 100) return x.toFixed(0);
-  if (a >= 10) return x.toFixed(1);
-  return x.toFixed(2);
-}
+const fmt = fmtFigure;
 
 function isSummary(v: CurvePointValue["value"]): v is Summary {
   return v !== undefined && "median" in v;

@@ -2,16 +2,9 @@
 import { curvesMarkdown } from "./curves-report.ts";
 import { HEADLINES, costRatio, headlineValue, type Headline } from "./headlines.ts";
 import type { BenchResults, FootprintEntry } from "./results-types.ts";
-import type { Summary } from "./stats.ts";
+import { fmtFigure, type Summary } from "./stats.ts";
 
-function fmt(x: number): string {
-  if (!Number.isFinite(x)) return "–";
-  const a = Math.abs(x);
-  if (a >= 1000) return Math.round(x).toLocaleString("en-US");
-  if (a >= 100) return x.toFixed(0);
-  if (a >= 10) return x.toFixed(1);
-  return x.toFixed(2);
-}
+const fmt = fmtFigure;
 
 function isSummary(v: unknown): v is Summary {
   return typeof v === "object" && v !== null && "median" in v;

@@ -7,6 +7,7 @@ import { curvesSvg } from "./curves-report.ts";
 import { HEADLINES, headlineValue } from "./headlines.ts";
 import type { Library, Runtime } from "./plan.ts";
 import type { BenchResults, FootprintEntry } from "./results-types.ts";
+import { fmtFigure } from "./stats.ts";
 
 const COLORS: Record<Library, Record<Runtime, string>> = {
   "bun-k8s": { bun: "#1d4ed8", node: "#60a5fa", node24: "#93c5fd" },
@@ -42,13 +43,7 @@ function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-function fmt(x: number): string {
-  const a = Math.abs(x);
-  if (a >= 1000) return Math.round(x).toLocaleString("en-US");
-  if (a >= 100) return x.toFixed(0);
-  if (a >= 10) return x.toFixed(1);
-  return x.toFixed(2);
-}
+const fmt = fmtFigure;
 
 function panels(r: BenchResults): Panel[] {
   const out: Panel[] = [];

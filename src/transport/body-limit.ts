@@ -30,6 +30,15 @@ export async function collectLimited(chunks: AsyncIterable<Uint8Array>, limit: n
     if (size > limit) throw new ResponseTooLargeError("body", limit, typeof site === "function" ? site() : site);
     parts.push(chunk);
   }
+  return concatBytes(parts, size);
+}
+
+/**
+ * The chunks of a body as one array (the chunk itself when there is one); `size` is their total length.
+ *
+ * @example concatBytes([new Uint8Array([1]), new Uint8Array([2])], 2) // Uint8Array [1, 2]
+ */
+export function concatBytes(parts: readonly Uint8Array[], size: number): Uint8Array {
   if (parts.length === 1 && parts[0]) return parts[0];
   const out = new Uint8Array(size);
   let at = 0;
@@ -46,12 +55,12 @@ export async function collectLimited(chunks: AsyncIterable<Uint8Array>, limit: n
  * and `abandon` lets go of it.
  *
  * @example
- * bytes: () => readWholeBody(request, headers, () => chunks(), () => source.destroy()),
+ * bytes: () => readWholeBody(request, headers, (limit, site) => collectLimited(chunks(), limit, site), () => source.destroy()),
  */
 export async function readWholeBody(
   request: Pick<HttpRequest, "method" | "url" | "maxResponseBytes">,
   headers: Record<string, string>,
-  chunks: () => AsyncIterable<Uint8Array>,
+  read: (limit: number, site: () => ErrorSite) => Promise<Uint8Array>,
   abandon: () => void | Promise<void>,
 ): Promise<Uint8Array> {
   const limit = responseLimit(request.maxResponseBytes);
@@ -62,7 +71,7 @@ export async function readWholeBody(
     await abandon();
     throw new ResponseTooLargeError("body", limit, site());
   }
-  return collectLimited(chunks(), limit, site);
+  return read(limit, site);
 }
 
 /**

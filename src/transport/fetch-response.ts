@@ -5,7 +5,7 @@
  * ends or is abandoned.
  */
 import type { HttpRequest, HttpResponse } from "./types.ts";
-import { readWholeBody, responseLimit } from "./body-limit.ts";
+import { collectLimited, readWholeBody, responseLimit } from "./body-limit.ts";
 import type { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 
@@ -82,7 +82,7 @@ export function fetchResponse(
 
   // Whole bodies stop at the request's limit; the abandoned rest is cancelled, not read.
   const collect = (): Promise<Uint8Array> =>
-    readWholeBody(request, headers, chunks, async () => {
+    readWholeBody(request, headers, (limit, site) => collectLimited(chunks(), limit, site), async () => {
       await res.body?.cancel().catch(() => {});
       lifetime.dispose();
     });
