@@ -4,6 +4,7 @@
  *
  *   bun bench/run.ts [--smoke] [--cases=list,watch,...] [--contenders=bun-k8s@bun,...] [--out=DIR]
  *   bun bench/run.ts --render=bench/results/<date>.json   (redraw the table and chart only)
+ *   --budget=MIN: start no step after MIN minutes (pod-io: after MIN - 4); what was left out is listed in the report
  *
  * Writes <out>/<date>.json, <out>/<date>.md, <out>/latest.md and <out>/latest.svg
  * (out: bench/results, or bench/.build/smoke for --smoke). Figures are never asserted; the
@@ -45,6 +46,19 @@ const onlyCases = args.get("cases")?.split(",");
 const contenders = CONTENDERS.filter((c) => !args.has("contenders") || args.get("contenders")!.split(",").includes(c.id));
 const outDir = args.get("out") ?? (mode === "smoke" ? join(buildDir, "smoke") : join(benchDir, "results"));
 const wanted = (name: string) => !onlyCases || onlyCases.includes(name);
+const budgetMin = args.has("budget") ? Number(args.get("budget")) : undefined;
+/** Steps left out because the time budget ran out. */
+const skipped: string[] = [];
+/** Whether a step may still start (`reserveMin`: minutes it needs before the budget ends). */
+function inBudget(step: string, reserveMin = 0): boolean {
+  const elapsedMin = (performance.now() - started) / 60_000;
+  if (budgetMin === undefined || elapsedMin < budgetMin - reserveMin) return true;
+  skipped.push(step);
+  log(`${step}: not started, ${elapsedMin.toFixed(1)} min into a ${budgetMin} min budget`);
+  return false;
+}
+/** Cases run after the per-request, hog and curve cases: the first to go when time is short. */
+const DEFERRED = new Set(["informer-transformed", "informer-metadata", "informer-metadata-transformed", "reconcile"]);
 
 const harnessErrors: string[] = [];
 const started = performance.now();
@@ -253,8 +267,8 @@ async function main(): Promise<number> {
       log(`${key}: ${((performance.now() - caseStart) / 1000).toFixed(0)} s, ${((performance.now() - started) / 60_000).toFixed(1)} min into the run`);
     };
 
-    for (const base of plan.cases) {
-      if (!wanted(base.case)) continue;
+    const planned = async (base: CaseParams): Promise<void> => {
+      if (!wanted(base.case) || !inBudget(base.case)) return;
       const expected: CaseParams =
         base.case === "list"
           ? { ...base, expected: listCount }
@@ -266,6 +280,22 @@ async function main(): Promise<number> {
                 ? { ...base, name: `${GET_TARGET}-0` }
                 : base;
       await runCase(base.case, expected);
+    };
+    for (const base of plan.cases) if (!DEFERRED.has(base.case)) await planned(base);
+
+
+    // The per-request cases again while busy loops take every core: overhead per request shows as the SDK's CPU.
+    for (const name of plan.hog.cases) {
+      const base = plan.cases.find((c) => c.case === name);
+      if (!base || !wanted(`${name}+hog`) || !inBudget(`${name}+hog`)) continue;
+      const expected: CaseParams = base.case === "sequential-get" || base.case === "concurrent-get" ? { ...base, name: `${GET_TARGET}-0` } : base;
+      const hog = startCpuHog(bins.node, plan.hog.processes);
+      log(`${name}+hog: ${plan.hog.processes} busy-loop processes running`);
+      try {
+        await runCase(`${name}+hog`, expected);
+      } finally {
+        hog.stop();
+      }
     }
 
     // Cost curves: the same work at growing loads, bun-k8s against client-node (and the floor where it applies).
@@ -278,23 +308,10 @@ async function main(): Promise<number> {
           p.case === "list" || p.case === "informer" ? { ...p, expected: count } : p.case === "watches" ? { ...p, eventsEach: count } : p;
         // The floor has no informer: it would only record "n/a".
         const only = point.curve === "informer" ? curveContenders.filter((c) => c.library !== "floor") : curveContenders;
-        await runCase(point.key, expected, only);
+        if (inBudget(point.key)) await runCase(point.key, expected, only);
       }
     }
-
-    // The per-request cases again while busy loops take every core: overhead per request shows as the SDK's CPU.
-    for (const name of plan.hog.cases) {
-      const base = plan.cases.find((c) => c.case === name);
-      if (!base || !wanted(`${name}+hog`)) continue;
-      const expected: CaseParams = base.case === "sequential-get" || base.case === "concurrent-get" ? { ...base, name: `${GET_TARGET}-0` } : base;
-      const hog = startCpuHog(bins.node, plan.hog.processes);
-      log(`${name}+hog: ${plan.hog.processes} busy-loop processes running`);
-      try {
-        await runCase(`${name}+hog`, expected);
-      } finally {
-        hog.stop();
-      }
-    }
+    for (const base of plan.cases) if (DEFERRED.has(base.case)) await planned(base);
   } catch (error) {
     harnessErrors.push(`run: ${(error as Error).stack ?? String(error)}`);
   } finally {
@@ -318,7 +335,7 @@ async function main(): Promise<number> {
   }
 
   // Exec and port-forward throughput: their own control plane with a kwok node (bench/pod-io).
-  if (wanted("pod-io")) {
+  if (wanted("pod-io") && inBudget("pod-io", 4)) {
     const code = runPodIo(bins.bun, benchDir, outDir, mode, log);
     if (code !== 0) log(`pod-io bench exited with ${code}; its last results file (if any) is reported`);
   }
@@ -345,6 +362,7 @@ async function main(): Promise<number> {
     footprint: consumers.footprint,
     curves: plan.curves.filter((p) => cases[p.key]).map(({ key, curve, load }) => ({ key, curve, load })),
     podIo: readPodIo(outDir),
+    ...(skipped.length && { skipped: { budgetMinutes: budgetMin ?? 0, steps: skipped } }),
     harnessErrors,
   };
   mkdirSync(outDir, { recursive: true });

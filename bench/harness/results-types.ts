@@ -55,6 +55,8 @@ export interface BenchResults {
   footprint: Record<"bun-k8s" | "client-node", FootprintEntry | { error: string }>;
   /** The cost curves' points (results under `cases[key]`), in the order they ran. */
   curves?: { key: string; curve: "list" | "informer" | "watches"; load: number }[];
+  /** Steps a --budget run left out. */
+  skipped?: { budgetMinutes: number; steps: string[] };
   /** Exec and port-forward throughput (bench/pod-io), when that step ran or left a results file. */
   podIo?: PodIoResults | undefined;
   /** Problems of the harness itself (any makes the run exit non-zero). */
