@@ -115,7 +115,7 @@ export function curvesMarkdown(r: BenchResults): string[] {
 
 const PANEL_W = 470;
 const PANEL_H = 210;
-const PLOT = { left: 50, right: 190, top: 40, bottom: 34 };
+const PLOT = { left: 50, right: 212, top: 40, bottom: 34 };
 
 function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -145,26 +145,29 @@ function panel(r: BenchResults, f: CurveFigure, cols: BenchResults["contenders"]
   const loads = [...new Set(series.flatMap((s) => s.points.map((p) => p.load)))].sort((a, b) => a - b);
   const values = series.flatMap((s) => s.points.map((p) => p.value)).filter(isSummary);
   const unit = values[0]?.unit ?? "";
-  const max = Math.max(0, ...values.map((v) => v.median)) * 1.1 || 1;
+  // From zero, or from below it: a heap can shrink while a figure is taken.
+  const top = Math.max(0, ...values.map((v) => v.median));
+  const bottom = Math.min(0, ...values.map((v) => v.median));
+  const span = (top - bottom) * 1.1 || 1;
   const w = PANEL_W - PLOT.left - PLOT.right;
   const h = PANEL_H - PLOT.top - PLOT.bottom;
   const lo = Math.log10(loads[0] ?? 1);
   const hi = Math.log10(loads[loads.length - 1] ?? 10);
   const px = (load: number) => x0 + PLOT.left + (hi > lo ? ((Math.log10(load) - lo) / (hi - lo)) * w : w / 2);
-  const py = (v: number) => y0 + PLOT.top + h - (v / max) * h;
+  const py = (v: number) => y0 + PLOT.top + h - ((v - bottom) / span) * h;
   const out = [
     `<text x="${x0}" y="${y0 + 16}" class="t">${esc(f.title)}</text>`,
     `<text x="${x0}" y="${y0 + 30}" class="n">${esc(`${unit}, lower is better; x: ${f.loadUnit}`)}</text>`,
     `<line x1="${x0 + PLOT.left}" y1="${py(0)}" x2="${x0 + PLOT.left + w}" y2="${py(0)}" stroke="#9ca3af"/>`,
-    `<line x1="${x0 + PLOT.left}" y1="${py(0)}" x2="${x0 + PLOT.left}" y2="${y0 + PLOT.top}" stroke="#9ca3af"/>`,
+    `<line x1="${x0 + PLOT.left}" y1="${y0 + PLOT.top + h}" x2="${x0 + PLOT.left}" y2="${y0 + PLOT.top}" stroke="#9ca3af"/>`,
   ];
   for (const frac of [0.5, 1]) {
-    const v = (max / 1.1) * frac;
+    const v = top * frac;
     out.push(`<text x="${x0 + PLOT.left - 4}" y="${py(v) + 4}" class="n" text-anchor="end">${esc(fmt(v))}</text>`);
     out.push(`<line x1="${x0 + PLOT.left}" y1="${py(v)}" x2="${x0 + PLOT.left + w}" y2="${py(v)}" stroke="#e5e7eb"/>`);
   }
   for (const load of loads) {
-    out.push(`<text x="${px(load)}" y="${py(0) + 14}" class="n" text-anchor="middle">${esc(fmtLoad(load))}</text>`);
+    out.push(`<text x="${px(load)}" y="${y0 + PLOT.top + h + 14}" class="n" text-anchor="middle">${esc(fmtLoad(load))}</text>`);
   }
   series.forEach(({ c, points }, i) => {
     const ok = points.filter((p): p is { load: number; value: Summary } => isSummary(p.value));
@@ -180,7 +183,7 @@ function panel(r: BenchResults, f: CurveFigure, cols: BenchResults["contenders"]
     const ly = y0 + PLOT.top + 4 + i * 15;
     const lx = x0 + PANEL_W - PLOT.right + 10;
     out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 14}" y2="${ly - 4}" stroke="${color(c.id)}" stroke-width="2"${dashed}/>`);
-    out.push(`<text x="${lx + 18}" y="${ly}" class="l">${esc(`${c.label}: ${tail}`)}</text>`);
+    out.push(`<text x="${lx + 18}" y="${ly}" class="k">${esc(`${c.label}: ${tail}`)}</text>`);
   });
   return out.join("\n");
 }

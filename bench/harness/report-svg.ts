@@ -137,7 +137,7 @@ export function renderSvg(r: BenchResults): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${y + 10}" viewBox="0 0 ${W} ${y + 10}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif">
 <style>
 .h{font-size:17px;font-weight:600;fill:#111827}.s{font-size:11px;fill:#4b5563}.t{font-size:13px;font-weight:600;fill:#111827}
-.n{font-size:10.5px;fill:#6b7280}.l{font-size:11px;fill:#374151}.v{font-size:11px;fill:#111827}.f{font-size:11px;fill:#b91c1c;font-style:italic}.x{font-size:11px;fill:#9ca3af;font-style:italic}
+.n{font-size:10.5px;fill:#6b7280}.l{font-size:11px;fill:#374151}.v{font-size:11px;fill:#111827}.k{font-size:10px;fill:#374151}.f{font-size:11px;fill:#b91c1c;font-style:italic}.x{font-size:11px;fill:#9ca3af;font-style:italic}
 </style>
 <rect width="100%" height="100%" fill="#ffffff"/>
 <text x="10" y="24" class="h">${esc(`bun-k8s vs @kubernetes/client-node vs the raw floor — medians, ${r.date.slice(0, 10)}${r.mode === "smoke" ? " (smoke run)" : ""}`)}</text>
