@@ -79,6 +79,12 @@ class BunK8sContender implements Contender {
   async startInformer(namespace: string, mode: InformerMode): Promise<InformerRun> {
     const configMaps = api(this.conn, ConfigMap, { namespace });
     const transform = mode === "transformed" || mode === "metadata-transformed" ? { transform: dropManagedFields } : {};
+    // The default is a streaming list; "list" asks for client-node's way: one unpaged LIST, then a watch.
+    if (mode === "list") {
+      const inf = informer(configMaps, { streamingList: false, limit: 0 });
+      await inf.waitForSync({ timeoutMs: 300_000 });
+      return { size: inf.store.size, stop: async () => inf.stop() };
+    }
     const inf = mode.startsWith("metadata") ? informer(metadataOnly(configMaps), transform) : informer(configMaps, transform);
     await inf.waitForSync({ timeoutMs: 300_000 });
     return { size: inf.store.size, stop: async () => inf.stop() };

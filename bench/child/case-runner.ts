@@ -77,6 +77,7 @@ async function runCase(c: Contender, p: CaseParams): Promise<Metrics> {
     case "informer-transformed":
     case "informer-metadata":
     case "informer-metadata-transformed":
+    case "informer-list":
       return informer(c, p);
     case "reconcile":
       return reconcile(c, p);
@@ -231,6 +232,7 @@ const INFORMER_MODES = {
   "informer-transformed": "transformed",
   "informer-metadata": "metadata",
   "informer-metadata-transformed": "metadata-transformed",
+  "informer-list": "list",
 } as const;
 
 async function informer(c: Contender, p: Extract<CaseParams, { case: keyof typeof INFORMER_MODES }>): Promise<Metrics> {

@@ -121,7 +121,8 @@ export class ClientNodeContender implements Contender {
   }
 
   async startInformer(namespace: string, mode: InformerMode): Promise<InformerRun> {
-    if (mode !== "full") throw new NotApplicable(`client-node's informer has no ${mode === "transformed" ? "transform hook" : "metadata-only mode"}`);
+    // "list" is how client-node's informer always fills its cache.
+    if (mode !== "full" && mode !== "list") throw new NotApplicable(`client-node's informer has no ${mode === "transformed" ? "transform hook" : "metadata-only mode"}`);
     const path = `/api/v1/namespaces/${namespace}/configmaps`;
     const inf = this.#k8s.makeInformer<V1ConfigMap>(this.kc, path, () => this.core.listNamespacedConfigMap({ namespace }));
     const failed = new Promise<never>((_, reject) => inf.on("error", (err: unknown) => reject(err instanceof Error ? err : new Error(String(err)))));

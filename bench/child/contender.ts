@@ -84,8 +84,12 @@ export interface InformerRun {
   stop(): Promise<void>;
 }
 
-/** What an informer keeps of each object: all of it, all but managedFields, metadata only, or metadata but managedFields. */
-export type InformerMode = "full" | "transformed" | "metadata" | "metadata-transformed";
+/**
+ * What an informer keeps of each object: all of it, all but managedFields, metadata only, or metadata but
+ * managedFields; or "list": all of it, filled by one unpaged LIST then a watch (what client-node's informer
+ * always does) instead of the library's default.
+ */
+export type InformerMode = "full" | "transformed" | "metadata" | "metadata-transformed" | "list";
 
 export interface ReconcileRun {
   /** From starting the controller to its informer's first sync, ms. */

@@ -14,6 +14,7 @@ export type CaseName =
   | "informer-transformed"
   | "informer-metadata"
   | "informer-metadata-transformed"
+  | "informer-list"
   | "reconcile";
 
 export type CaseParams =
@@ -24,7 +25,7 @@ export type CaseParams =
   | { case: "watch"; namespace: string; events: number; warmup: number; reps: number }
   /** `watches` watches opened at once from resourceVersion "0", each until it saw `eventsEach` events (cost curve). */
   | { case: "watches"; namespace: string; watches: number; eventsEach: number; reps: number }
-  | { case: "informer" | "informer-transformed" | "informer-metadata" | "informer-metadata-transformed"; namespace: string; expected: number }
+  | { case: "informer" | "informer-transformed" | "informer-metadata" | "informer-metadata-transformed" | "informer-list"; namespace: string; expected: number }
   | { case: "reconcile"; namespace: string; expected: number; concurrency: number };
 
 /** Raw samples of one metric, summarised by the orchestrator. */

@@ -40,6 +40,8 @@ export const HEADLINES: Headline[] = [
   { case: "informer-metadata", metric: "heap", label: "Informer, metadata only: heap", better: "lower", spread: "range" },
   { case: "informer-metadata", metric: "sync", label: "Informer, metadata only: time to synced", better: "lower", spread: "range" },
   { case: "informer-metadata-transformed", metric: "heap", label: "Informer, metadata only, managedFields dropped: heap", better: "lower", spread: "range" },
+  { case: "informer-list", metric: "heap", label: "Informer, one unpaged list then watch: heap", better: "lower", spread: "range" },
+  { case: "informer-list", metric: "sync", label: "Informer, one unpaged list then watch: time to synced", better: "lower", spread: "range" },
   { case: "reconcile", metric: "noop", label: "Controller: no-op reconciles after sync", better: "higher", spread: "range" },
   { case: "reconcile", metric: "get", label: "Controller: reconciles with one GET each (16 workers)", better: "higher", spread: "range" },
 ];

@@ -128,6 +128,7 @@ export function makePlan(mode: Mode): Plan {
       { case: "informer-transformed", namespace: NAMESPACES.watch, expected: watchObjects },
       { case: "informer-metadata", namespace: NAMESPACES.watch, expected: watchObjects },
       { case: "informer-metadata-transformed", namespace: NAMESPACES.watch, expected: watchObjects },
+      { case: "informer-list", namespace: NAMESPACES.watch, expected: watchObjects },
       { case: "reconcile", namespace: NAMESPACES.watch, expected: watchObjects, concurrency: 16 },
     ],
   };

@@ -31,22 +31,31 @@ export abstract class EventSource<T> implements Watcher<T> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<WatcherEvent<T>> {
+    return eventsOf(this.batches());
+  }
+
+  /**
+   * The same events in batches (those that one network chunk or one list gave), each with no
+   * promise of its own: what informers read. Like the event iterator, it can be taken once.
+   */
+  batches(): AsyncIterator<WatcherEvent<T>[]> {
     if (this.started) {
       throw new ValidationError("a watcher can be iterated only once; create another to start over");
     }
     this.started = true;
-    const events = this.runLinked();
-    if (this.backoff === false) return events;
-    const paced = withBackoff(events, (e) => e.type === "ERROR", this.backoff, {
+    const batches = this.runLinked();
+    if (this.backoff === false) return batches;
+    // An ERROR event always ends its batch (see the sources), so a failing batch is one failure.
+    const paced = withBackoff(batches, (b) => b.at(-1)?.type === "ERROR", this.backoff, {
       clock: this.clock,
-      minDelayMs: retryAfterMs,
+      minDelayMs: (b) => retryAfterMs(b.at(-1)!),
       ...(this.signal ? { signal: this.signal } : {}),
     });
     return paced[Symbol.asyncIterator]();
   }
 
-  /** The event stream; must stop promptly once `signal` aborts. */
-  protected abstract run(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>, void, undefined>;
+  /** The event stream in batches, none empty; must stop promptly once `signal` aborts. */
+  protected abstract run(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>[], void, undefined>;
 
   /** Counts and wraps a failure as an ERROR event. */
   protected errorEvent(error: KubeError): WatcherEvent<T> {
@@ -54,7 +63,7 @@ export abstract class EventSource<T> implements Watcher<T> {
     return { type: "ERROR", error };
   }
 
-  private async *runLinked(): AsyncGenerator<WatcherEvent<T>, void, undefined> {
+  private async *runLinked(): AsyncGenerator<WatcherEvent<T>[], void, undefined> {
     const internal = new AbortController();
     const onAbort = (): void => internal.abort(this.signal?.reason);
     if (this.signal?.aborted) return;
@@ -65,6 +74,18 @@ export abstract class EventSource<T> implements Watcher<T> {
       this.signal?.removeEventListener("abort", onAbort);
       internal.abort();
     }
+  }
+}
+
+async function* eventsOf<T>(batches: AsyncIterator<WatcherEvent<T>[]>): AsyncGenerator<WatcherEvent<T>, void, undefined> {
+  try {
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) return;
+      yield* next.value;
+    }
+  } finally {
+    await batches.return?.();
   }
 }
 

@@ -3,7 +3,6 @@
  * the watcher gives up on a stream that stays quiet (not even a bookmark) for too long.
  */
 import type { Clock } from "../base/clock.ts";
-import type { WatchEvent } from "../api/watch-stream.ts";
 
 /**
  * Notices when a watch has been waiting for its next event for `ms`. Time the consumer spends
@@ -58,14 +57,14 @@ export class IdleWatchdog {
 }
 
 /**
- * The next watch event, or "idle" when the watchdog fires first, or "aborted" when `signal`
+ * The next watch event (or batch of events), or "idle" when the watchdog fires first, or "aborted" when `signal`
  * aborts first. Racing keeps the watcher responsive even when a stream ignores cancellation.
  */
-export function nextWithin<T>(
-  events: AsyncIterator<WatchEvent<T>>,
+export function nextWithin<V>(
+  events: AsyncIterator<V>,
   watchdog: IdleWatchdog,
   signal: AbortSignal,
-): Promise<IteratorResult<WatchEvent<T>> | "idle" | "aborted"> {
+): Promise<IteratorResult<V> | "idle" | "aborted"> {
   if (signal.aborted) return Promise.resolve("aborted");
   return new Promise((resolve, reject) => {
     const settle = (): void => {

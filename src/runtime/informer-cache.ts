@@ -1,10 +1,12 @@
 /**
- * The informer's local copy of a collection: objects by "namespace/name", plus indexes
- * kept up to date on every change. Two indexes always exist: "namespace" and "label"
- * (values "key=value"); more are added with index functions.
+ * The informer's local copy of a collection: objects by "namespace/name", plus indexes.
+ * Two indexes always exist: "namespace" and "label" (values "key=value"); more are added
+ * with index functions. An index is built on its first query and kept up to date on every
+ * change after that.
  */
 import { ValidationError } from "../base/errors.ts";
-import { objectKey, type KubeObject } from "../base/object.ts";
+import type { KubeObject } from "../base/object.ts";
+import { ObjectMap } from "./object-map.ts";
 
 /** Maps an object to the index values it should be found under (none: not indexed). */
 export type IndexFunction<T> = (object: T) => readonly string[];
@@ -28,15 +30,18 @@ export interface ReadonlyCache<T> {
 
 interface Index<T> {
   fn: IndexFunction<T>;
-  /** index value → keys of the objects under it */
-  entries: Map<string, Set<string>>;
+  /** index value → the objects under it; built on the first query, then kept up to date */
+  entries: Map<string, Set<T>> | undefined;
 }
 
 const NAMESPACE_INDEX = "namespace";
 const LABEL_INDEX = "label";
 
 /**
- * A keyed, indexed object cache.
+ * A keyed, indexed object cache. Indexes are built on their first query and kept up to date
+ * from then on, so an informer that is never queried by index pays nothing for them (the
+ * built-in label index alone was a Set per distinct label value). The "namespace" index is
+ * the store's own layout and costs nothing.
  *
  * @example
  * const cache = new InformerCache<Pod>({ byNode: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) });
@@ -44,8 +49,10 @@ const LABEL_INDEX = "label";
  * cache.byIndex("byNode", "node-1");
  */
 export class InformerCache<T extends KubeObject> implements ReadonlyCache<T> {
-  private readonly objects = new Map<string, T>();
+  private readonly objects = new ObjectMap<T>();
   private readonly indexes = new Map<string, Index<T>>();
+  /** Indexes built so far: only these are maintained on changes. */
+  private readonly built: Index<T>[] = [];
 
   constructor(indexers: Record<string, IndexFunction<T>> = {}) {
     this.addIndex(NAMESPACE_INDEX, (o) => (o.metadata?.namespace ? [o.metadata.namespace] : []));
@@ -58,15 +65,15 @@ export class InformerCache<T extends KubeObject> implements ReadonlyCache<T> {
   }
 
   get(name: string, namespace?: string): T | undefined {
-    return this.objects.get(namespace ? `${namespace}/${name}` : name);
+    return this.objects.get(namespace, name);
   }
 
   getByKey(key: string): T | undefined {
-    return this.objects.get(key);
+    return this.objects.getByKey(key);
   }
 
   keys(): string[] {
-    return [...this.objects.keys()];
+    return this.objects.keys();
   }
 
   list(filter: { namespace?: string; labels?: Record<string, string> } = {}): T[] {
@@ -86,14 +93,10 @@ export class InformerCache<T extends KubeObject> implements ReadonlyCache<T> {
   byIndex(indexName: string, value: string): T[] {
     const index = this.indexes.get(indexName);
     if (!index) throw new ValidationError(`no index named "${indexName}" (have: ${this.indexNames().join(", ")})`);
-    const keys = index.entries.get(value);
-    if (!keys) return [];
-    const out: T[] = [];
-    for (const key of keys) {
-      const object = this.objects.get(key);
-      if (object) out.push(object);
-    }
-    return out;
+    // Namespaced objects are stored by namespace already; cluster-scoped ones are in no namespace.
+    if (indexName === NAMESPACE_INDEX) return value === "" ? [] : [...this.objects.inNamespace(value)];
+    const objects = this.build(index).get(value);
+    return objects ? [...objects] : [];
   }
 
   indexNames(): string[] {
@@ -104,48 +107,53 @@ export class InformerCache<T extends KubeObject> implements ReadonlyCache<T> {
     return this.indexes.has(name);
   }
 
-  /** Adds an index and fills it from the objects already cached. */
+  /** Adds an index; it is filled from the cached objects when first queried. */
   addIndex(name: string, fn: IndexFunction<T>): void {
     if (this.indexes.has(name)) throw new ValidationError(`an index named "${name}" already exists`);
-    const index: Index<T> = { fn, entries: new Map() };
-    this.indexes.set(name, index);
-    for (const [key, object] of this.objects) addToIndex(index, key, object);
+    this.indexes.set(name, { fn, entries: undefined });
   }
 
   /** Stores an object; returns the one it replaced. */
   upsert(object: T): T | undefined {
-    const key = objectKey(object);
-    const previous = this.objects.get(key);
-    if (previous) for (const index of this.indexes.values()) removeFromIndex(index, key, previous);
-    this.objects.set(key, object);
-    for (const index of this.indexes.values()) addToIndex(index, key, object);
+    const previous = this.objects.set(object);
+    for (const index of this.built) {
+      if (previous) removeFromIndex(index.entries!, previous, index.fn);
+      addToIndex(index.entries!, object, index.fn);
+    }
     return previous;
   }
 
   /** Removes an object (found by its key); returns what was stored. */
   remove(object: T): T | undefined {
-    const key = objectKey(object);
-    const previous = this.objects.get(key);
+    const previous = this.objects.delete(object);
     if (!previous) return undefined;
-    for (const index of this.indexes.values()) removeFromIndex(index, key, previous);
-    this.objects.delete(key);
+    for (const index of this.built) removeFromIndex(index.entries!, previous, index.fn);
     return previous;
   }
-}
 
-function addToIndex<T>(index: Index<T>, key: string, object: T): void {
-  for (const value of index.fn(object)) {
-    let keys = index.entries.get(value);
-    if (!keys) index.entries.set(value, (keys = new Set()));
-    keys.add(key);
+  private build(index: Index<T>): Map<string, Set<T>> {
+    if (index.entries) return index.entries;
+    const entries = new Map<string, Set<T>>();
+    for (const object of this.objects.values()) addToIndex(entries, object, index.fn);
+    index.entries = entries;
+    this.built.push(index);
+    return entries;
   }
 }
 
-function removeFromIndex<T>(index: Index<T>, key: string, object: T): void {
-  for (const value of index.fn(object)) {
-    const keys = index.entries.get(value);
-    if (!keys) continue;
-    keys.delete(key);
-    if (keys.size === 0) index.entries.delete(value);
+function addToIndex<T>(entries: Map<string, Set<T>>, object: T, fn: IndexFunction<T>): void {
+  for (const value of fn(object)) {
+    let objects = entries.get(value);
+    if (!objects) entries.set(value, (objects = new Set()));
+    objects.add(object);
+  }
+}
+
+function removeFromIndex<T>(entries: Map<string, Set<T>>, object: T, fn: IndexFunction<T>): void {
+  for (const value of fn(object)) {
+    const objects = entries.get(value);
+    if (!objects) continue;
+    objects.delete(object);
+    if (objects.size === 0) entries.delete(value);
   }
 }

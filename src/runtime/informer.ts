@@ -10,9 +10,11 @@ import { systemClock, type Clock } from "../base/clock.ts";
 import { InformerCache, type IndexFunction, type ReadonlyCache } from "./informer-cache.ts";
 import { objectKey, type KubeObject } from "../base/object.ts";
 import { waitUntil, type WaitOptions } from "./wait-until.ts";
-import type { Watcher, WatcherEvent, WatcherStats, WatchMode } from "./watcher-events.ts";
-import { watcher, type WatcherOptions } from "./watcher.ts";
+import type { WatcherEvent, WatcherStats, WatchMode } from "./watcher-events.ts";
+import { eventSource, type WatcherOptions } from "./watcher.ts";
+import type { EventSource } from "./event-source.ts";
 import type { TransformOptions } from "./collection.ts";
+import { SharedFieldSets } from "./shared-field-sets.ts";
 
 export type { WaitOptions } from "./wait-until.ts";
 
@@ -83,7 +85,8 @@ export interface Informer<T extends KubeObject> {
 
 /**
  * Starts an informer on what a typed client lists. Handlers registered in the same tick see
- * every event.
+ * every event. Objects that carry identical managedFields field sets share one frozen copy
+ * of it (docs/metadata-informers.md): copy an object before writing into its field sets.
  *
  * @example
  * const inf = informer(api(conn, ConfigMap, { namespace: "ns" }), { labelSelector: { app: "web" } });
@@ -102,7 +105,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
   readonly cache: InformerCache<T>;
   /** Resolves when the informer has stopped. */
   readonly done: Promise<void>;
-  private readonly source: Watcher<T>;
+  private readonly source: EventSource<T>;
   private readonly stopper = new AbortController();
   private readonly clock: Clock;
   private readonly path: string;
@@ -115,8 +118,9 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
     error: new Set(),
   };
   private lastSync: SyncInfo | undefined;
-  /** Called after every change to an object (undefined: deleted) and after every sync. */
-  private readonly observers = new Set<(key: string | undefined) => void>();
+  private readonly fieldSets = new SharedFieldSets();
+  /** Called with the object after every change to it, and with undefined after every sync. */
+  private readonly observers = new Set<(changed: T | undefined) => void>();
 
   constructor(client: ListWatchClient<T>, options: InformerOptions<T>) {
     this.cache = new InformerCache<T>(options.indexers);
@@ -124,7 +128,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
     this.path = listRequest(client.resource, client.namespace).path;
     this.defaultNamespace = client.namespace;
     const { signal, dispose } = combineSignals(options.signal, this.stopper.signal);
-    this.source = watcher<T>(client, { ...options, signal });
+    this.source = eventSource<T>(client, { ...options, signal });
     this.done = this.run().finally(dispose);
   }
 
@@ -180,7 +184,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
           if (object !== undefined && predicate(object)) done(object);
         };
         check();
-        return this.observe((changed) => (changed === undefined || changed === key) && check());
+        return this.observe((changed) => (changed === undefined || objectKey(changed) === key) && check());
       },
       this.stopper.signal,
     );
@@ -197,7 +201,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
           if (this.synced && this.cache.getByKey(key) === undefined) done();
         };
         check();
-        return this.observe((changed) => (changed === undefined || changed === key) && check());
+        return this.observe((changed) => (changed === undefined || objectKey(changed) === key) && check());
       },
       this.stopper.signal,
     );
@@ -220,7 +224,15 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
 
   private async run(): Promise<void> {
     try {
-      for await (const event of this.source) this.apply(event);
+      // A batch (one network chunk, or a whole list) is applied at once: no promise per event.
+      const batches = this.source.batches();
+      try {
+        for (let next = await batches.next(); !next.done; next = await batches.next()) {
+          for (const event of next.value) this.apply(event);
+        }
+      } finally {
+        await batches.return?.();
+      }
     } catch (error) {
       // Watchers report failures as events; reaching here means a bug, which handlers should hear of.
       this.emit("error", (h) => h(error instanceof Error ? error : new KubeError(String(error))));
@@ -234,11 +246,12 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
     switch (event.type) {
       case "ADDED":
       case "MODIFIED": {
+        this.fieldSets.share(event.object);
         const previous = this.cache.upsert(event.object);
         const info = { resync: event.resync };
         if (previous) this.emit("update", (h) => h(event.object, previous, info));
         else this.emit("add", (h) => h(event.object, info));
-        this.notify(objectKey(event.object));
+        this.notify(event.object);
         return;
       }
       case "DELETED": {
@@ -247,7 +260,7 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
         // The server's final state; if it sent none worth the name, the last one cached.
         const object = event.object.metadata ? event.object : (previous ?? event.object);
         this.emit("delete", (h) => h(object, info));
-        this.notify(objectKey(event.object));
+        this.notify(event.object);
         return;
       }
       case "SYNCED": {
@@ -269,7 +282,9 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
   }
 
   private emit<E extends keyof InformerHandlers<T>>(event: E, call: (handler: InformerHandlers<T>[E]) => void): void {
-    for (const handler of [...(this.handlers[event] as Set<InformerHandlers<T>[E]>)]) this.call(() => call(handler));
+    const handlers = this.handlers[event] as Set<InformerHandlers<T>[E]>;
+    if (handlers.size === 0) return;
+    for (const handler of [...handlers]) this.call(() => call(handler));
   }
 
   /** Runs a user handler; its exception goes to the error handlers, or is rethrown if there are none. */
@@ -294,13 +309,14 @@ export class SingleInformer<T extends KubeObject> implements Informer<T> {
     }
   }
 
-  private observe(observer: (key: string | undefined) => void): () => void {
+  private observe(observer: (changed: T | undefined) => void): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
   }
 
-  private notify(key: string | undefined): void {
-    for (const observer of [...this.observers]) observer(key);
+  private notify(changed: T | undefined): void {
+    if (this.observers.size === 0) return;
+    for (const observer of [...this.observers]) observer(changed);
   }
 
   private keyOf(target: ObjectRef<T>): string {

@@ -42,7 +42,7 @@ export class PollingSource<T extends KubeObject> extends EventSource<T> {
     this.intervalMs = options.pollIntervalMs ?? 30_000;
   }
 
-  protected async *run(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>, void, undefined> {
+  protected async *run(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>[], void, undefined> {
     while (!signal.aborted) {
       let events: WatcherEvent<T>[];
       try {
@@ -51,10 +51,10 @@ export class PollingSource<T extends KubeObject> extends EventSource<T> {
         if (signal.aborted) return;
         if (isGone(error)) this.stats.gone++;
         // The backoff wrapper paces the retry.
-        yield this.errorEvent(asKubeError(error, this.collection.site));
+        yield [this.errorEvent(asKubeError(error, this.collection.site))];
         continue;
       }
-      yield* events;
+      yield events;
       if (!(await sleep(this.intervalMs, this.clock, signal))) return;
     }
   }

@@ -3,14 +3,15 @@
  * (including the objects that vanished) instead of a bare "replace everything".
  * It holds references to the objects the consumer already has, not copies.
  */
-import { objectKey, resourceVersionOf, type KubeObject } from "../base/object.ts";
+import { resourceVersionOf, type KubeObject } from "../base/object.ts";
+import { ObjectMap } from "./object-map.ts";
 import type { WatcherEvent, WatchMode } from "./watcher-events.ts";
 
 type ObjectEvent<T> = Extract<WatcherEvent<T>, { object: T }>;
 
 export class ResyncTracker<T extends KubeObject> {
-  private known = new Map<string, T>();
-  private fresh: Map<string, T> | undefined;
+  private known = new ObjectMap<T>();
+  private fresh: ObjectMap<T> | undefined;
   private syncedOnce = false;
 
   /** Objects delivered and not deleted. */
@@ -20,18 +21,18 @@ export class ResyncTracker<T extends KubeObject> {
 
   /** Starts collecting a (re)list; anything collected by an unfinished one is dropped. */
   begin(): void {
-    this.fresh = new Map();
+    this.fresh = new ObjectMap();
   }
 
   /** Adds objects to the (re)list being collected. */
   collect(objects: readonly T[]): void {
-    const fresh = (this.fresh ??= new Map());
-    for (const object of objects) fresh.set(objectKey(object), object);
+    const fresh = (this.fresh ??= new ObjectMap());
+    for (const object of objects) fresh.set(object);
   }
 
   /** Removes an object from the (re)list being collected. */
   uncollect(object: T): void {
-    this.fresh?.delete(objectKey(object));
+    this.fresh?.delete(object);
   }
 
   /**
@@ -39,15 +40,15 @@ export class ResyncTracker<T extends KubeObject> {
    * Deletions come first so that a name reused by a new object (new uid) reads naturally.
    */
   finish(resourceVersion: string | undefined, mode: WatchMode): WatcherEvent<T>[] {
-    const fresh = this.fresh ?? new Map<string, T>();
+    const fresh = this.fresh ?? new ObjectMap<T>();
     const resync = this.syncedOnce;
     const events: WatcherEvent<T>[] = [];
-    for (const [key, old] of this.known) {
-      const now = fresh.get(key);
+    for (const old of this.known.values()) {
+      const now = fresh.getLike(old);
       if (!now || isReplacement(old, now)) events.push({ type: "DELETED", object: old, resync });
     }
-    for (const [key, now] of fresh) {
-      const old = this.known.get(key);
+    for (const now of fresh.values()) {
+      const old = this.known.getLike(now);
       if (!old || isReplacement(old, now)) events.push({ type: "ADDED", object: now, resync });
       else if (isChanged(old, now)) events.push({ type: "MODIFIED", object: now, resync });
     }
@@ -61,15 +62,13 @@ export class ResyncTracker<T extends KubeObject> {
 
   /** A watched ADDED or MODIFIED; the type follows what was delivered before. */
   apply(object: T): ObjectEvent<T> {
-    const key = objectKey(object);
-    const type = this.known.has(key) ? "MODIFIED" : "ADDED";
-    this.known.set(key, object);
+    const type = this.known.set(object) === undefined ? "ADDED" : "MODIFIED";
     return { type, object, resync: false };
   }
 
   /** A watched DELETED. */
   delete(object: T): ObjectEvent<T> {
-    this.known.delete(objectKey(object));
+    this.known.delete(object);
     return { type: "DELETED", object, resync: false };
   }
 }

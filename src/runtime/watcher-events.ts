@@ -90,3 +90,19 @@ export interface Watcher<T> extends AsyncIterable<WatcherEvent<T>> {
   readonly resourceVersion: string | undefined;
   readonly stats: Readonly<WatcherStats>;
 }
+
+/**
+ * Splits events into the batches a source yields: an ERROR event ends its batch, so the
+ * backoff after a failing batch is the backoff after that one failure. No batch is empty.
+ *
+ * @example [...batchesOf([added, error, synced])] // [[added, error], [synced]]
+ */
+export function* batchesOf<T>(events: WatcherEvent<T>[]): Generator<WatcherEvent<T>[], void, undefined> {
+  let start = 0;
+  for (let i = 0; i < events.length; i++) {
+    if (events[i]!.type !== "ERROR") continue;
+    yield start === 0 && i === events.length - 1 ? events : events.slice(start, i + 1);
+    start = i + 1;
+  }
+  if (start < events.length) yield start === 0 ? events : events.slice(start);
+}

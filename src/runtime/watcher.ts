@@ -13,6 +13,8 @@ import { IdleWatchdog, nextWithin } from "./idle-watchdog.ts";
 import { PollingSource } from "./polling.ts";
 import { ResyncTracker } from "./resync-tracker.ts";
 import type { Watcher, WatcherEvent } from "./watcher-events.ts";
+import { batchesOf } from "./watcher-events.ts";
+import { watchBatches } from "../api/watch-stream.ts";
 import {
   initialWatcherState,
   nextCommand,
@@ -59,6 +61,11 @@ export interface WatcherOptions extends CollectionOptions, EventSourceOptions {
  * }
  */
 export function watcher<T extends KubeObject>(client: ListWatchClient<T>, options: WatcherOptions & TransformOptions<T> = {}): Watcher<T> {
+  return eventSource(client, options);
+}
+
+/** The watcher as its class, whose `batches()` informers read. */
+export function eventSource<T extends KubeObject>(client: ListWatchClient<T>, options: WatcherOptions & TransformOptions<T>): EventSource<T> {
   return options.mode === "poll" ? new PollingSource<T>(client, options) : new ListWatchSource<T>(client, options);
 }
 
@@ -90,15 +97,15 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
     return this.state.phase;
   }
 
-  protected async *run(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>, void, undefined> {
+  protected async *run(signal: AbortSignal): AsyncGenerator<WatcherEvent<T>[], void, undefined> {
     while (!signal.aborted) {
       const command = nextCommand(this.state);
       if (command.kind === "start") {
-        yield* this.feed({ type: "start" });
+        yield* batchesOf(this.feed({ type: "start" }, []));
       } else if (command.kind === "list") {
         const input = await this.listPage(command.continue, signal);
         if (signal.aborted) return;
-        yield* this.feed(input);
+        yield* batchesOf(this.feed(input, []));
       } else {
         yield* this.watchOnce(command, signal);
       }
@@ -114,11 +121,14 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
     }
   }
 
-  /** Runs one watch request until it ends, feeding every outcome to the state machine. */
+  /**
+   * Runs one watch request until it ends, feeding every outcome to the state machine. The
+   * events of one network chunk are fed together and come out as one batch.
+   */
   private async *watchOnce(
     command: Extract<WatcherCommand, { kind: "watch" }>,
     signal: AbortSignal,
-  ): AsyncGenerator<WatcherEvent<T>, void, undefined> {
+  ): AsyncGenerator<WatcherEvent<T>[], void, undefined> {
     this.stats.watchRequests++;
     if (!command.sendInitialEvents) {
       if (this.watchedSinceList) this.stats.reconnects++;
@@ -135,46 +145,57 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
       ...(command.resourceVersion !== undefined && { resourceVersion: command.resourceVersion }),
       ...(command.sendInitialEvents && { sendInitialEvents: true, resourceVersionMatch: "NotOlderThan" as const }),
     };
-    const events = this.client.watch({ ...params, signal: request.signal })[Symbol.asyncIterator]();
+    const batches = watchBatches(this.client.watch({ ...params, signal: request.signal }));
     const watchdog = new IdleWatchdog(this.clock, this.idleTimeoutMs);
     try {
       for (;;) {
-        const next = await nextWithin(events, watchdog, signal);
+        const next = await nextWithin(batches, watchdog, signal);
         if (next === "aborted") return;
         if (next === "idle") {
           this.stats.idleTimeouts++;
-          yield* this.feed({ type: "watchEnded", reason: "idle" });
+          yield* batchesOf(this.feed({ type: "watchEnded", reason: "idle" }, []));
           return;
         }
         if (next.done) {
-          yield* this.feed({ type: "watchEnded", reason: "closed" });
+          yield* batchesOf(this.feed({ type: "watchEnded", reason: "closed" }, []));
           return;
         }
-        this.stats.events++;
-        if (next.value.type !== "BOOKMARK") this.goneStreak = 0;
-        yield* this.feed({ type: "watchEvent", event: this.collection.transformEvent(next.value) });
-        // A streaming list's watch goes on as the regular watch after its final bookmark.
-        if (this.state.phase !== "InitialStreaming" && this.state.phase !== "Watching") return;
+        const out: WatcherEvent<T>[] = [];
+        let ended = false;
+        for (const event of next.value) {
+          this.stats.events++;
+          if (event.type !== "BOOKMARK") this.goneStreak = 0;
+          this.feed({ type: "watchEvent", event: this.collection.transformEvent(event) }, out);
+          // A streaming list's watch goes on as the regular watch after its final bookmark.
+          if (this.state.phase !== "InitialStreaming" && this.state.phase !== "Watching") {
+            ended = true;
+            break;
+          }
+        }
+        yield* batchesOf(out);
+        if (ended) return;
       }
     } catch (error) {
       if (signal.aborted) return;
-      yield* this.feed({ type: "failed", error: asKubeError(error, this.collection.site) });
+      yield* batchesOf(this.feed({ type: "failed", error: asKubeError(error, this.collection.site) }, []));
     } finally {
       watchdog.stop();
       signal.removeEventListener("abort", onAbort);
       request.abort();
       // The generator may be mid-await on the network: do not wait for it to settle.
-      events.return?.().catch(() => undefined);
+      batches.return?.().catch(() => undefined);
     }
   }
 
-  private *feed(input: WatcherInput<T>): Generator<WatcherEvent<T>, void, undefined> {
+  /** Steps the state machine; appends the events its effects give to `out`, and returns it. */
+  private feed(input: WatcherInput<T>, out: WatcherEvent<T>[]): WatcherEvent<T>[] {
     const { state, effects } = step(this.state, input);
     this.state = state;
-    for (const effect of effects) yield* this.report(effect);
+    for (const effect of effects) this.report(effect, out);
+    return out;
   }
 
-  private *report(effect: WatcherEffect<T>): Generator<WatcherEvent<T>, void, undefined> {
+  private report(effect: WatcherEffect<T>, out: WatcherEvent<T>[]): void {
     switch (effect.type) {
       case "listStarted":
         this.tracker.begin();
@@ -192,12 +213,12 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
         this.resourceVersion = effect.resourceVersion;
         // After a streaming list the same request goes on watching.
         this.watchedSinceList = effect.mode === "streaming";
-        yield* this.tracker.finish(effect.resourceVersion, effect.mode);
+        for (const event of this.tracker.finish(effect.resourceVersion, effect.mode)) out.push(event);
         return;
       case "applied":
       case "deleted":
         this.resourceVersion = effect.object.metadata?.resourceVersion || this.resourceVersion;
-        yield effect.type === "applied" ? this.tracker.apply(effect.object) : this.tracker.delete(effect.object);
+        out.push(effect.type === "applied" ? this.tracker.apply(effect.object) : this.tracker.delete(effect.object));
         return;
       case "bookmark":
         this.stats.bookmarks++;
@@ -208,11 +229,11 @@ export class ListWatchSource<T extends KubeObject> extends EventSource<T> {
         return;
       case "gone":
         this.stats.gone++;
-        if (++this.goneStreak >= GONE_STREAK_LIMIT) yield this.errorEvent(effect.error);
+        if (++this.goneStreak >= GONE_STREAK_LIMIT) out.push(this.errorEvent(effect.error));
         return;
       case "error":
         if (isGone(effect.error)) this.stats.gone++;
-        yield this.errorEvent(effect.error);
+        out.push(this.errorEvent(effect.error));
         return;
     }
   }

@@ -110,6 +110,20 @@ describe(`watcher, informer and polling on ${cluster.mode} cluster`, () => {
     inf.stop();
   });
 
+  test("informer: ConfigMaps written alike share one frozen field set; their own fields stay their own", async () => {
+    for (const name of ["same-1", "same-2"]) await call(conn, "POST", path, configMap(name, { t: "same" }, { k: name }));
+    await call(conn, "POST", path, configMap("other", { t: "same", extra: "x" }, { k: "other", j: "y" }));
+    const inf = informer(configMaps(), { labelSelector: "t=same", signal: stop.signal, backoff: backoff() });
+    await inf.waitForSync({ timeoutMs: 20_000 });
+    const fieldsOf = (name: string) => (inf.store.get(name, ns)?.metadata?.managedFields?.[0] as { fieldsV1?: Record<string, unknown> }).fieldsV1!;
+    expect(fieldsOf("same-1")).toBe(fieldsOf("same-2"));
+    expect(fieldsOf("other")).not.toBe(fieldsOf("same-1"));
+    expect(Object.keys(fieldsOf("other")["f:data"] as object).sort()).toEqual(["f:j", "f:k", "."].sort());
+    expect(Object.isFrozen(fieldsOf("same-1"))).toBe(true);
+    expect(inf.store.get("same-2", ns)?.data).toEqual({ k: "same-2" });
+    inf.stop();
+  });
+
   test("informer waitFor on controller work: a Deployment's controller observes it and its ReplicaSet creates the pods", async () => {
     const deployments = informer(api(conn, Deployment, { namespace: ns }), { signal: stop.signal, backoff: backoff() });
     const replicaSets = informer(api(conn, ReplicaSet, { namespace: ns }), {

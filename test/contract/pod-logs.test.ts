@@ -74,12 +74,16 @@ describe.skipIf(!cluster.nodes)("logs through kube-apiserver to kwok", () => {
     const following = (async () => {
       for await (const line of pods().logStream(POD, { container: "sidecar", follow: true, signal: stop.signal })) seen.push(line);
     })();
-    await until("the existing line", 30_000, async () => (seen.includes("sidecar-line") ? true : undefined));
-    io.appendLog("sidecar", "appended-1\nappended-2");
-    io.appendLog("sidecar", "appended-3", { stream: "stderr" });
-    await until("the appended lines", 30_000, async () => (seen.includes("appended-3") ? true : undefined));
-    expect(seen).toEqual(["sidecar-line", "appended-1", "appended-2", "appended-3"]);
-    stop.abort();
+    try {
+      await until("the existing line", 30_000, async () => (seen.includes("sidecar-line") ? true : undefined));
+      io.appendLog("sidecar", "appended-1\nappended-2");
+      io.appendLog("sidecar", "appended-3", { stream: "stderr" });
+      await until("the appended lines", 30_000, async () => (seen.includes("appended-3") ? true : undefined));
+      expect(seen).toEqual(["sidecar-line", "appended-1", "appended-2", "appended-3"]);
+    } finally {
+      // Also on failure: the stream must end here, not reject later when the connection closes.
+      stop.abort();
+    }
     await following;
   });
 });

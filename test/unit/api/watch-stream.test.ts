@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, DecodeError, isGone } from "../../../src/base/errors.ts";
-import { parseWatchLine, type WatchEvent } from "../../../src/api/watch-stream.ts";
+import { parseWatchLine, watchBatches, type WatchEvent } from "../../../src/api/watch-stream.ts";
 import { InMemoryApi, type TestObject } from "../runtime/in-memory-api.ts";
 
 async function take<T>(source: AsyncIterable<T>, n: number): Promise<T[]> {
@@ -38,6 +38,68 @@ describe("the typed client's watch stream", () => {
     expect(isGone(error)).toBe(true);
     expect((error as ApiError).status.reason).toBe("Expired");
     expect((error as ApiError).message).toContain(api.path);
+  });
+
+  it("delivers the events of a chunk that precede an ERROR line before throwing, event by event and in batches", async () => {
+    const chunk = [
+      JSON.stringify({ type: "ADDED", object: { metadata: { name: "a", resourceVersion: "7" } } }),
+      JSON.stringify({ type: "MODIFIED", object: { metadata: { name: "a", resourceVersion: "8" } } }),
+      JSON.stringify({ type: "ERROR", object: { kind: "Status", status: "Failure", code: 410, reason: "Expired", message: "too old" } }),
+    ].join("\n");
+    const api = new InMemoryApi();
+    const seen: string[] = [];
+    const single = (async () => {
+      for await (const ev of api.client().watch()) seen.push(ev.type);
+    })().catch((e: unknown) => e);
+    const batches: string[][] = [];
+    const batched = (async () => {
+      const it = watchBatches(api.client().watch());
+      for (let next = await it.next(); !next.done; next = await it.next()) batches.push(next.value.map((e) => e.type));
+    })().catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 5));
+    api.sendRaw(chunk);
+    expect(isGone(await single)).toBe(true);
+    expect(isGone(await batched)).toBe(true);
+    expect(seen).toEqual(["ADDED", "MODIFIED"]);
+    expect(batches.flat()).toEqual(["ADDED", "MODIFIED"]);
+  });
+
+  it("serves overlapping next() calls in order, one event each", async () => {
+    const api = new InMemoryApi();
+    const it = api.client().watch()[Symbol.asyncIterator]();
+    const pending = [it.next(), it.next(), it.next()];
+    await new Promise((r) => setTimeout(r, 5));
+    api.sendRaw(["a", "b", "c"].map((name) => JSON.stringify({ type: "ADDED", object: { metadata: { name } } })).join("\n"));
+    const got = await Promise.all(pending);
+    expect(got.map((r) => (r.done ? "done" : (r.value.object as TestObject).metadata?.name))).toEqual(["a", "b", "c"]);
+    await it.return?.();
+    expect((await it.next()).done).toBe(true);
+  });
+
+  it("stops mid-chunk once the signal aborts", async () => {
+    const api = new InMemoryApi();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const ev of api.client().watch({ signal: controller.signal })) {
+        seen.push((ev.object as TestObject).metadata?.name ?? "");
+        controller.abort();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 5));
+    api.sendRaw(["a", "b", "c"].map((name) => JSON.stringify({ type: "ADDED", object: { metadata: { name } } })).join("\n"));
+    await done;
+    expect(seen).toEqual(["a"]);
+  });
+
+  it("batches any other watch iterable one event per batch", async () => {
+    async function* three(): AsyncGenerator<WatchEvent<TestObject>> {
+      for (const name of ["a", "b", "c"]) yield { type: "ADDED", object: { metadata: { name } } };
+    }
+    const it = watchBatches(three());
+    const got: number[] = [];
+    for (let next = await it.next(); !next.done; next = await it.next()) got.push(next.value.length);
+    expect(got).toEqual([1, 1, 1]);
   });
 
   it("throws DecodeError on a line that is not JSON, without quoting it", async () => {

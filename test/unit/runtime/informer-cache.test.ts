@@ -68,32 +68,49 @@ describe("InformerCache", () => {
     expect(() => cache.byIndex("nope", "x")).toThrow(ValidationError);
   });
 
-  it("property: indexes always agree with a full scan", () => {
+  it("property: indexes always agree with a full scan, whether built before, between or after the changes", () => {
     const op = fc.record({
       del: fc.boolean(),
+      /** Query every index after this change: indexes are built on the first query, then maintained. */
+      check: fc.boolean(),
       name: fc.constantFrom("a", "b", "c"),
-      ns: fc.constantFrom("x", "y"),
+      ns: fc.constantFrom("x", "y", undefined),
       node: fc.constantFrom("n1", "n2", undefined),
       app: fc.constantFrom("web", "db"),
     });
+    const agree = (cache: InformerCache<Pod>): void => {
+      const all = cache.list();
+      for (const value of ["n1", "n2"]) {
+        expect(names(cache.byIndex("byNode", value))).toEqual(names(all.filter((p) => p.spec?.nodeName === value)));
+      }
+      for (const ns of ["x", "y", ""]) {
+        expect(names(cache.byIndex("namespace", ns))).toEqual(names(all.filter((p) => p.metadata?.namespace === ns)));
+      }
+      for (const app of ["web", "db"]) {
+        expect(names(cache.byIndex("label", `app=${app}`))).toEqual(names(all.filter((p) => p.metadata?.labels?.app === app)));
+        expect(names(cache.list({ labels: { app } }))).toEqual(names(all.filter((p) => p.metadata?.labels?.app === app)));
+      }
+    };
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
         const cache = new InformerCache<Pod>({ byNode });
+        const model = new Map<string, Pod>();
         for (const o of ops) {
           const p = pod(o.name, o.ns, { app: o.app }, o.node);
-          if (o.del) cache.remove(p);
-          else cache.upsert(p);
+          const key = o.ns ? `${o.ns}/${o.name}` : o.name;
+          if (o.del) {
+            expect(cache.remove(p)).toBe(model.get(key));
+            model.delete(key);
+          } else {
+            expect(cache.upsert(p)).toBe(model.get(key));
+            model.set(key, p);
+          }
+          if (o.check) agree(cache);
         }
-        const all = cache.list();
-        for (const value of ["n1", "n2"]) {
-          expect(names(cache.byIndex("byNode", value))).toEqual(names(all.filter((p) => p.spec?.nodeName === value)));
-        }
-        for (const ns of ["x", "y"]) {
-          expect(names(cache.byIndex("namespace", ns))).toEqual(names(all.filter((p) => p.metadata?.namespace === ns)));
-        }
-        for (const app of ["web", "db"]) {
-          expect(cache.byIndex("label", `app=${app}`).length).toBe(all.filter((p) => p.metadata?.labels?.app === app).length);
-        }
+        agree(cache);
+        expect(cache.size).toBe(model.size);
+        expect(cache.keys().sort()).toEqual([...model.keys()].sort());
+        for (const [key, p] of model) expect(cache.getByKey(key)).toBe(p);
       }),
     );
   });
