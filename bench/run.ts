@@ -5,6 +5,7 @@
  *   bun bench/run.ts [--smoke] [--cases=list,watch,...] [--contenders=bun-k8s@bun,...] [--out=DIR]
  *   bun bench/run.ts --render=bench/results/<date>.json   (redraw the table and chart only)
  *   --budget=MIN: start no step after MIN minutes; what was left out is listed in the report
+ *   --curve-rounds=N: rounds per cost-curve point (full: 3)
  *
  * Writes <out>/<date>.json, <out>/<date>.md, <out>/latest.md and <out>/latest.svg
  * (out: bench/results, or bench/.build/smoke for --smoke). Figures are never asserted; the
@@ -41,7 +42,7 @@ const args = new Map(
   }),
 );
 const mode = args.has("smoke") ? "smoke" : "full";
-const plan = makePlan(mode);
+const plan = makePlan(mode, args.has("curve-rounds") ? Number(args.get("curve-rounds")) : undefined);
 const onlyCases = args.get("cases")?.split(",");
 const contenders = CONTENDERS.filter((c) => !args.has("contenders") || args.get("contenders")!.split(",").includes(c.id));
 const outDir = args.get("out") ?? (mode === "smoke" ? join(buildDir, "smoke") : join(benchDir, "results"));
@@ -166,7 +167,12 @@ async function main(): Promise<number> {
   for (const [library, b] of Object.entries(bundles)) if ("error" in b) log(`${library}: ${b.error}`);
 
   log("footprint: building, packing and installing bun-k8s; installing client-node");
-  const consumers = prepareConsumers(repoRoot, buildDir, bins, clientNode);
+  // Cold start and the footprint need the packed consumers; a run of other cases alone (--cases) skips them.
+  const skipConsumers = !wanted("cold-start") && !wanted("footprint");
+  const notRun = { error: "not run (--cases)" };
+  const consumers = skipConsumers
+    ? { dirs: { "bun-k8s": notRun, "client-node": notRun, "client-node-2": notRun, floor: notRun }, footprint: { "bun-k8s": notRun, "client-node": notRun } }
+    : prepareConsumers(repoRoot, buildDir, bins, clientNode);
   for (const [library, d] of Object.entries(consumers.dirs)) if ("error" in d) log(`${library} consumer: ${d.error}`);
 
   // Exec and port-forward throughput first, on their own control plane with a kwok node (bench/pod-io):

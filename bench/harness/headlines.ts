@@ -23,7 +23,6 @@ export const HEADLINES: Headline[] = [
   { case: "concurrent-get", metric: "rps", label: "Concurrent GET (32 in flight)", better: "higher", spread: "range" },
   { case: "concurrent-get", metric: "cpu", label: "Concurrent GET: client CPU per request", better: "lower", spread: "range" },
   { case: "list", metric: "time", label: "LIST ConfigMaps: time", better: "lower", spread: "range" },
-  { case: "list", metric: "heapPerObject", label: "LIST ConfigMaps: heap held per decoded object", better: "lower", spread: "range" },
   { case: "list", metric: "peakRss", label: "LIST ConfigMaps: peak RSS of the process", better: "lower", spread: "range" },
   { case: "list", metric: "rssBefore", label: "LIST ConfigMaps: RSS before the first LIST", better: "lower", spread: "range" },
   { case: "create-delete", metric: "ops", label: "Create + delete (16 in flight)", better: "higher", spread: "range" },

@@ -84,11 +84,11 @@ export interface Plan {
 }
 
 /** Iteration counts: the full run meets the minimums; smoke proves the harness in about two minutes. */
-export function makePlan(mode: Mode): Plan {
+export function makePlan(mode: Mode, curveRoundsOverride?: number): Plan {
   const full = mode === "full";
   const listObjects = full ? 5_000 : 200;
   const watchObjects = full ? 10_000 : 300;
-  const curveRounds = full ? 3 : 1;
+  const curveRounds = curveRoundsOverride ?? (full ? 3 : 1);
   const small = full ? 1_000 : 100;
   const large = full ? 50_000 : 1_000;
   const sizes: [number, string][] = [

@@ -121,6 +121,7 @@ export function renderMarkdown(r: BenchResults): string {
     ...(m.loadByCase
       ? [`1-min load per case (start→end): ${Object.entries(m.loadByCase).map(([k, [a, b]]) => `${k} ${a}→${b}`).join(", ")}.  `]
       : []),
+    ...(r.notes ?? []).map((n) => `Note: ${n}.  `),
     ...(r.skipped ? [`Not run (the run's ${r.skipped.budgetMinutes}-minute budget was spent): ${r.skipped.steps.join(", ")}.  `] : []),
     `Run took ${r.durationSeconds} s. Medians; spread in brackets: p99 for per-request latency, min–max of the repetitions otherwise.`,
     "",

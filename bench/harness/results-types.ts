@@ -55,6 +55,8 @@ export interface BenchResults {
   footprint: Record<"bun-k8s" | "client-node", FootprintEntry | { error: string }>;
   /** The cost curves' points (results under `cases[key]`), in the order they ran. */
   curves?: { key: string; curve: "list" | "informer" | "watches"; load: number }[];
+  /** What the reader must know about how the file came about (e.g. cases merged from a second run). */
+  notes?: string[];
   /** Steps a --budget run left out. */
   skipped?: { budgetMinutes: number; steps: string[] };
   /** Exec and port-forward throughput (bench/pod-io), when that step ran or left a results file. */
