@@ -4,6 +4,8 @@
  *
  *   bun bench/run.ts [--smoke] [--cases=list,watch,...] [--contenders=bun-k8s@bun,...] [--out=DIR]
  *   bun bench/run.ts --render=bench/results/<date>.json   (redraw the table and chart only)
+ *   --budget=MIN: start no step after MIN minutes; what was left out is listed in the report
+ *   --curve-rounds=N: rounds per cost-curve point (full: 3)
  *
  * Writes <out>/<date>.json, <out>/<date>.md, <out>/latest.md and <out>/latest.svg
  * (out: bench/results, or bench/.build/smoke for --smoke). Figures are never asserted; the
@@ -20,7 +22,8 @@ import type { CaseParams, ChildResult, MetricSamples } from "./harness/case-para
 import { buildBundles, runCaseInChild, type RuntimeBins } from "./harness/children.ts";
 import { coldStart } from "./harness/cold-start.ts";
 import { prepareConsumers } from "./harness/footprint.ts";
-import { CONTENDERS, GET_TARGET, NAMESPACES, makePlan, type ContenderRun } from "./harness/plan.ts";
+import { CONTENDERS, CURVE_CONTENDERS, GET_TARGET, NAMESPACES, makePlan, type ContenderRun } from "./harness/plan.ts";
+import { readPodIo, runPodIo } from "./harness/pod-io-step.ts";
 import { renderMarkdown } from "./harness/report-markdown.ts";
 import { renderSvg } from "./harness/report-svg.ts";
 import type { BenchResults, CaseResult } from "./harness/results-types.ts";
@@ -39,11 +42,24 @@ const args = new Map(
   }),
 );
 const mode = args.has("smoke") ? "smoke" : "full";
-const plan = makePlan(mode);
+const plan = makePlan(mode, args.has("curve-rounds") ? Number(args.get("curve-rounds")) : undefined);
 const onlyCases = args.get("cases")?.split(",");
 const contenders = CONTENDERS.filter((c) => !args.has("contenders") || args.get("contenders")!.split(",").includes(c.id));
 const outDir = args.get("out") ?? (mode === "smoke" ? join(buildDir, "smoke") : join(benchDir, "results"));
 const wanted = (name: string) => !onlyCases || onlyCases.includes(name);
+const budgetMin = args.has("budget") ? Number(args.get("budget")) : undefined;
+/** Steps left out because the time budget ran out. */
+const skipped: string[] = [];
+/** Whether a step may still start (`reserveMin`: minutes it needs before the budget ends). */
+function inBudget(step: string, reserveMin = 0): boolean {
+  const elapsedMin = (performance.now() - started) / 60_000;
+  if (budgetMin === undefined || elapsedMin < budgetMin - reserveMin) return true;
+  skipped.push(step);
+  log(`${step}: not started, ${elapsedMin.toFixed(1)} min into a ${budgetMin} min budget`);
+  return false;
+}
+/** Cases run after the per-request, hog and curve cases: the first to go when time is short. */
+const DEFERRED = new Set(["informer-transformed", "informer-metadata", "informer-metadata-transformed", "reconcile"]);
 
 const harnessErrors: string[] = [];
 const started = performance.now();
@@ -116,6 +132,7 @@ function interleaved(p: CaseParams): { rounds: number; one: CaseParams } {
       return { rounds: p.rounds, one: { ...p, rounds: 1 } };
     case "list":
     case "watch":
+    case "watches":
       return { rounds: p.reps, one: { ...p, reps: 1 } };
     case "reconcile":
       return { rounds: 1, one: p };
@@ -150,8 +167,20 @@ async function main(): Promise<number> {
   for (const [library, b] of Object.entries(bundles)) if ("error" in b) log(`${library}: ${b.error}`);
 
   log("footprint: building, packing and installing bun-k8s; installing client-node");
-  const consumers = prepareConsumers(repoRoot, buildDir, bins, clientNode);
+  // Cold start and the footprint need the packed consumers; a run of other cases alone (--cases) skips them.
+  const skipConsumers = !wanted("cold-start") && !wanted("footprint");
+  const notRun = { error: "not run (--cases)" };
+  const consumers = skipConsumers
+    ? { dirs: { "bun-k8s": notRun, "client-node": notRun, "client-node-2": notRun, floor: notRun }, footprint: { "bun-k8s": notRun, "client-node": notRun } }
+    : prepareConsumers(repoRoot, buildDir, bins, clientNode);
   for (const [library, d] of Object.entries(consumers.dirs)) if ("error" in d) log(`${library} consumer: ${d.error}`);
+
+  // Exec and port-forward throughput first, on their own control plane with a kwok node (bench/pod-io):
+  // a --budget run then cuts the deferred informer variants, not these.
+  if (wanted("pod-io") && inBudget("pod-io")) {
+    const code = runPodIo(bins.bun, benchDir, outDir, mode, log);
+    if (code !== 0) log(`pod-io bench exited with ${code}; its last results file (if any) is reported`);
+  }
 
   log("starting the local control plane");
   const cp = await ControlPlane.start({ installFluxCrds: false, log: (l) => log(`controlplane: ${l}`) });
@@ -184,6 +213,14 @@ async function main(): Promise<number> {
     const listCount = await seedConfigMaps(seed, NAMESPACES.list, "list", plan.listObjects);
     const watchCount = await seedConfigMaps(seed, NAMESPACES.watch, "watch", plan.watchObjects);
     log(`seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s (namespaces hold ${getCount}, ${listCount}, ${watchCount} ConfigMaps)`);
+    // The cost curves' namespaces (their middle point is the watch namespace); the count includes kube-root-ca.crt.
+    const curveCounts = new Map<string, number>([[NAMESPACES.watch, watchCount]]);
+    if (wanted("curves")) {
+      const curveStart = performance.now();
+      curveCounts.set(NAMESPACES.curveSmall, await seedConfigMaps(seed, NAMESPACES.curveSmall, "curve", plan.curveObjects.small));
+      curveCounts.set(NAMESPACES.curveLarge, await seedConfigMaps(seed, NAMESPACES.curveLarge, "curve", plan.curveObjects.large));
+      log(`seeded the curve namespaces in ${((performance.now() - curveStart) / 1000).toFixed(1)} s (load ${load1()})`);
+    }
 
     const byContender = (c: ContenderRun) => c.id;
     if (wanted("cold-start")) {
@@ -209,17 +246,19 @@ async function main(): Promise<number> {
       loadByCase["cold-start"] = [loadAtStart, load1()];
     }
 
-    /** Runs one case for every contender, round by round, under the results key `key`. */
-    const runCase = async (key: string, expected: CaseParams): Promise<void> => {
+    /** Runs one case for every contender (or those of `only`), round by round, under the results key `key`. */
+    const runCase = async (key: string, expected: CaseParams, only?: ContenderRun[]): Promise<void> => {
       params[key] = expected;
       const byId: Record<string, CaseResult> = (cases[key] = {});
       const loadAtStart = load1();
+      const caseStart = performance.now();
       // Round by round (A B C A B C), each round a fresh child per contender, so load drift hits every contender alike.
       const { rounds, one } = interleaved(expected);
-      const runsById = new Map<string, ChildResult[]>(contenders.map((c) => [c.id, []]));
+      const running = only ?? contenders;
+      const runsById = new Map<string, ChildResult[]>(running.map((c) => [c.id, []]));
       for (let round = 1; round <= rounds; round++) {
         if (rounds > 1) log(`${key}: round ${round}/${rounds}, load ${load1()}`);
-        for (const c of contenders) {
+        for (const c of running) {
           const runs = runsById.get(c.id)!;
           if (runs.some((r) => !r.ok)) continue; // failed once this run: recorded, not retried within the run
           const bundle = bundles[c.library];
@@ -232,16 +271,17 @@ async function main(): Promise<number> {
           runs.push(await runCaseInChild(bins, c.runtime, bundle.file, p, target, plan.childTimeoutMs));
         }
       }
-      for (const c of contenders) {
+      for (const c of running) {
         const result = toCaseResult(mergeRuns(runsById.get(c.id)!));
         byId[byContender(c)] = result;
         logResult(key, c, result);
       }
       loadByCase[key] = [loadAtStart, load1()];
+      log(`${key}: ${((performance.now() - caseStart) / 1000).toFixed(0)} s, ${((performance.now() - started) / 60_000).toFixed(1)} min into the run`);
     };
 
-    for (const base of plan.cases) {
-      if (!wanted(base.case)) continue;
+    const planned = async (base: CaseParams): Promise<void> => {
+      if (!wanted(base.case) || !inBudget(base.case)) return;
       const expected: CaseParams =
         base.case === "list"
           ? { ...base, expected: listCount }
@@ -253,12 +293,14 @@ async function main(): Promise<number> {
                 ? { ...base, name: `${GET_TARGET}-0` }
                 : base;
       await runCase(base.case, expected);
-    }
+    };
+    for (const base of plan.cases) if (!DEFERRED.has(base.case)) await planned(base);
+
 
     // The per-request cases again while busy loops take every core: overhead per request shows as the SDK's CPU.
     for (const name of plan.hog.cases) {
       const base = plan.cases.find((c) => c.case === name);
-      if (!base || !wanted(`${name}+hog`)) continue;
+      if (!base || !wanted(`${name}+hog`) || !inBudget(`${name}+hog`)) continue;
       const expected: CaseParams = base.case === "sequential-get" || base.case === "concurrent-get" ? { ...base, name: `${GET_TARGET}-0` } : base;
       const hog = startCpuHog(bins.node, plan.hog.processes);
       log(`${name}+hog: ${plan.hog.processes} busy-loop processes running`);
@@ -268,6 +310,21 @@ async function main(): Promise<number> {
         hog.stop();
       }
     }
+
+    // Cost curves: the same work at growing loads, bun-k8s against client-node (and the floor where it applies).
+    if (wanted("curves")) {
+      const curveContenders = contenders.filter((c) => CURVE_CONTENDERS.includes(c.id));
+      for (const point of plan.curves) {
+        const p = point.params;
+        const count = curveCounts.get(p.namespace) ?? 0;
+        const expected: CaseParams =
+          p.case === "list" || p.case === "informer" ? { ...p, expected: count } : p.case === "watches" ? { ...p, eventsEach: count } : p;
+        // The floor has no informer: it would only record "n/a".
+        const only = point.curve === "informer" ? curveContenders.filter((c) => c.library !== "floor") : curveContenders;
+        if (inBudget(point.key)) await runCase(point.key, expected, only);
+      }
+    }
+    for (const base of plan.cases) if (DEFERRED.has(base.case)) await planned(base);
   } catch (error) {
     harnessErrors.push(`run: ${(error as Error).stack ?? String(error)}`);
   } finally {
@@ -310,6 +367,9 @@ async function main(): Promise<number> {
     cases,
     params,
     footprint: consumers.footprint,
+    curves: plan.curves.filter((p) => cases[p.key]).map(({ key, curve, load }) => ({ key, curve, load })),
+    podIo: readPodIo(outDir),
+    ...(skipped.length && { skipped: { budgetMinutes: budgetMin ?? 0, steps: skipped } }),
     harnessErrors,
   };
   mkdirSync(outDir, { recursive: true });

@@ -11,7 +11,7 @@ import { dropManagedFields } from "../../src/base/object.ts";
 import { controller } from "../../src/controller/controller.ts";
 import { ConfigMap, Namespace } from "../../generated/k8s/core/v1/index.ts";
 import type { Connection } from "../../src/connection/types.ts";
-import type { BenchTarget, ConfigMapSpec, Contender, InformerMode, InformerRun, ReconcileRun, WatchRun } from "./contender.ts";
+import { WatchTally, type BenchTarget, type ConfigMapSpec, type Contender, type InformerMode, type InformerRun, type ReconcileRun, type WatchesRun, type WatchRun } from "./contender.ts";
 import { runChild } from "./case-runner.ts";
 
 class BunK8sContender implements Contender {
@@ -34,8 +34,8 @@ class BunK8sContender implements Contender {
     await api(this.conn, ConfigMap, { namespace }).get(name);
   }
 
-  async listConfigMaps(namespace: string): Promise<number> {
-    return (await api(this.conn, ConfigMap, { namespace }).list()).items.length;
+  async listConfigMaps(namespace: string): Promise<{ items: readonly unknown[] }> {
+    return api(this.conn, ConfigMap, { namespace }).list();
   }
 
   async createConfigMap(spec: ConfigMapSpec): Promise<void> {
@@ -59,6 +59,21 @@ class BunK8sContender implements Contender {
     }
     stop.abort();
     return { events: seen };
+  }
+
+  openWatches(namespace: string, watches: number, eventsEach: number): WatchesRun {
+    const stop = new AbortController();
+    const tally = new WatchTally(watches, eventsEach);
+    const configMaps = api(this.conn, ConfigMap, { namespace });
+    for (let i = 0; i < watches; i++) {
+      void (async () => {
+        for await (const event of configMaps.watch({ resourceVersion: "0", signal: stop.signal })) {
+          if (event.type !== "BOOKMARK") tally.event(i);
+        }
+        if (!stop.signal.aborted) tally.fail(i, new Error("the watch ended"));
+      })().catch((error: unknown) => stop.signal.aborted || tally.fail(i, error));
+    }
+    return { opened: tally.opened, drained: tally.drained, stop: () => stop.abort() };
   }
 
   async startInformer(namespace: string, mode: InformerMode): Promise<InformerRun> {

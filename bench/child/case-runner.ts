@@ -71,6 +71,8 @@ async function runCase(c: Contender, p: CaseParams): Promise<Metrics> {
       return createDelete(c, p);
     case "watch":
       return watch(c, p);
+    case "watches":
+      return watches(c, p);
     case "informer":
     case "informer-transformed":
     case "informer-metadata":
@@ -86,47 +88,65 @@ async function sequentialGet(c: Contender, p: Extract<CaseParams, { case: "seque
   for (let i = 0; i < p.warmup; i++) await c.getConfigMap(p.namespace, p.name);
   const latency: number[] = [];
   const rps: number[] = [];
+  const cpu: number[] = [];
   for (let round = 0; round < p.rounds; round++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < p.requests; i++) {
       const t = performance.now();
       await c.getConfigMap(p.namespace, p.name);
       latency.push(performance.now() - t);
     }
+    cpu.push(cpuMicros(cpuStart) / p.requests);
     rps.push(p.requests / ((performance.now() - start) / 1000));
   }
-  return { latency: { unit: "ms", samples: latency }, rps: { unit: "req/s", samples: rps } };
+  return { latency: { unit: "ms", samples: latency }, rps: { unit: "req/s", samples: rps }, cpu: { unit: "µs CPU/req", samples: cpu } };
 }
 
 async function concurrentGet(c: Contender, p: Extract<CaseParams, { case: "concurrent-get" }>): Promise<Metrics> {
   await inPool(p.warmup, p.concurrency, () => c.getConfigMap(p.namespace, p.name));
   const latency: number[] = [];
   const rps: number[] = [];
+  const cpu: number[] = [];
   for (let round = 0; round < p.rounds; round++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     await inPool(p.requests, p.concurrency, async () => {
       const t = performance.now();
       await c.getConfigMap(p.namespace, p.name);
       latency.push(performance.now() - t);
     });
+    cpu.push(cpuMicros(cpuStart) / p.requests);
     rps.push(p.requests / ((performance.now() - start) / 1000));
   }
-  return { latency: { unit: "ms", samples: latency }, rps: { unit: "req/s", samples: rps } };
+  return { latency: { unit: "ms", samples: latency }, rps: { unit: "req/s", samples: rps }, cpu: { unit: "µs CPU/req", samples: cpu } };
 }
 
 async function list(c: Contender, p: Extract<CaseParams, { case: "list" }>): Promise<Metrics> {
   collectGarbage();
   const rssBefore = process.memoryUsage().rss;
-  for (let i = 0; i < p.warmup; i++) expectCount(await c.listConfigMaps(p.namespace), p.expected, "LIST");
+  for (let i = 0; i < p.warmup; i++) expectCount((await c.listConfigMaps(p.namespace)).items.length, p.expected, "LIST");
   const times: number[] = [];
+  const heapPerObject: number[] = [];
   for (let i = 0; i < p.reps; i++) {
+    collectGarbage();
     const t = performance.now();
-    const n = await c.listConfigMaps(p.namespace);
+    let kept: { items: readonly unknown[] } | undefined = await c.listConfigMaps(p.namespace);
     times.push(performance.now() - t);
-    expectCount(n, p.expected, "LIST");
+    const count = kept.items.length;
+    expectCount(count, p.expected, "LIST");
+    // What the decoded list holds: the heap with it, then without it. (Before the LIST, an earlier
+    // list can still be held by a stack slot, which made "after minus before" read zero.)
+    collectGarbage();
+    const withList = heapBytes();
+    kept = undefined;
+    await new Promise((r) => setTimeout(r, 0));
+    collectGarbage();
+    heapPerObject.push((withList - heapBytes()) / 1024 / count);
   }
   return {
     time: { unit: "ms", samples: times },
+    heapPerObject: { unit: "KiB", samples: heapPerObject },
     peakRss: { unit: "MiB", samples: [peakRssMiB()] },
     rssBefore: { unit: "MiB", samples: [rssBefore / 2 ** 20] },
   };
@@ -143,8 +163,10 @@ async function createDelete(c: Contender, p: Extract<CaseParams, { case: "create
   const createRate: number[] = [];
   const deleteRate: number[] = [];
   const opsRate: number[] = [];
+  const cpu: number[] = [];
   for (let round = 0; round < p.rounds; round++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     await inPool(p.objects, p.concurrency, (i) => c.createConfigMap(spec(`r${round}`, i)));
     const created = performance.now();
     await inPool(p.objects, p.concurrency, (i) => c.deleteConfigMap(p.namespace, spec(`r${round}`, i).name));
@@ -152,11 +174,13 @@ async function createDelete(c: Contender, p: Extract<CaseParams, { case: "create
     createRate.push(p.objects / ((created - start) / 1000));
     deleteRate.push(p.objects / ((end - created) / 1000));
     opsRate.push((2 * p.objects) / ((end - start) / 1000));
+    cpu.push(cpuMicros(cpuStart) / (2 * p.objects));
   }
   return {
     ops: { unit: "ops/s", samples: opsRate },
     creates: { unit: "obj/s", samples: createRate },
     deletes: { unit: "obj/s", samples: deleteRate },
+    cpu: { unit: "µs CPU/op", samples: cpu },
   };
 }
 
@@ -175,6 +199,39 @@ async function watch(c: Contender, p: Extract<CaseParams, { case: "watch" }>): P
   return { rate: { unit: "events/s", samples: rate }, time: { unit: "ms", samples: times } };
 }
 
+async function watches(c: Contender, p: Extract<CaseParams, { case: "watches" }>): Promise<Metrics> {
+  const open: number[] = [];
+  const perEvent: number[] = [];
+  const heap: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < p.reps; i++) {
+    collectGarbage();
+    const heapBefore = heapBytes();
+    const rssBefore = process.memoryUsage().rss;
+    const t = performance.now();
+    const run = c.openWatches(p.namespace, p.watches, p.eventsEach);
+    try {
+      await run.opened;
+      open.push(performance.now() - t);
+      await run.drained;
+      perEvent.push(((performance.now() - t) * 1000) / (p.watches * p.eventsEach));
+      // The watches are still open: what they hold once every event went through.
+      collectGarbage();
+      heap.push((heapBytes() - heapBefore) / 2 ** 20);
+      rss.push((process.memoryUsage().rss - rssBefore) / 2 ** 20);
+    } finally {
+      run.stop();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    open: { unit: "ms", samples: open },
+    perEvent: { unit: "µs", samples: perEvent },
+    heap: { unit: "MiB", samples: heap },
+    rss: { unit: "MiB", samples: rss },
+  };
+}
+
 const INFORMER_MODES = {
   informer: "full",
   "informer-transformed": "transformed",
@@ -186,18 +243,19 @@ const INFORMER_MODES = {
 async function informer(c: Contender, p: Extract<CaseParams, { case: keyof typeof INFORMER_MODES }>): Promise<Metrics> {
   if (!c.startInformer) throw new NotApplicable("no informer in this contender");
   collectGarbage();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = heapBytes();
   const rssBefore = process.memoryUsage().rss;
   const t = performance.now();
   const run = await c.startInformer(p.namespace, INFORMER_MODES[p.case]);
   const syncMs = performance.now() - t;
   expectCount(run.size, p.expected, "informer cache");
   collectGarbage();
-  const heapAfter = process.memoryUsage().heapUsed;
+  const heapAfter = heapBytes();
   const rssAfter = process.memoryUsage().rss;
   await run.stop();
   return {
     heap: { unit: "MiB", samples: [(heapAfter - heapBefore) / 2 ** 20] },
+    heapPerObject: { unit: "KiB", samples: [(heapAfter - heapBefore) / 1024 / run.size] },
     rss: { unit: "MiB", samples: [(rssAfter - rssBefore) / 2 ** 20] },
     sync: { unit: "ms", samples: [syncMs] },
   };
@@ -224,6 +282,23 @@ async function inPool(count: number, concurrency: number, task: (i: number) => P
     while (next < count) await task(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}
+
+/** User + system CPU time of this process since `start`, µs: what the client spends, whatever the server takes. */
+function cpuMicros(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return d.user + d.system;
+}
+
+/**
+ * The JavaScript heap including the strings it points at. Node 22+ decodes response text into
+ * external (off-heap) strings, and JSON.parse slices values out of them, so `heapUsed` alone
+ * misses most of a decoded object's bytes there; `external` holds them. Bun's `heapUsed`
+ * already counts JSC's extra (string) memory.
+ */
+function heapBytes(): number {
+  const m = process.memoryUsage();
+  return (globalThis as { Bun?: unknown }).Bun ? m.heapUsed : m.heapUsed + m.external;
 }
 
 function collectGarbage(): void {

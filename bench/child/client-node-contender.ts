@@ -6,7 +6,7 @@
  */
 import type * as clientNode14 from "@kubernetes/client-node";
 import type { CoreV1Api, KubeConfig, V1ConfigMap } from "@kubernetes/client-node";
-import { NotApplicable, type BenchTarget, type ConfigMapSpec, type Contender, type InformerMode, type InformerRun, type WatchRun } from "./contender.ts";
+import { NotApplicable, WatchTally, type BenchTarget, type ConfigMapSpec, type Contender, type InformerMode, type InformerRun, type WatchesRun, type WatchRun } from "./contender.ts";
 
 /** What the contender uses of a client-node release. */
 export type ClientNodeModule = Pick<typeof clientNode14, "CoreV1Api" | "KubeConfig" | "Watch" | "makeInformer">;
@@ -44,8 +44,8 @@ export class ClientNodeContender implements Contender {
     await this.core.readNamespacedConfigMap({ namespace, name });
   }
 
-  async listConfigMaps(namespace: string): Promise<number> {
-    return (await this.core.listNamespacedConfigMap({ namespace })).items.length;
+  async listConfigMaps(namespace: string): Promise<{ items: readonly unknown[] }> {
+    return this.core.listNamespacedConfigMap({ namespace });
   }
 
   async createConfigMap(spec: ConfigMapSpec): Promise<void> {
@@ -91,6 +91,33 @@ export class ClientNodeContender implements Contender {
       controller?.abort();
     }
     return { events: seen };
+  }
+
+  openWatches(namespace: string, watches: number, eventsEach: number): WatchesRun {
+    const tally = new WatchTally(watches, eventsEach);
+    const controllers: AbortController[] = [];
+    let stopped = false;
+    for (let i = 0; i < watches; i++) {
+      new this.#k8s.Watch(this.kc)
+        .watch(
+          `/api/v1/namespaces/${namespace}/configmaps`,
+          { resourceVersion: "0" },
+          (phase) => phase === "BOOKMARK" || tally.event(i),
+          (err: unknown) => stopped || tally.fail(i, err ?? new Error("the watch ended")),
+        )
+        .then(
+          (c) => (stopped ? c.abort() : controllers.push(c)),
+          (err: unknown) => tally.fail(i, err),
+        );
+    }
+    return {
+      opened: tally.opened,
+      drained: tally.drained,
+      stop: () => {
+        stopped = true;
+        for (const c of controllers) c.abort();
+      },
+    };
   }
 
   async startInformer(namespace: string, mode: InformerMode): Promise<InformerRun> {

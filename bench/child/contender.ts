@@ -28,6 +28,56 @@ export interface WatchRun {
   events: number;
 }
 
+/** Several watches open at once (the cost curve of concurrent watches). */
+export interface WatchesRun {
+  /** Resolves once every watch has delivered its first event; rejects when one fails. */
+  opened: Promise<void>;
+  /** Resolves once every watch has delivered `eventsEach` events (the watches stay open). */
+  drained: Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Counts events of `watches` watches: `opened` once each saw one, `drained` once each saw
+ * `eventsEach`. Every contender feeds it; `fail` rejects both.
+ */
+export class WatchTally {
+  readonly opened: Promise<void>;
+  readonly drained: Promise<void>;
+  readonly #seen: number[];
+  readonly #eventsEach: number;
+  #open = 0;
+  #done = 0;
+  #resolveOpened!: () => void;
+  #resolveDrained!: () => void;
+  #reject!: (e: Error) => void;
+
+  constructor(watches: number, eventsEach: number) {
+    this.#seen = new Array<number>(watches).fill(0);
+    this.#eventsEach = eventsEach;
+    let rejectOpened!: (e: Error) => void;
+    this.opened = new Promise((resolve, reject) => ((this.#resolveOpened = resolve), (rejectOpened = reject)));
+    this.drained = new Promise((resolve, reject) => {
+      this.#resolveDrained = resolve;
+      this.#reject = (e) => (rejectOpened(e), reject(e));
+    });
+    this.opened.catch(() => undefined);
+    this.drained.catch(() => undefined);
+  }
+
+  /** One event (not a BOOKMARK) of watch `i`. */
+  event(i: number): void {
+    const n = ++this.#seen[i]!;
+    if (n === 1 && ++this.#open === this.#seen.length) this.#resolveOpened();
+    if (n === this.#eventsEach && ++this.#done === this.#seen.length) this.#resolveDrained();
+  }
+
+  /** Watch `i` ended before it was stopped. */
+  fail(i: number, error: unknown): void {
+    this.#reject(new Error(`watch ${i} of ${this.#seen.length} failed after ${this.#seen[i]} events: ${error instanceof Error ? error.message : String(error)}`));
+  }
+}
+
 export interface InformerRun {
   /** Objects in the informer's cache once it reports synced. */
   size: number;
@@ -55,12 +105,17 @@ export interface Contender {
   setup(target: BenchTarget): Promise<void>;
   listNamespaces(): Promise<number>;
   getConfigMap(namespace: string, name: string): Promise<void>;
-  /** Resolves with the number of items decoded. */
-  listConfigMaps(namespace: string): Promise<number>;
+  /** Resolves with the decoded list, so the case can count its items and weigh what it holds. */
+  listConfigMaps(namespace: string): Promise<{ items: readonly unknown[] }>;
   createConfigMap(spec: ConfigMapSpec): Promise<void>;
   deleteConfigMap(namespace: string, name: string): Promise<void>;
   /** Watches the namespace's ConfigMaps from resourceVersion "0" until `events` events arrived. */
   watchConfigMaps(namespace: string, events: number): Promise<WatchRun>;
+  /**
+   * Opens `watches` watches of the namespace's ConfigMaps from resourceVersion "0" at once, each
+   * counting its events; they stay open until `stop()`.
+   */
+  openWatches(namespace: string, watches: number, eventsEach: number): WatchesRun;
   /** Absent when the contender has no informer (the floor). */
   startInformer?(namespace: string, mode: InformerMode): Promise<InformerRun>;
   /** Absent when the contender has no controller (client-node, the floor). */

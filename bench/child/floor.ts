@@ -5,7 +5,7 @@
  */
 import { Agent, request } from "node:https";
 import { readFileSync } from "node:fs";
-import type { BenchTarget, ConfigMapSpec, Contender, WatchRun } from "./contender.ts";
+import { WatchTally, type BenchTarget, type ConfigMapSpec, type Contender, type WatchesRun, type WatchRun } from "./contender.ts";
 import { runChild } from "./case-runner.ts";
 
 interface Tls {
@@ -17,8 +17,8 @@ interface Tls {
 /** The raw client: one request, the decoded JSON body; non-2xx rejects. */
 interface RawClient {
   json(method: string, path: string, body?: string): Promise<unknown>;
-  /** Streams a watch, calling `onLine` per event line; resolves when `onLine` returns false. */
-  stream(path: string, onLine: (line: string) => boolean): Promise<void>;
+  /** Streams a watch, calling `onLine` per event line; resolves when `onLine` returns false or `signal` aborts. */
+  stream(path: string, onLine: (line: string) => boolean, signal?: AbortSignal): Promise<void>;
   close(): void;
 }
 
@@ -49,14 +49,19 @@ class BunFetchClient implements RawClient {
     return (await this.#fetch(method, path, body)).json();
   }
 
-  async stream(path: string, onLine: (line: string) => boolean): Promise<void> {
+  async stream(path: string, onLine: (line: string) => boolean, signal?: AbortSignal): Promise<void> {
     const stop = new AbortController();
+    signal?.addEventListener("abort", () => stop.abort(), { once: true });
     const res = await this.#fetch("GET", path, undefined, stop.signal);
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let rest = "";
     try {
       for (;;) {
-        const { value, done } = await reader.read();
+        const { value, done } = await reader.read().catch((error: unknown) => {
+          if (signal?.aborted) return { value: undefined, done: true as const };
+          throw error;
+        });
+        if (done && signal?.aborted) return;
         if (done) throw new Error("watch stream ended early");
         rest += value;
         let nl: number;
@@ -108,8 +113,9 @@ class NodeHttpsClient implements RawClient {
     });
   }
 
-  stream(path: string, onLine: (line: string) => boolean): Promise<void> {
+  stream(path: string, onLine: (line: string) => boolean, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
+      signal?.addEventListener("abort", () => (req.destroy(), resolve()), { once: true });
       const req = this.#request("GET", path, undefined, (res) => {
         if ((res.statusCode ?? 0) !== 200) return reject(new Error(`GET ${path}: HTTP ${res.statusCode}`));
         res.setEncoding("utf8");
@@ -171,8 +177,8 @@ class FloorContender implements Contender {
     await this.client.json("GET", `/api/v1/namespaces/${namespace}/configmaps/${name}`);
   }
 
-  async listConfigMaps(namespace: string): Promise<number> {
-    return ((await this.client.json("GET", `/api/v1/namespaces/${namespace}/configmaps`)) as { items: unknown[] }).items.length;
+  async listConfigMaps(namespace: string): Promise<{ items: readonly unknown[] }> {
+    return (await this.client.json("GET", `/api/v1/namespaces/${namespace}/configmaps`)) as { items: unknown[] };
   }
 
   async createConfigMap(spec: ConfigMapSpec): Promise<void> {
@@ -193,6 +199,25 @@ class FloorContender implements Contender {
       return seen < events;
     });
     return { events: seen };
+  }
+
+  openWatches(namespace: string, watches: number, eventsEach: number): WatchesRun {
+    const stop = new AbortController();
+    const tally = new WatchTally(watches, eventsEach);
+    const path = `/api/v1/namespaces/${namespace}/configmaps?watch=true&resourceVersion=0`;
+    for (let i = 0; i < watches; i++) {
+      const onLine = (line: string) => {
+        const event = JSON.parse(line) as { type: string };
+        if (event.type === "ERROR") throw new Error(`watch ERROR event: ${line.slice(0, 200)}`);
+        if (event.type !== "BOOKMARK") tally.event(i);
+        return true;
+      };
+      this.client.stream(path, onLine, stop.signal).then(
+        () => stop.signal.aborted || tally.fail(i, new Error("the watch ended")),
+        (error: unknown) => stop.signal.aborted || tally.fail(i, error),
+      );
+    }
+    return { opened: tally.opened, drained: tally.drained, stop: () => stop.abort() };
   }
 
   close(): void {

@@ -9,6 +9,7 @@ export type CaseName =
   | "list"
   | "create-delete"
   | "watch"
+  | "watches"
   | "informer"
   | "informer-transformed"
   | "informer-metadata"
@@ -22,6 +23,8 @@ export type CaseParams =
   | { case: "list"; namespace: string; expected: number; warmup: number; reps: number }
   | { case: "create-delete"; namespace: string; prefix: string; objects: number; concurrency: number; warmup: number; rounds: number }
   | { case: "watch"; namespace: string; events: number; warmup: number; reps: number }
+  /** `watches` watches opened at once from resourceVersion "0", each until it saw `eventsEach` events (cost curve). */
+  | { case: "watches"; namespace: string; watches: number; eventsEach: number; reps: number }
   | { case: "informer" | "informer-transformed" | "informer-metadata" | "informer-metadata-transformed" | "informer-list"; namespace: string; expected: number }
   | { case: "reconcile"; namespace: string; expected: number; concurrency: number };
 

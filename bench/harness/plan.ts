@@ -44,7 +44,24 @@ export const NAMESPACES = {
   list: "bun-k8s-bench-list",
   watch: "bun-k8s-bench-watch",
   churn: "bun-k8s-bench-churn",
+  curveSmall: "bun-k8s-bench-curve-small",
+  curveLarge: "bun-k8s-bench-curve-large",
 } as const;
+
+/**
+ * The contenders of the cost curves: bun-k8s against client-node on Bun and on Node 24
+ * (client-node 1.4 on Bun, where 2.0 fails; 2.0 on Node 24), and the floor where it applies.
+ */
+export const CURVE_CONTENDERS = ["bun-k8s@bun", "client-node@bun", "floor@bun", "bun-k8s@node24", "client-node-2@node24", "floor@node24"];
+
+/** One point of a cost curve: the results key, the case it runs, and the load printed beside it. */
+export interface CurvePoint {
+  key: string;
+  curve: "list" | "informer" | "watches";
+  /** Objects listed or cached, or watches open. */
+  load: number;
+  params: CaseParams;
+}
 
 export const GET_TARGET = "bench-target";
 
@@ -60,15 +77,35 @@ export interface Plan {
   cases: CaseParams[];
   /** Cases run a second time (results key "<case>+hog") while `processes` busy loops run. */
   hog: { processes: number; cases: CaseParams["case"][] };
+  /** Objects of the curve namespaces (the middle point of the curves is the watch namespace). */
+  curveObjects: { small: number; large: number };
+  /** The cost curves, in the order they run; each point's expected count is filled in by the orchestrator. */
+  curves: CurvePoint[];
 }
 
 /** Iteration counts: the full run meets the issue's minimums; smoke proves the harness in about two minutes. */
-export function makePlan(mode: Mode): Plan {
+export function makePlan(mode: Mode, curveRoundsOverride?: number): Plan {
   const full = mode === "full";
   const listObjects = full ? 5_000 : 200;
   const watchObjects = full ? 10_000 : 300;
+  const curveRounds = curveRoundsOverride ?? (full ? 3 : 1);
+  const small = full ? 1_000 : 100;
+  const large = full ? 50_000 : 1_000;
+  const sizes: [number, string][] = [
+    [small, NAMESPACES.curveSmall],
+    [watchObjects, NAMESPACES.watch],
+    [large, NAMESPACES.curveLarge],
+  ];
+  const curves: CurvePoint[] = [
+    ...sizes.map(([n, namespace]): CurvePoint => ({ key: `curve-list@${n}`, curve: "list", load: n, params: { case: "list", namespace, expected: n, warmup: 1, reps: curveRounds } })),
+    ...sizes.map(([n, namespace]): CurvePoint => ({ key: `curve-informer@${n}`, curve: "informer", load: n, params: { case: "informer", namespace, expected: n } })),
+    // Each watch replays the small namespace (every object an ADDED event) and stays open.
+    ...[1, 10, 100].map((w): CurvePoint => ({ key: `curve-watches@${w}`, curve: "watches", load: w, params: { case: "watches", namespace: NAMESPACES.curveSmall, watches: w, eventsEach: small, reps: curveRounds } })),
+  ];
   return {
     mode,
+    curveObjects: { small, large },
+    curves,
     listObjects,
     watchObjects,
     coldStart: full ? { warmup: 2, reps: 10 } : { warmup: 1, reps: 2 },

@@ -1,16 +1,10 @@
 /** The Markdown report: context, the side-by-side table, the ratios, footprint and failures. */
+import { curvesMarkdown } from "./curves-report.ts";
 import { HEADLINES, costRatio, headlineValue, type Headline } from "./headlines.ts";
 import type { BenchResults, FootprintEntry } from "./results-types.ts";
-import type { Summary } from "./stats.ts";
+import { fmtFigure, type Summary } from "./stats.ts";
 
-function fmt(x: number): string {
-  if (!Number.isFinite(x)) return "–";
-  const a = Math.abs(x);
-  if (a >= 1000) return Math.round(x).toLocaleString("en-US");
-  if (a >= 100) return x.toFixed(0);
-  if (a >= 10) return x.toFixed(1);
-  return x.toFixed(2);
-}
+const fmt = fmtFigure;
 
 function isSummary(v: unknown): v is Summary {
   return typeof v === "object" && v !== null && "median" in v;
@@ -89,6 +83,31 @@ function footprintTable(r: BenchResults, notes: Footnotes): string[] {
   ];
 }
 
+/** Exec and port-forward throughput, from bench/pod-io's results file. */
+function podIoTable(r: BenchResults): string[] {
+  const p = r.podIo;
+  if (!p) return [];
+  const label = (id: string) => r.contenders.find((c) => c.id === id)?.label ?? id;
+  return [
+    "### Exec and port-forward throughput",
+    "",
+    `bench/pod-io (through kube-apiserver to kwok's kubelet streaming server; its own control plane). ${p.header}`,
+    "",
+    `| Case, MB/s (higher is better) | ${p.contenders.map(label).join(" | ")} |`,
+    `|---|${p.contenders.map(() => "---:").join("|")}|`,
+    ...p.cases.map((c) => {
+      const cells = p.contenders.map((id) => {
+        const v = c.byContender[id];
+        if (!v) return "–";
+        if (!v.ok) return `failed: ${v.error.replace(/\|/g, "/").slice(0, 80)}`;
+        return `${fmt(v.summary.median)} (${fmt(v.summary.min)}–${fmt(v.summary.max)})`;
+      });
+      return `| ${c.label} | ${cells.join(" | ")} |`;
+    }),
+    "",
+  ];
+}
+
 /** @example writeFileSync("latest.md", renderMarkdown(results)) */
 export function renderMarkdown(r: BenchResults): string {
   const notes = new Footnotes();
@@ -102,6 +121,8 @@ export function renderMarkdown(r: BenchResults): string {
     ...(m.loadByCase
       ? [`1-min load per case (start→end): ${Object.entries(m.loadByCase).map(([k, [a, b]]) => `${k} ${a}→${b}`).join(", ")}.  `]
       : []),
+    ...(r.notes ?? []).map((n) => `Note: ${n}.  `),
+    ...(r.skipped ? [`Not run (the run's ${r.skipped.budgetMinutes}-minute budget was spent): ${r.skipped.steps.join(", ")}.  `] : []),
     `Run took ${r.durationSeconds} s. Medians; spread in brackets: p99 for per-request latency, min–max of the repetitions otherwise.`,
     "",
     `| Case | unit | better | ${r.contenders.map((c) => c.label).join(" | ")} |`,
@@ -124,7 +145,7 @@ export function renderMarkdown(r: BenchResults): string {
     if (!r.cases[h.case]) continue;
     out.push(`| ${h.label} | ${RATIOS.map(([, a, b]) => ratioCell(r, h, a, b)).join(" | ")} |`);
   }
-  out.push("", ...footprintTable(r, notes), "");
+  out.push("", ...curvesMarkdown(r), ...podIoTable(r), ...footprintTable(r, notes), "");
   for (const lib of ["bun-k8s", "client-node"] as const) {
     const e = r.footprint[lib];
     const parts = "installedBytes" in e && e.bundleComposition ? Object.entries(e.bundleComposition) : [];

@@ -3,9 +3,11 @@
  * columns, contenders in a fixed order and colour (bun-k8s blue, client-node red, floor grey;
  * the darker shade is Bun). Failed runs are written, not drawn.
  */
+import { curvesSvg } from "./curves-report.ts";
 import { HEADLINES, headlineValue } from "./headlines.ts";
 import type { Library, Runtime } from "./plan.ts";
 import type { BenchResults, FootprintEntry } from "./results-types.ts";
+import { fmtFigure } from "./stats.ts";
 
 const COLORS: Record<Library, Record<Runtime, string>> = {
   "bun-k8s": { bun: "#1d4ed8", node: "#60a5fa", node24: "#93c5fd" },
@@ -41,13 +43,7 @@ function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-function fmt(x: number): string {
-  const a = Math.abs(x);
-  if (a >= 1000) return Math.round(x).toLocaleString("en-US");
-  if (a >= 100) return x.toFixed(0);
-  if (a >= 10) return x.toFixed(1);
-  return x.toFixed(2);
-}
+const fmt = fmtFigure;
 
 function panels(r: BenchResults): Panel[] {
   const out: Panel[] = [];
@@ -71,11 +67,30 @@ function panels(r: BenchResults): Panel[] {
     const v = pick(e);
     return v === undefined ? { label: lib, color, value: undefined, text: "failed" } : { label: lib, color, value: v / scale };
   };
+  for (const c of r.podIo?.cases ?? []) {
+    const bars = r.podIo!.contenders.map((id): Bar => {
+      const v = c.byContender[id];
+      const label = podIoLabel(r, id);
+      if (!v) return { label, color: colorOf(id), value: undefined, text: "not run" };
+      return v.ok ? { label, color: colorOf(id), value: v.summary.median } : { label, color: colorOf(id), value: undefined, text: "failed" };
+    });
+    out.push({ title: c.label.replace(/^exec/, "Exec").replace(/^port/, "Port"), note: "higher is better", unit: "MB/s", bars });
+  }
   out.push(
     { title: "Installed node_modules", note: "lower is better", unit: "MiB", bars: [fp("bun-k8s", (e) => e.installedBytes, 2 ** 20), fp("client-node", (e) => e.installedBytes, 2 ** 20)] },
     { title: "Minified \"list pods\" bundle", note: "lower is better", unit: "KiB", bars: [fp("bun-k8s", (e) => e.bundleBytes, 1024), fp("client-node", (e) => e.bundleBytes, 1024)] },
   );
   return out;
+}
+
+/** The colour of a contender id ("bun-k8s@node24"); kubectl and unknown ids are grey. */
+function colorOf(id: string): string {
+  const [library, runtime] = id.split("@") as [Library, Runtime | undefined];
+  return COLORS[library]?.[runtime ?? "node"] ?? "#6b7280";
+}
+
+function podIoLabel(r: BenchResults, id: string): string {
+  return r.contenders.find((c) => c.id === id)?.label ?? id;
 }
 
 function panelHeight(p: Panel): number {
@@ -114,12 +129,15 @@ export function renderSvg(r: BenchResults): string {
     row.forEach((p, j) => body.push(drawPanel(p, 10 + j * COL_W, y)));
     y += Math.max(...row.map(panelHeight));
   }
+  const curves = curvesSvg(r, y, colorOf);
+  body.push(curves.svg);
+  y += curves.height;
   const m = r.machine;
   const subtitle = `${m.cpuModel}, ${m.cores} cores · Bun ${r.runtimes.bun}, Node ${r.runtimes.node} · client-node ${r.versions.clientNode} · kube-apiserver ${r.versions.kubernetes} · load ${m.loadStart}→${m.loadEnd}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${y + 10}" viewBox="0 0 ${W} ${y + 10}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif">
 <style>
 .h{font-size:17px;font-weight:600;fill:#111827}.s{font-size:11px;fill:#4b5563}.t{font-size:13px;font-weight:600;fill:#111827}
-.n{font-size:10.5px;fill:#6b7280}.l{font-size:11px;fill:#374151}.v{font-size:11px;fill:#111827}.f{font-size:11px;fill:#b91c1c;font-style:italic}.x{font-size:11px;fill:#9ca3af;font-style:italic}
+.n{font-size:10.5px;fill:#6b7280}.l{font-size:11px;fill:#374151}.v{font-size:11px;fill:#111827}.k{font-size:10px;fill:#374151}.f{font-size:11px;fill:#b91c1c;font-style:italic}.x{font-size:11px;fill:#9ca3af;font-style:italic}
 </style>
 <rect width="100%" height="100%" fill="#ffffff"/>
 <text x="10" y="24" class="h">${esc(`bun-k8s vs @kubernetes/client-node vs the raw floor — medians, ${r.date.slice(0, 10)}${r.mode === "smoke" ? " (smoke run)" : ""}`)}</text>

@@ -53,6 +53,23 @@ export interface BenchResults {
   /** Case name -> parameters used. */
   params: Record<string, unknown>;
   footprint: Record<"bun-k8s" | "client-node", FootprintEntry | { error: string }>;
+  /** The cost curves' points (results under `cases[key]`), in the order they ran. */
+  curves?: { key: string; curve: "list" | "informer" | "watches"; load: number }[];
+  /** What the reader must know about how the file came about (e.g. cases merged from a second run). */
+  notes?: string[];
+  /** Steps a --budget run left out. */
+  skipped?: { budgetMinutes: number; steps: string[] };
+  /** Exec and port-forward throughput (bench/pod-io), when that step ran or left a results file. */
+  podIo?: PodIoResults | undefined;
   /** Problems of the harness itself (any makes the run exit non-zero). */
   harnessErrors: string[];
+}
+
+/** bench/pod-io's figures as the main report shows them (MB/s, one child process per contender and case). */
+export interface PodIoResults {
+  startedAt: string;
+  /** Machine, load and versions of that run. */
+  header: string;
+  contenders: string[];
+  cases: { case: string; label: string; byContender: Record<string, { ok: true; summary: Summary } | { ok: false; error: string }> }[];
 }

@@ -23,6 +23,16 @@ export function summarize(samples: readonly number[], unit: string): Summary {
   return { unit, n, median: round(median), p99: round(p99), min: round(sorted[0]!), max: round(sorted[n - 1]!), mean: round(mean) };
 }
 
+/** A figure for a table or chart: thousands separated, else three significant digits; "–" for no number. */
+export function fmtFigure(x: number): string {
+  if (!Number.isFinite(x)) return "–";
+  const a = Math.abs(x);
+  if (a >= 1000) return Math.round(x).toLocaleString("en-US");
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
 /** Three significant digits, enough for figures that vary by more than that run to run. */
 export function round(x: number): number {
   if (!Number.isFinite(x) || x === 0) return x;

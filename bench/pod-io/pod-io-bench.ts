@@ -8,10 +8,11 @@
  *
  *   npx bun bench/pod-io/pod-io-bench.ts            # full: bench/results/pod-io.{json,md}
  *   npx bun bench/pod-io/pod-io-bench.ts --smoke    # a few MB, to prove the harness
+ *   ... --out=DIR                                    # write pod-io.{json,md} there (npm run bench does, smoke too)
  */
 import { spawn, spawnSync } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ControlPlane } from "../../test/controlplane/launcher.ts";
@@ -26,7 +27,13 @@ const MB = 1024 * 1024;
 const smoke = process.argv.includes("--smoke");
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const root = join(benchDir, "..");
-const bins = { bun: join(root, "node_modules", ".bin", "bun"), node: process.env.BENCH_NODE ?? "node" };
+const outArg = process.argv.find((a) => a.startsWith("--out="))?.slice("--out=".length);
+const bins = {
+  bun: join(root, "node_modules", ".bin", "bun"),
+  node: process.env.BENCH_NODE ?? "node",
+  // The pinned Node 24 of the runtime matrix (npm run runtimes:install); its columns record an error without it.
+  node24: join(root, "test", "runtimes", "toolchain", "node_modules", "node24", "bin", "node"),
+};
 
 interface Row {
   case: string;
@@ -54,6 +61,8 @@ const CONTENDERS = [
   { id: "bun-k8s@node", name: "bun-k8s", runtime: "node" },
   { id: "client-node@node", name: "client-node", runtime: "node" },
   { id: "client-node@bun", name: "client-node", runtime: "bun" },
+  { id: "bun-k8s@node24", name: "bun-k8s", runtime: "node24" },
+  { id: "client-node@node24", name: "client-node", runtime: "node24" },
   { id: "kubectl", name: "kubectl", runtime: "node" },
 ] as const;
 
@@ -68,9 +77,10 @@ function bundle(): string {
   return file;
 }
 
-function runChild(runtime: "bun" | "node", file: string, contender: string, spec: CaseSpec): Promise<ChildResult> {
+function runChild(runtime: "bun" | "node" | "node24", file: string, contender: string, spec: CaseSpec): Promise<ChildResult> {
+  if (runtime === "node24" && !existsSync(bins.node24)) return Promise.resolve({ ok: false, error: `node24 is not installed at ${bins.node24}: run npm run runtimes:install` });
   return new Promise((resolve) => {
-    const child = spawn(runtime === "bun" ? bins.bun : bins.node, [file, contender, JSON.stringify(spec)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(bins[runtime], [file, contender, JSON.stringify(spec)], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), 600_000);
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -109,7 +119,7 @@ async function main(): Promise<void> {
       for (const k of CONTENDERS) {
         const r = await runChild(k.runtime, file, k.name, c.spec(pod));
         results[c.case]![k.id] = r;
-        console.log(`${c.case} ${k.id}: ${r.ok ? r.mbPerSecond.map(fmt).join(", ") + " MB/s" : r.error}`);
+        console.log(`${c.case} ${k.id}: ${r.ok ? r.mbPerSecond.map(fmt).join(", ") + " MB/s" : r.error} (load ${loadavg()[0]!.toFixed(2)})`);
       }
     }
   } finally {
@@ -118,7 +128,8 @@ async function main(): Promise<void> {
   }
   const header =
     `Run ${startedAt.toISOString()}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ` +
-    `1-min load ${loadStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end. Bun ${runtimeVersion(bins.bun)}, Node ${runtimeVersion(bins.node)}; ` +
+    `1-min load ${loadStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end. Bun ${runtimeVersion(bins.bun)}, Node ${runtimeVersion(bins.node)}` +
+    `${existsSync(bins.node24) ? `, Node 24: ${runtimeVersion(bins.node24)}` : ""}; ` +
     `kube-apiserver and kubectl v1.37.2, kwok v0.8.0 (patched), @kubernetes/client-node 1.4.0. MB = 2^20 bytes; median of the repetitions, min–max in brackets.`;
   const lines = [
     header,
@@ -129,9 +140,12 @@ async function main(): Promise<void> {
   ];
   const md = lines.join("\n") + "\n";
   console.log("\n" + md);
-  if (!smoke) {
-    const out = join(benchDir, "results");
-    writeFileSync(join(out, "pod-io.json"), JSON.stringify({ startedAt, header, results }, null, 2) + "\n");
+  if (!smoke || outArg) {
+    const out = outArg ?? join(benchDir, "results");
+    mkdirSync(out, { recursive: true });
+    const cases = CASES.map(({ case: name, label }) => ({ case: name, label }));
+    const contenders = CONTENDERS.map(({ id }) => id);
+    writeFileSync(join(out, "pod-io.json"), JSON.stringify({ startedAt, header, cases, contenders, results }, null, 2) + "\n");
     writeFileSync(join(out, "pod-io.md"), md);
   }
 }

@@ -15,13 +15,15 @@ import type { HttpResponse } from "../transport/types.ts";
  *
  * @example const pod = parseJson<Pod>(await response.text(), siteOf(conn, request));
  */
-export function parseJson<T>(text: string, site: ErrorSite): T {
-  if (text.trim() === "") throw new DecodeError("response body is empty, expected JSON", site);
+export function parseJson<T>(text: string, site: ErrorSite | (() => ErrorSite)): T {
   try {
     return JSON.parse(text) as T;
   } catch {
+    const at = typeof site === "function" ? site() : site;
+    // Blank text fails to parse too; only then is it worth looking at.
+    if (text.trim() === "") throw new DecodeError("response body is empty, expected JSON", at);
     // The SyntaxError quotes the body, so it is not kept as the cause.
-    throw new DecodeError(`response body is not valid JSON (${text.length} characters)`, site);
+    throw new DecodeError(`response body is not valid JSON (${text.length} characters)`, at);
   }
 }
 
@@ -36,9 +38,10 @@ export async function readJson<T>(
   conn: Pick<Connection, "server" | "contextName">,
   request: KubeRequest,
 ): Promise<T> {
-  const site = siteOf(conn, request);
+  // The site is made only for a failure.
+  const site = (): ErrorSite => siteOf(conn, request);
   const value = parseJson<unknown>(await response.text(), site);
-  if (!isRecord(value)) throw new DecodeError(`response body is ${describeJson(value)}, expected a JSON object`, site);
+  if (!isRecord(value)) throw new DecodeError(`response body is ${describeJson(value)}, expected a JSON object`, site());
   return value as T;
 }
 

@@ -28,6 +28,13 @@ export interface AuthProvider {
    */
   credentials(wait?: CredentialWait): Promise<Credentials>;
   /**
+   * The credentials `credentials()` would give at once, without running, reading or waiting
+   * for anything, or undefined when it has to (first use, a file due for its check, a token
+   * near expiry). Optional: the connection then always calls `credentials()`. Lets a steady
+   * credential cost no timer, signal or promise per request.
+   */
+  current?(): Credentials | undefined;
+  /**
    * The server answered 401 with the last credentials. Drop them; resolve true when fresh
    * ones may differ (so one retry makes sense), false when nothing would change.
    */

@@ -97,6 +97,11 @@ class PooledConnection implements Connection {
   readonly #bucket: TokenBucket | undefined;
   readonly #pools = new Map<string, Transport>();
   #lastCert: { cert: { cert: string; key: string }; key: string } | undefined;
+  /** Accept, User-Agent and the impersonation headers: the same for every request, merged once. */
+  readonly #baseHeaders: Record<string, string>;
+  readonly #identity: ReturnType<typeof impersonationHeaders>;
+  /** What #register saw last: a steady credential is registered once, not per request. */
+  #registered: { headers: Record<string, string>; key: string | undefined } | undefined;
   readonly #closed = new AbortController();
   readonly #userAgent: string;
   /** The credentials this connection sent, and the proxy password: known to the scrubber. */
@@ -111,6 +116,8 @@ class PooledConnection implements Connection {
     this.#retry = options.retry === false ? { ...DEFAULT_RETRY_POLICY, maxRetries: 0 } : { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#bucket = options.rateLimit ? new TokenBucket(options.rateLimit, options.clock) : undefined;
     this.#userAgent = options.userAgent ?? defaultUserAgent();
+    this.#identity = impersonationHeaders(config.impersonate);
+    this.#baseHeaders = dedupeHeaderNames({ Accept: "application/json", "User-Agent": this.#userAgent, ...this.#identity.headers });
     if (config.proxyUrl) proxySecrets(config.proxyUrl).forEach((secret, i) => this.#secrets.add(secret, `proxy${i}`));
   }
 
@@ -185,31 +192,25 @@ class PooledConnection implements Connection {
     }
     const timeoutMs = sendOptions.timeoutMs ?? (sendOptions.stream ? 0 : (this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
     const maxResponseBytes = sendOptions.maxResponseBytes ?? this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const identity = impersonationHeaders(this.#config.impersonate);
+    const identity = this.#identity;
     const auth = this.#config.auth;
     let retries = 0;
     let reauthenticated = false;
     for (;;) {
       // The attempt's deadline starts before credentials: a hung plugin is part of the wait.
       const startedAt = Date.now();
-      const credentials = await waitForCredentials((wait) => auth.credentials(wait), { auth, signal, timeoutMs, site });
+      // Credentials ready now (a certificate or token already read) skip the bounded wait.
+      const credentials = auth.current?.() ?? (await waitForCredentials((wait) => auth.credentials(wait), { auth, signal, timeoutMs, site }));
       this.#register(credentials);
       this.#refusePlainHttp(url, credentials, site);
       const remainingMs = timeoutMs > 0 ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : 0;
       const transport = this.#transportFor(credentials.clientCertificate);
-      const headers: Record<string, string> = {
-        Accept: "application/json",
-        "User-Agent": this.#userAgent,
-        ...identity.headers,
-        ...request.headers,
-        ...credentials.headers,
-      };
       let res: HttpResponse;
       try {
         res = await transport.send({
           method: request.method,
           url,
-          headers: dedupeHeaderNames(headers),
+          headers: mergeHeaders(this.#baseHeaders, request.headers, credentials.headers),
           repeatedHeaders: identity.repeated,
           ...(request.body !== undefined && { body: request.body }),
           signal,
@@ -246,7 +247,7 @@ class PooledConnection implements Connection {
   }
 
   #refusePlainHttp(url: string, credentials: Credentials, site: ErrorSite): void {
-    if (/^(http|ws):/i.test(url) && (Object.keys(credentials.headers).length > 0 || credentials.clientCertificate)) {
+    if (url.charCodeAt(4) !== 115 /* "s" of https/wss */ && /^(http|ws):/i.test(url) && (Object.keys(credentials.headers).length > 0 || credentials.clientCertificate)) {
       throw new ConfigError(
         `refusing to send the credentials of ${this.#config.auth.description} over plain HTTP; they go only over TLS (use an https:// server)`,
         site,
@@ -256,6 +257,10 @@ class PooledConnection implements Connection {
 
   /** Every credential this connection sends is known to the scrubber, whoever provided it. */
   #register(credentials: Credentials): void {
+    const key = credentials.clientCertificate?.key;
+    const last = this.#registered;
+    if (last && last.key === key && sameHeaders(last.headers, credentials.headers)) return;
+    this.#registered = { headers: { ...credentials.headers }, key };
     for (const [name, value] of Object.entries(credentials.headers)) {
       this.#secrets.add(value, `header:${name}`);
       // "Bearer x" or "Basic x": the bare value travels too.
@@ -318,6 +323,34 @@ class PooledConnection implements Connection {
     }
     return transport;
   }
+}
+
+/** Equal names and values (credential headers are few: usually none or one). */
+function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
+  let n = 0;
+  for (const name in b) {
+    if (a[name] !== b[name]) return false;
+    n++;
+  }
+  return n === Object.keys(a).length;
+}
+
+/**
+ * The request's headers: the connection's own, then the request's, then the credentials'
+ * (later spellings of a name win, whatever their case). Without request or credential
+ * headers, a copy of the connection's own: nothing to merge.
+ */
+function mergeHeaders(base: Record<string, string>, request: Record<string, string> | undefined, credentials: Record<string, string>): Record<string, string> {
+  let extra = false;
+  for (const _ in credentials) {
+    extra = true;
+    break;
+  }
+  if (!extra && request) for (const _ in request) {
+    extra = true;
+    break;
+  }
+  return extra ? dedupeHeaderNames({ ...base, ...request, ...credentials }) : { ...base };
 }
 
 /** Later spellings of a header name replace earlier ones, whatever their case. */

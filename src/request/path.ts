@@ -28,6 +28,20 @@ export function describeResource(r: Pick<ResourceRef, "group" | "plural">): stri
  * @example groupVersionPath({ group: "", version: "v1" }) // "/api/v1"
  */
 export function groupVersionPath(r: Pick<ResourceRef, "group" | "version">): string {
+  const known = checkedGroupVersions.get(r.group)?.get(r.version);
+  if (known !== undefined) return known;
+  const path = checkGroupVersion(r);
+  let byVersion = checkedGroupVersions.get(r.group);
+  // Bounded: a program names a few hundred group/versions at most (the generated table, discovery).
+  if (!byVersion && checkedGroupVersions.size < 1024) checkedGroupVersions.set(r.group, (byVersion = new Map()));
+  if (byVersion && byVersion.size < 64) byVersion.set(r.version, path);
+  return path;
+}
+
+/** Paths of group/versions already checked, by group and version: a request builds its path without regexes. */
+const checkedGroupVersions = new Map<string, Map<string, string>>();
+
+function checkGroupVersion(r: Pick<ResourceRef, "group" | "version">): string {
   if (typeof r.version !== "string" || !/^[a-z0-9]+$/.test(r.version)) {
     throw new ValidationError(`invalid API version ${JSON.stringify(r.version)}`);
   }
@@ -74,6 +88,19 @@ export function checkUnicode(what: string, value: string): string {
   return value;
 }
 
+// What most names, namespaces and plurals are: nothing to refuse and nothing to encode.
+const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]+$/;
+
+/**
+ * checkSegment then encodeSegment, with a shortcut for the plain names most segments are.
+ *
+ * @example pathSegment(() => "name", "web-0") // "web-0"
+ */
+export function pathSegment(what: () => string, value: unknown): string {
+  if (typeof value === "string" && PLAIN_SEGMENT.test(value) && value !== "." && value !== "..") return value;
+  return encodeSegment(checkSegment(what(), value));
+}
+
 /**
  * Percent-encodes a path segment the way Go's url.PathEscape does: RFC 3986 unreserved
  * characters and the sub-delimiters `$&+,;=:@` stay readable (e.g. "system:nodes").
@@ -102,22 +129,23 @@ export interface Location {
  */
 export function resourcePath(r: ResourceRef, action: string, at: Location): string {
   let path = groupVersionPath(r);
-  const what = `${action} of ${describeResource(r)}`;
+  // Messages are built only for a failure.
+  const what = (): string => `${action} of ${describeResource(r)}`;
   if (at.namespace !== undefined) {
     if (!r.namespaced) {
-      throw new ValidationError(`${what}: ${r.kind || r.plural} is cluster-scoped and takes no namespace`);
+      throw new ValidationError(`${what()}: ${r.kind || r.plural} is cluster-scoped and takes no namespace`);
     }
-    path += `/namespaces/${encodeSegment(checkSegment(`${what}: namespace`, at.namespace))}`;
+    path += `/namespaces/${pathSegment(() => `${what()}: namespace`, at.namespace)}`;
   } else if (r.namespaced && at.name !== undefined) {
-    throw new ValidationError(`${what}: ${r.kind || r.plural} is namespaced; give a namespace`);
+    throw new ValidationError(`${what()}: ${r.kind || r.plural} is namespaced; give a namespace`);
   }
   // Plurals and subresources come from the generated table, or from a server's discovery:
   // encoded all the same, so not even a hostile discovery document can add a query.
-  path += `/${encodeSegment(checkSegment(`${what}: plural`, r.plural))}`;
-  if (at.name !== undefined) path += `/${encodeSegment(checkSegment(`${what}: name`, at.name))}`;
+  path += `/${pathSegment(() => `${what()}: plural`, r.plural)}`;
+  if (at.name !== undefined) path += `/${pathSegment(() => `${what()}: name`, at.name)}`;
   if (at.subresource !== undefined) {
-    if (at.name === undefined) throw new ValidationError(`${what}: a subresource needs a name`);
-    path += `/${encodeSegment(checkSegment(`${what}: subresource`, at.subresource))}`;
+    if (at.name === undefined) throw new ValidationError(`${what()}: a subresource needs a name`);
+    path += `/${pathSegment(() => `${what()}: subresource`, at.subresource)}`;
   }
   return path;
 }

@@ -73,15 +73,23 @@ class BodyParts {
  * @example
  * const bytes = await collectLimited(response.stream(), 1024 * 1024, { method: "GET", path: "/api/v1/pods" });
  */
-export async function collectLimited(chunks: AsyncIterable<Uint8Array>, limit: number, site: ErrorSite): Promise<Uint8Array> {
+export async function collectLimited(chunks: AsyncIterable<Uint8Array>, limit: number, site: ErrorSite | (() => ErrorSite)): Promise<Uint8Array> {
   const body = new BodyParts();
   let size = 0;
   for await (const chunk of chunks) {
     size += chunk.byteLength;
-    if (size > limit) throw new ResponseTooLargeError("body", limit, site);
+    if (size > limit) throw new ResponseTooLargeError("body", limit, typeof site === "function" ? site() : site);
     body.add(chunk);
   }
-  const parts = body.finish();
+  return concatBytes(body.finish(), size);
+}
+
+/**
+ * The chunks of a body as one array (the chunk itself when there is one); `size` is their total length.
+ *
+ * @example concatBytes([new Uint8Array([1]), new Uint8Array([2])], 2) // Uint8Array [1, 2]
+ */
+export function concatBytes(parts: readonly Uint8Array[], size: number): Uint8Array {
   if (parts.length === 1 && parts[0]) return parts[0];
   const out = new Uint8Array(size);
   let at = 0;
@@ -98,22 +106,23 @@ export async function collectLimited(chunks: AsyncIterable<Uint8Array>, limit: n
  * and `abandon` lets go of it.
  *
  * @example
- * bytes: () => readWholeBody(request, headers, () => chunks(), () => source.destroy()),
+ * bytes: () => readWholeBody(request, headers, (limit, site) => collectLimited(chunks(), limit, site), () => source.destroy()),
  */
 export async function readWholeBody(
   request: Pick<HttpRequest, "method" | "url" | "maxResponseBytes">,
   headers: Record<string, string>,
-  chunks: () => AsyncIterable<Uint8Array>,
+  read: (limit: number, site: () => ErrorSite) => Promise<Uint8Array>,
   abandon: () => void | Promise<void>,
 ): Promise<Uint8Array> {
   const limit = responseLimit(request.maxResponseBytes);
-  const site = siteOfUrl(request.method, request.url);
+  // Parsing the URL for the error's site is left to the failure: most bodies fit.
+  const site = (): ErrorSite => siteOfUrl(request.method, request.url);
   const declared = headers["content-encoding"] ? Number.NaN : Number(headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
     await abandon();
-    throw new ResponseTooLargeError("body", limit, site);
+    throw new ResponseTooLargeError("body", limit, site());
   }
-  return collectLimited(chunks(), limit, site);
+  return read(limit, site);
 }
 
 /**

@@ -5,7 +5,7 @@
  * ends or is abandoned.
  */
 import type { HttpRequest, HttpResponse } from "./types.ts";
-import { readWholeBody } from "./body-limit.ts";
+import { collectLimited, readWholeBody, responseLimit } from "./body-limit.ts";
 import type { RequestLifetime } from "./request-lifetime.ts";
 import { toTransportError } from "./transport-errors.ts";
 
@@ -30,11 +30,28 @@ export function fetchResponse(
     headers[name] = value;
   });
   // The runtime already decoded the body; these described the encoded one.
-  if (headers["content-encoding"]) {
+  const encoded = headers["content-encoding"] !== undefined;
+  if (encoded) {
     delete headers["content-encoding"];
     delete headers["content-length"];
   }
+  // A body sent as it is, whose announced length is within the limit, cannot pass the limit:
+  // the runtime reads it whole, natively, without a stream reader and chunk copies.
+  const declared = encoded ? Number.NaN : Number(headers["content-length"]);
+  const fitsWhole = Number.isFinite(declared) && declared <= responseLimit(request.maxResponseBytes);
   let used = false;
+
+  async function whole<T>(read: () => Promise<T>): Promise<T> {
+    if (used) throw new TypeError("response body already consumed");
+    used = true;
+    try {
+      return await read();
+    } catch (err) {
+      throw toTransportError(describe(err), method, url, lifetime.reason);
+    } finally {
+      lifetime.dispose();
+    }
+  }
 
   async function* chunks(): AsyncGenerator<Uint8Array> {
     if (used) throw new TypeError("response body already consumed");
@@ -65,7 +82,7 @@ export function fetchResponse(
 
   // Whole bodies stop at the request's limit; the abandoned rest is cancelled, not read.
   const collect = (): Promise<Uint8Array> =>
-    readWholeBody(request, headers, chunks, async () => {
+    readWholeBody(request, headers, (limit, site) => collectLimited(chunks(), limit, site), async () => {
       await res.body?.cancel().catch(() => {});
       lifetime.dispose();
     });
@@ -74,7 +91,7 @@ export function fetchResponse(
     status: res.status,
     headers,
     stream: () => chunks(),
-    bytes: collect,
-    text: async () => new TextDecoder().decode(await collect()),
+    bytes: fitsWhole ? () => whole(async () => new Uint8Array(await res.arrayBuffer())) : collect,
+    text: fitsWhole ? () => whole(() => res.text()) : async () => new TextDecoder().decode(await collect()),
   };
 }

@@ -9,30 +9,40 @@ import { allowManyListeners } from "./request-lifetime.ts";
 import type { HttpResponse } from "./types.ts";
 
 export class RequestSignals {
-  readonly #controller = new AbortController();
+  /** The folded signal; a lone source is used as it is (nothing to fold, nothing to release). */
+  readonly #signal: AbortSignal;
   readonly #sources: AbortSignal[];
   readonly #onAbort = (event: Event): void => {
-    this.#controller.abort((event.target as AbortSignal).reason);
+    this.#controller?.abort((event.target as AbortSignal).reason);
     this.release();
   };
+  readonly #controller: AbortController | undefined;
 
   constructor(signals: readonly (AbortSignal | undefined)[]) {
-    this.#sources = signals.filter((s): s is AbortSignal => s !== undefined);
-    for (const s of this.#sources) {
+    const sources = signals.filter((s): s is AbortSignal => s !== undefined);
+    if (sources.length === 1) {
+      this.#signal = sources[0]!;
+      this.#sources = [];
+      return;
+    }
+    this.#sources = sources;
+    const controller = (this.#controller = new AbortController());
+    this.#signal = controller.signal;
+    for (const s of sources) {
       if (s.aborted) {
-        this.#controller.abort(s.reason);
+        controller.abort(s.reason);
         break;
       }
     }
-    if (this.#controller.signal.aborted) return;
-    for (const s of this.#sources) {
+    if (controller.signal.aborted) return;
+    for (const s of sources) {
       allowManyListeners(s);
       s.addEventListener("abort", this.#onAbort, { once: true });
     }
   }
 
   get signal(): AbortSignal {
-    return this.#controller.signal;
+    return this.#signal;
   }
 
   /** Stops listening to the sources. Idempotent. */

@@ -22,6 +22,8 @@ export class ClientCertificateAuth implements AuthProvider {
   readonly #certFile: WatchedFile<string> | undefined;
   readonly #keyFile: WatchedFile<string> | undefined;
   readonly #secrets = new SecretValues();
+  /** The last credentials handed out, reused while the PEM texts stay the same. */
+  #last: Credentials & { clientCertificate: { cert: string; key: string } } | undefined;
 
   constructor(cert: PemSource, key: PemSource, env: Pick<ConfigEnvironment, "readFile" | "stat" | "now">) {
     this.#cert = cert;
@@ -44,7 +46,20 @@ export class ClientCertificateAuth implements AuthProvider {
       this.#certFile ? this.#certFile.get() : (this.#cert as { pem: string }).pem,
       this.#keyFile ? this.#keyFile.get() : (this.#key as { pem: string }).pem,
     ]);
-    return { headers: {}, clientCertificate: { cert, key } };
+    return this.#credentialsOf(cert, key);
+  }
+
+  current(): Credentials | undefined {
+    const cert = this.#certFile ? this.#certFile.peek() : (this.#cert as { pem: string }).pem;
+    const key = this.#keyFile ? this.#keyFile.peek() : (this.#key as { pem: string }).pem;
+    return cert === undefined || key === undefined ? undefined : this.#credentialsOf(cert, key);
+  }
+
+  #credentialsOf(cert: string, key: string): Credentials {
+    const last = this.#last;
+    if (last && last.clientCertificate.cert === cert && last.clientCertificate.key === key) return last;
+    this.#last = { headers: {}, clientCertificate: { cert, key } };
+    return this.#last;
   }
 
   async invalidate(): Promise<boolean> {

@@ -33,6 +33,17 @@ export class CombinedAuth implements AuthProvider {
     return out;
   }
 
+  current(): Credentials | undefined {
+    const out: Credentials = { headers: {} };
+    for (const p of this.#parts) {
+      const c = p.current?.();
+      if (!c) return undefined;
+      Object.assign(out.headers, c.headers);
+      if (c.clientCertificate) out.clientCertificate = c.clientCertificate;
+    }
+    return out;
+  }
+
   async invalidate(wait?: CredentialWait): Promise<boolean> {
     const changed = await Promise.all(this.#parts.map((p) => p.invalidate(wait)));
     return changed.some(Boolean);

@@ -48,6 +48,11 @@ export class TokenFileAuth implements AuthProvider {
     return { headers: { authorization: `Bearer ${token}` } };
   }
 
+  current(): Credentials | undefined {
+    const token = this.#file.peek();
+    return token === undefined ? undefined : { headers: { authorization: `Bearer ${token}` } };
+  }
+
   async invalidate(): Promise<boolean> {
     try {
       return await this.#file.reload();

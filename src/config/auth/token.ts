@@ -23,6 +23,10 @@ export class TokenAuth implements AuthProvider {
     return { headers: { authorization: `Bearer ${this.#token}` } };
   }
 
+  current(): Credentials {
+    return { headers: { authorization: `Bearer ${this.#token}` } };
+  }
+
   async invalidate(): Promise<boolean> {
     return false;
   }
@@ -38,6 +42,10 @@ export class AnonymousAuth implements AuthProvider {
   readonly description = "anonymous";
 
   async credentials(): Promise<Credentials> {
+    return { headers: {} };
+  }
+
+  current(): Credentials {
     return { headers: {} };
   }
 

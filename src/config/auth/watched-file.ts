@@ -51,6 +51,12 @@ export class WatchedFile<T> {
     return this.#pending;
   }
 
+  /** The cached content when get() would return it without looking at the file; else undefined. */
+  peek(): T | undefined {
+    if (this.#pending || this.#value === undefined) return undefined;
+    return this.#env.now() - this.#checkedAt < this.#checkIntervalMs ? this.#value : undefined;
+  }
+
   /** Re-reads now; true when the content differs from what was cached. */
   async reload(): Promise<boolean> {
     if (this.#pending) await this.#pending.catch(() => undefined);
