@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ApiError, DecodeError } from "../../../src/base/errors.ts";
 import { isStatus } from "../../../src/base/object.ts";
+import { scrubText } from "../../../src/base/secrets.ts";
 import { statusFromResponse } from "../../../src/connection/connection-request.ts";
 import { decodeList, parseJson } from "../../../src/api/decode.ts";
 import { parseWatchLine } from "../../../src/api/watch-stream.ts";
@@ -47,9 +48,10 @@ describe.each(SEEDS)("decoding fuzz (%s seed %i)", (_label, seed) => {
         const status = statusFromResponse(http, body, retryAfter);
         expect(isStatus(status)).toBe(true);
         const error = new ApiError(status, site, http);
-        expect(typeof error.code).toBe("number");
-        expect(typeof error.message).toBe("string");
-        expect(typeof error.reason).toBe("string");
+        // The code and reason come from the Status when it has them, else from the HTTP answer.
+        expect(error.code).toBe(typeof status.code === "number" ? status.code : http);
+        expect(error.reason).toBe(typeof status.reason === "string" ? scrubText(status.reason) : "Unknown");
+        expect(error.message.startsWith(`${error.code} `)).toBe(true);
       }),
       { seed, numRuns: 1000 },
     );
@@ -63,7 +65,7 @@ describe.each(SEEDS)("decoding fuzz (%s seed %i)", (_label, seed) => {
           typedOnly(() => {
             const list = decodeList<unknown>(value, { group: "", version: "v1", kind: "Pod" }, site);
             expect(Array.isArray(list.items)).toBe(true);
-            expect(typeof list.metadata).toBe("object");
+            expect(list.metadata).toBeInstanceOf(Object);
           }, DecodeError);
         }, DecodeError);
       }),
