@@ -1,9 +1,9 @@
 /**
- * npm run runtimes:install | test (its runtime part) | test:runtimes
+ * npm run runtimes:install | test (its runtime part) | test:main | test:runtimes
  *
  *   install                  installs the pinned Node, Deno and compiler packages (test/runtimes/toolchain/package.json)
  *   run <tier>... [--only suite@runtime,...]
- *                            runs the tiers' cells (main: npm test; runtimes: npm run test:runtimes)
+ *                            runs the tiers' cells (both: npm test; main: npm run test:main; runtimes: npm run test:runtimes)
  *   list                     prints the tiers and their cells
  */
 import { installRuntimes } from "./install.ts";

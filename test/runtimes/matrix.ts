@@ -1,7 +1,8 @@
 /**
- * The runtime × suite matrix, in two tiers (docs/runtimes.md):
+ * The runtime × suite matrix (docs/runtimes.md). `npm test` runs all of it, CI's `.ci/run` too; its two
+ * tiers also run alone, for a shorter local loop:
  *
- * - main (`npm test`): unit, hostile and contract on Node 20 and Bun, and the packaging suite;
+ * - main (`npm run test:main`): unit, hostile and contract on Node 20 and Bun, and the packaging suite;
  * - runtimes (`npm run test:runtimes`): unit on Node 22, 24, 26 and Deno, hostile on Deno,
  *   contract on Node 24 and Deno.
  *
@@ -35,7 +36,7 @@ export interface Tier {
 
 export const tiers: Record<TierName, Tier> = {
   main: {
-    command: "npm test",
+    command: "npm run test:main",
     stages: [
       // Side by side, as in the runtimes tier: vitest leaves one of the 2 cores idle.
       [
