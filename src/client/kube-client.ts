@@ -6,7 +6,7 @@
  */
 import type { Connection } from "../connection/types.ts";
 import { createConnection, type ConnectionOptions } from "../connection/connection.ts";
-import { loadConfig, type LoadConfigOptions } from "../config/load-config.ts";
+import type { LoadConfigOptions } from "../config/load-config.ts";
 import { protectResolvedConfig, redactResolvedConfig } from "../config/redact.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import { api, type ResourceApi } from "../api/client.ts";
@@ -65,6 +65,9 @@ export class KubeClient {
    * @example const kube = await KubeClient.load({ context: "staging" });
    */
   static async load(options: KubeClientOptions = {}): Promise<KubeClient> {
+    // Kubeconfig reading and auth load with the first client, not with the package: importing bun-k8s
+    // stays cheap, and a program that builds its client from a ResolvedConfig never loads them.
+    const { loadConfig } = await import("../config/load-config.ts");
     return KubeClient.fromConfig(await loadConfig(options), options);
   }
 

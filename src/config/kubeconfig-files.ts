@@ -1,7 +1,6 @@
 import { ConfigError } from "../base/errors.ts";
 import { configEnvironment, describeFsError, isMissingFile, pathsFor, type ConfigEnvironment } from "./environment.ts";
 import type { AuthInfo, Cluster, Config } from "./kubeconfig.ts";
-import { parseKubeconfig } from "./kubeconfig-parse.ts";
 import { mergeKubeconfigs, type MergedKubeconfig, type SourcedConfig } from "./merge.ts";
 import { protectKubeconfig } from "./redact.ts";
 
@@ -43,6 +42,9 @@ export async function loadKubeconfig(options: LoadKubeconfigOptions = {}): Promi
       if (isMissingFile(e) && source !== "kubeconfigPath") continue;
       throw new ConfigError(`cannot read kubeconfig ${file}: ${describeFsError(e)}`, {}, { cause: e });
     }
+    // The YAML reader (js-yaml and kubectl's scalar rules) loads with the first file to parse, not with the
+    // package: an in-cluster program never reads YAML, and importing bun-k8s stays cheaper.
+    const { parseKubeconfig } = await import("./kubeconfig-parse.ts");
     const parsed = parseKubeconfig(text, file);
     sources.push({ file, config: resolveRelativePaths(parsed, pathsFor(env.platform).dirname(file), env.platform) });
   }

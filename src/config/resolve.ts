@@ -5,7 +5,6 @@ import { CombinedAuth } from "./auth/combined.ts";
 import { authProviderFor } from "./auth/from-auth-info.ts";
 import type { ExecClusterInfo } from "./auth/exec-credential.ts";
 import type { StderrSink } from "./auth/exec-run.ts";
-import { persistOidcTokens } from "./auth/oidc-persist.ts";
 import { configEnvironment, describeFsError, type ConfigEnvironment } from "./environment.ts";
 import { EXEC_API_GROUP, type AuthInfo, type Cluster, type Config } from "./kubeconfig.ts";
 import type { LoadedKubeconfig } from "./kubeconfig-files.ts";
@@ -92,7 +91,9 @@ export async function resolveContext(kubeconfig: LoadedKubeconfig | Config, opti
       ...(persist
         ? {
             // The new tokens are in memory already; a file we cannot write only costs a refresh later.
-            onOidcRefresh: (tokens) => persistOidcTokens(userFile, userName, tokens).catch(() => undefined),
+            // Loaded on the first refresh: writing YAML back is rare, and js-yaml stays out of the import.
+            onOidcRefresh: (tokens) =>
+              import("./auth/oidc-persist.ts").then(({ persistOidcTokens }) => persistOidcTokens(userFile, userName, tokens)).catch(() => undefined),
           }
         : {}),
     });
