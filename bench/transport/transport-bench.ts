@@ -14,7 +14,7 @@ import { createInterface } from "node:readline";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { BunFetchTransport, NodeHttp1Transport, NodeHttp2Transport, isBun } from "../../src/transport/index.ts";
 import type { Transport, TransportOptions } from "../../src/transport/types.ts";
-import { createLoopbackPki } from "../../test/unit/transport/loopback-pki.ts";
+import { createLoopbackPki } from "../../test/support/loopback-pki.ts";
 
 const serverCommand = process.env.BENCH_SERVER ?? "";
 if (!serverCommand) throw new Error("set BENCH_SERVER to the command that starts loopback-server (see run.sh)");

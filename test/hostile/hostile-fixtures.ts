@@ -9,7 +9,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { createLoopbackPki, type LoopbackPki } from "../unit/transport/loopback-pki.ts";
+import { createLoopbackPki, type LoopbackPki } from "../support/loopback-pki.ts";
 import { tempDir, type TempDir } from "../unit/config/fixtures/temp-files.ts";
 import { runtime, type ChildRun } from "./child-runner.ts";
 

@@ -8,7 +8,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from "node:https";
 import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
-import type { LoopbackPki } from "../unit/transport/loopback-pki.ts";
+import type { LoopbackPki } from "../support/loopback-pki.ts";
 
 export type Request = IncomingMessage | Http2ServerRequest;
 /** What node:http's and node:http2's compatibility responses share (and the tests use). */

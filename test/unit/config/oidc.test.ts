@@ -9,7 +9,7 @@ import { OidcAuth, jwtExpiry } from "../../../src/config/auth/oidc.ts";
 import { configEnvironment } from "../../../src/config/environment.ts";
 import { loadKubeconfig } from "../../../src/config/kubeconfig-files.ts";
 import { resolveContext } from "../../../src/config/resolve.ts";
-import { createLoopbackPki, type LoopbackPki } from "../transport/loopback-pki.ts";
+import { createLoopbackPki, type LoopbackPki } from "../../support/loopback-pki.ts";
 import { jwt, nowSeconds, startFakeIssuer, type FakeIssuer } from "./fixtures/fake-issuer.ts";
 import { b64, kubeconfig, tempDir } from "./fixtures/temp-files.ts";
 

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MAX_CONNECTIONS_PER_ORIGIN } from "../../../src/transport/request-slots.ts";
 import type { Transport, TransportOptions } from "../../../src/transport/types.ts";
-import { createLoopbackPki, type LoopbackPki } from "./loopback-pki.ts";
+import { createLoopbackPki, type LoopbackPki } from "../../support/loopback-pki.ts";
 import { startLoopbackServer, type LoopbackServer } from "./loopback-server.ts";
 import { candidates, waitFor } from "./transport-candidates.ts";
 

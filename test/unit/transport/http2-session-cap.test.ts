@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { NodeHttp2Transport } from "../../../src/transport/node-http2.ts";
 import { MAX_CONNECTIONS_PER_ORIGIN } from "../../../src/transport/request-slots.ts";
-import { createLoopbackPki, type LoopbackPki } from "./loopback-pki.ts";
+import { createLoopbackPki, type LoopbackPki } from "../../support/loopback-pki.ts";
 
 let pki: LoopbackPki;
 let server: ReturnType<typeof createSecureServer>;

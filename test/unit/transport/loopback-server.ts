@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { connect as netConnect, type AddressInfo, type Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { gzipSync } from "node:zlib";
-import type { LoopbackPki } from "./loopback-pki.ts";
+import type { LoopbackPki } from "../../support/loopback-pki.ts";
 
 export interface SeenRequest {
   method: string;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { proxyFailure } from "../../../src/transport/deno-errors.ts";
 import type { Transport } from "../../../src/transport/types.ts";
 import { startSocks5Proxy, type Socks5Proxy } from "../../support/socks5-proxy.ts";
-import { createLoopbackPki, type LoopbackPki } from "./loopback-pki.ts";
+import { createLoopbackPki, type LoopbackPki } from "../../support/loopback-pki.ts";
 import { startLoopbackServer, type LoopbackServer } from "./loopback-server.ts";
 import { allMessages, candidates, closedLoopbackPort, failure } from "./transport-candidates.ts";
 

@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { TlsError, TransportError } from "../../../src/base/errors.ts";
 import { openTunnel, TUNNEL_TIMEOUT_MS } from "../../../src/transport/proxy-tunnel.ts";
 import type { Transport, TransportOptions } from "../../../src/transport/types.ts";
-import { createLoopbackPki, type LoopbackPki } from "./loopback-pki.ts";
+import { createLoopbackPki, type LoopbackPki } from "../../support/loopback-pki.ts";
 import { startConnectProxy, startLoopbackServer, type ConnectProxy, type LoopbackServer } from "./loopback-server.ts";
 import { allMessages, candidates, closedLoopbackPort, failure, json, type Seen } from "./transport-candidates.ts";
 

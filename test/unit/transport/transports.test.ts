@@ -8,7 +8,7 @@ import { BunFetchTransport, DeferredTransport, DenoFetchTransport, NodeHttp2Tran
 import { MAX_CONNECTIONS_PER_ORIGIN } from "../../../src/transport/request-slots.ts";
 import { ResponseTooLargeError } from "../../../src/base/errors.ts";
 import type { Transport, TransportOptions } from "../../../src/transport/types.ts";
-import { createLoopbackPki, type LoopbackPki } from "./loopback-pki.ts";
+import { createLoopbackPki, type LoopbackPki } from "../../support/loopback-pki.ts";
 import { startLoopbackServer, type LoopbackServer } from "./loopback-server.ts";
 import { candidates, failure, headerValues, json, waitFor, type Seen } from "./transport-candidates.ts";
 
