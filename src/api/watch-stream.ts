@@ -41,7 +41,9 @@ export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
  * for await (const ev of watchStream<ConfigMap>(conn, watchRequest(ConfigMap, "ns"), { signal })) console.log(ev.type);
  */
 export function watchStream<T>(conn: Connection, request: KubeRequest, options: { signal?: AbortSignal | undefined } = {}): WatchIterable<T> {
-  const site = siteOf(conn, request);
+  // "?watch=true" tells a watch's failure from the same path's list in messages; the rest of the
+  // query (selectors, resourceVersion) stays out, as for every other request.
+  const site = siteOf(conn, { method: request.method, path: `${request.path}?watch=true` });
   const signal = options.signal;
   return {
     [Symbol.asyncIterator]: () => new EventIterator(streamBatches<T>(conn, request, site, signal), signal),

@@ -37,7 +37,9 @@ describe("the typed client's watch stream", () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(isGone(error)).toBe(true);
     expect((error as ApiError).status.reason).toBe("Expired");
-    expect((error as ApiError).message).toContain(api.path);
+    // The site names the watch, not the list of the same path.
+    expect((error as ApiError).message).toContain(`${api.path}?watch=true`);
+    expect((error as ApiError).site?.path).toBe(`${api.path}?watch=true`);
   });
 
   it("delivers the events of a chunk that precede an ERROR line before throwing, event by event and in batches", async () => {
