@@ -49,7 +49,26 @@ export function upwardImports(edges: readonly ImportEdge[], layers: readonly Lay
   return out;
 }
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+/** How a module is referenced: loaded with the importer, erased (type-only), or loaded later (`import()`). */
+export type ImportKind = "static" | "type" | "dynamic";
+
+const IMPORT = /(?:^|[\s;])(?:import|export)(\s+type\b)?\s[^;]*?\sfrom\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+}
+
+/**
+ * The module specifiers a source file names, with how each is referenced. `import { type A } from`
+ * is static: under verbatimModuleSyntax it stays as `import {} from`, which still loads the module.
+ *
+ * @example importsIn('import type { A } from "./a.ts";\nimport { b } from "./b.ts";') // [{ spec: "./a.ts", kind: "type" }, { spec: "./b.ts", kind: "static" }]
+ */
+export function importsIn(text: string): { spec: string; kind: ImportKind }[] {
+  return [...withoutComments(text).matchAll(IMPORT)].map((m) =>
+    m[3] !== undefined ? { spec: m[3], kind: "dynamic" } : { spec: (m[2] ?? m[4])!, kind: m[1] ? "type" : "static" },
+  );
+}
 
 /** The relative imports of the .ts files under `dirs`, as repo-relative edges. */
 export function collectImports(root: string, dirs: readonly string[]): ImportEdge[] {
@@ -59,10 +78,8 @@ export function collectImports(root: string, dirs: readonly string[]): ImportEdg
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
       else if (name.endsWith(".ts")) {
-        const text = readFileSync(path, "utf8");
-        for (const m of text.matchAll(IMPORT)) {
-          const spec = m[1] ?? m[2] ?? m[3];
-          if (!spec?.startsWith(".")) continue;
+        for (const { spec } of importsIn(readFileSync(path, "utf8"))) {
+          if (!spec.startsWith(".")) continue;
           edges.push({ from: relative(root, path), to: relative(root, resolve(dirname(path), spec)) });
         }
       }

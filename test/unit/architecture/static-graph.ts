@@ -1,24 +1,17 @@
 /**
  * The modules an entry loads when it is imported: its static imports and re-exports, followed
- * file by file. `import type` and `export type` are erased and not followed; `import()` loads
- * later and is not followed. `import { type A } from` is followed: under verbatimModuleSyntax it
- * stays as `import {} from`, which still loads the module.
+ * file by file (importsIn's "static" kind). `import type` and `export type` are erased and
+ * `import()` loads later: neither is followed.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { importsIn } from "./layers.ts";
 
 export interface StaticGraph {
   /** Repo-relative source files, the entry first. */
   files: string[];
   /** Bare specifiers reached (packages and node: built-ins). */
   packages: string[];
-}
-
-// Statements only: `import ... from "x"`, `export ... from "x"`, `import "x"`; comments are removed first.
-const STATEMENT = /(?:^|[\s;])(import|export)(\s+type\b)?\s[^;"'`]*?\sfrom\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm;
-
-function withoutComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
 }
 
 /**
@@ -33,10 +26,8 @@ export function staticImports(root: string, entry: string): StaticGraph {
     if (seen.has(file)) return;
     seen.add(file);
     files.push(file);
-    const text = withoutComments(readFileSync(join(root, file), "utf8"));
-    for (const m of text.matchAll(STATEMENT)) {
-      if (m[2]) continue;
-      const spec = m[3] ?? m[4]!;
+    for (const { spec, kind } of importsIn(readFileSync(join(root, file), "utf8"))) {
+      if (kind !== "static") continue;
       if (!spec.startsWith(".")) {
         packages.add(spec);
         continue;
