@@ -1,7 +1,10 @@
 import { defineConfig } from "vitest/config";
+import { ContractSequencer } from "./test/contract/sequencer.ts";
 
 export default defineConfig({
   test: {
+    // The contract files that restart the shared kube-apiserver run last (test/contract/sequencer.ts).
+    sequence: { sequencer: ContractSequencer },
     projects: [
       {
         test: {
