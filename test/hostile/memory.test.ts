@@ -77,7 +77,7 @@ describe("streams", () => {
     record("a watch line without a newline", run);
     const error = failed(run);
     expect(error.name).toBe("ResponseTooLargeError");
-    expect(error.message).toMatch(/^the stream sent a line longer than 16 MiB; .*\(GET \/api\/v1\/namespaces\/default\/configmaps, server .*, context hostile\)$/);
+    expect(error.message).toMatch(/^the stream sent a line longer than 16 MiB; .*\(GET \/api\/v1\/namespaces\/default\/configmaps\?watch=true, server .*, context hostile\)$/);
     expect(run.peakRssMiB).toBeLessThan(300);
   });
 
