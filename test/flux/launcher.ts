@@ -4,7 +4,7 @@
  * test/flux/build.ts and each run under `cptool run` so it dies with whoever started it.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ClusterInfo } from "../support/cluster-info.ts";
 import { buildControlPlane } from "../controlplane/build.ts";
@@ -97,8 +97,25 @@ export class FluxControllers {
     this.procs = procs;
   }
 
-  /** @example const flux = await FluxControllers.start({ kubeconfigPath, dir, cptool }); ...; await flux.stop(); */
+  /**
+   * Starts them on free loopback ports. A port found free can be taken by another process before
+   * a controller binds it (two suites start side by side); such a start is stopped and tried again
+   * on new ports, up to three times.
+   *
+   * @example const flux = await FluxControllers.start({ kubeconfigPath, dir, cptool }); ...; await flux.stop();
+   */
   static async start(o: FluxStartOptions): Promise<FluxControllers> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await FluxControllers.startOnce(o);
+      } catch (error) {
+        if (attempt >= 3 || !String(error).includes("address already in use")) throw error;
+        (o.log ?? (() => {}))(`a Flux port was taken before its controller bound it; starting again (attempt ${attempt + 1})`);
+      }
+    }
+  }
+
+  private static async startOnce(o: FluxStartOptions): Promise<FluxControllers> {
     const log = o.log ?? (() => {});
     const built: BuiltFlux | undefined = o.build ? buildFlux(log) : cachedFlux();
     if (!built) throw new Error("the Flux controllers are not built: run `npm run flux:build` (or set BUN_K8S_FLUX=1)");
@@ -114,6 +131,7 @@ export class FluxControllers {
       const username = "bun-k8s";
       const password = randomBytes(18).toString("base64url");
       const readyFile = join(root, "testserver.json");
+      rmSync(readyFile, { force: true }); // a previous attempt's
       start("testserver", ["-dir", join(root, "repositories"), "-ready", readyFile, ...(o.caDir ? ["-ca-dir", o.caDir] : [])], {
         BUN_K8S_GIT_USERNAME: username,
         BUN_K8S_GIT_PASSWORD: password,
