@@ -1,5 +1,5 @@
 /**
- * Footprint: what a consumer installs and ships. bun-k8s is built (tsc, the build config),
+ * Footprint: what a consumer installs and ships. bun-k8s is built (tsc, the build config, then packaging/bundle-dist.ts),
  * packed with `npm pack` from a staging copy of the root's package.json and README (so a
  * concurrent `npm run build` in the checkout is not disturbed), and installed alone into an
  * empty consumer folder; client-node is installed alone into another. The same folders
@@ -133,6 +133,8 @@ function prepareBunK8s(repoRoot: string, buildDir: string, bins: RuntimeBins): {
   // --noCheck: the emitted JavaScript is the same (isolatedModules); a type error that another
   // engineer is fixing right now must not stop the bench.
   sh(join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.build.json", "--outDir", join(stage, "dist"), "--noCheck"], repoRoot, "tsc build");
+  // The second half of `npm run build` (pack runs with --ignore-scripts): entries and shared chunks, as published.
+  sh(bins.bun, [join(repoRoot, "packaging", "bundle-dist.ts"), join(stage, "dist")], repoRoot, "bundle-dist");
   const packed = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", buildDir, "--loglevel=error", "--ignore-scripts"], stage, "npm pack")) as { filename: string; size: number }[];
   const tarball = join(buildDir, packed[0]!.filename);
   const dir = join(buildDir, "consumers", "bun-k8s");

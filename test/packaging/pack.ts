@@ -3,7 +3,7 @@
  * prepack builds dist/ with tsc) and installs the tarball into a temp consumer project, as a
  * user would. The test files add their programs to that project.
  *
- * The package is packed from a staging copy (package.json, tsconfigs, src/, generated/, codegen/), so
+ * The package is packed from a staging copy (package.json, tsconfigs, src/, generated/, codegen/, packaging/), so
  * the checkout's dist/ is never touched while other work runs there.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -35,7 +35,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const stage = join(work, "stage");
   const consumer = join(work, "consumer");
   for (const f of ["package.json", "README.md", "tsconfig.json", "tsconfig.build.json"]) cpSync(join(repoRoot, f), join(stage, f));
-  for (const d of ["src", "generated", "codegen"]) cpSync(join(repoRoot, d), join(stage, d), { recursive: true });
+  for (const d of ["src", "generated", "codegen", "packaging"]) cpSync(join(repoRoot, d), join(stage, d), { recursive: true });
   // The build needs the dev tools (tsc, @types/node), not a copy of them.
   symlinkSync(join(repoRoot, "node_modules"), join(stage, "node_modules"), "dir");
   const started = performance.now();

@@ -1,5 +1,5 @@
 /**
- * The package as users get it: `npm pack` (whose prepack builds dist/ with tsc) of a staging
+ * The package as users get it: `npm pack` (whose prepack builds dist/: tsc, then packaging/bundle-dist.ts) of a staging
  * copy, so the checkout's dist/ is never touched while other work runs there. The tarball is
  * cached under .cache/packed/, keyed by the content of everything that goes into it, so the
  * contract files that install it (generator) pack once per change, not once each.
@@ -12,7 +12,7 @@ import { runChild } from "./child-output.ts";
 import { envWithRealNode } from "./node-runtime.ts";
 
 const ROOT_FILES = ["package.json", "README.md", "tsconfig.json", "tsconfig.build.json"];
-const FOLDERS = ["src", "generated", "codegen"];
+const FOLDERS = ["src", "generated", "codegen", "packaging"];
 
 export interface PackedSdk {
   /** Absolute path of the .tgz. */

@@ -17,6 +17,7 @@ interface Manifest {
   engines: Record<string, string>;
   exports: Record<string, string | Record<string, string>>;
   files: string[];
+  scripts: Record<string, string>;
   devDependencies: Record<string, string>;
 }
 const pkg = read<Manifest>("package.json");
@@ -62,6 +63,13 @@ describe("package.json", () => {
 
   it("files: only the build output of src/, generated/ and codegen/ (bun-k8s-gen)", () => {
     expect(pkg.files).toEqual(["dist/src", "dist/generated", "dist/codegen"]);
+  });
+
+  it("build: tsc, then the bundling of dist/src that npm pack's prepack publishes (issue 17: import time)", () => {
+    expect(pkg.scripts["prepack"]).toBe("npm run build");
+    expect(pkg.scripts["build"]).toBe("tsc -p tsconfig.build.json && bun packaging/bundle-dist.ts");
+    // The bundler is the one vite already brings (one copy in node_modules), named so it stays.
+    expect(pkg.devDependencies["rolldown"]).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it("the API reference covers every hand-written entry of exports and treats an undocumented export as an error", async () => {
