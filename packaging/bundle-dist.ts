@@ -116,6 +116,8 @@ export async function bundleDist(root: string, dist: string): Promise<{ entries:
       chunkFileNames: "chunks/[name]-[hash].js",
       // Readable stack traces: names and layout as written (classes keep their names, which errors report).
       minify: false,
+      // JSDoc lives in the declarations; dropped here it is a third less for every runtime to parse (~0.5 ms).
+      comments: { jsdoc: false, legal: true, annotation: true },
       // Everything the main entry loads at import goes in one chunk: Node 24 imports the main entry
       // and a kind in ~15 ms from one chunk, ~30 ms from the 20 that splitting by sharing makes.
       // Other entries that import part of it (api/client.js, config) load the whole chunk.

@@ -2,7 +2,8 @@
  * What importing the main entry loads (issue 17: nothing at import time that the first request
  * doesn't need). Kubeconfig reading and the auth providers load with `KubeClient.load()`; the YAML
  * reader (js-yaml and kubectl's scalar rules) with the first kubeconfig file to parse, so an
- * in-cluster program never loads it.
+ * in-cluster program never loads it. The published build bundles the rest into one chunk
+ * (packaging/bundle-dist.ts; test/packaging/import-graph.test.ts checks the installed files).
  */
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,11 @@ describe("the main entry's static imports", () => {
     expect(graph.files.length).toBeGreaterThan(50);
     expect(graph.packages).not.toContain("js-yaml");
     expect(graph.files.filter((f) => /yaml|kubeconfig-parse|oidc-persist/.test(f))).toEqual([]);
+  });
+
+  it("reach no package and no node: built-in: node:events (listener limits) is fetched on first use, not imported", () => {
+    // On Bun, importing node:events alone cost ~1.7 ms of a ~10 ms budget; the transports' node:http2/https/tls load with the first request.
+    expect(staticImports(root, "src/index.ts").packages).toEqual([]);
   });
 
   it("reach no kubeconfig loading or auth provider: KubeClient.load() imports them", () => {
