@@ -12,7 +12,7 @@
  * exit code is non-zero only when the harness itself breaks.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -123,6 +123,35 @@ function startCpuHog(node: string, processes: number): { stop: () => void } {
   return { stop: () => children.forEach((c) => c.kill("SIGKILL")) };
 }
 
+/**
+ * CPU time (user + system) so far in ms of a process and its children, from /proc/<pid>/stat
+ * (Linux; counted in clock ticks, 10 ms): the control plane's pids are its `cptool run`
+ * supervisors, the server is their child. undefined where there is no /proc.
+ */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const stat = (p: string): string[] | undefined => {
+    try {
+      const text = readFileSync(`/proc/${p}/stat`, "utf8");
+      // Fields after the command name (which may hold spaces) start at the state, field 3.
+      return text.slice(text.lastIndexOf(")") + 2).split(" ");
+    } catch {
+      return undefined;
+    }
+  };
+  const own = stat(String(pid));
+  if (!own) return undefined;
+  let ticks = 0;
+  for (const p of readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    const fields = p === String(pid) ? own : stat(p);
+    // ppid is field 4, utime and stime 14 and 15.
+    if (fields && (p === String(pid) || fields[1] === String(pid))) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** How many rounds a case is split into, and what one round's child runs (one round, one repetition, or one informer). */
 function interleaved(p: CaseParams): { rounds: number; one: CaseParams } {
   switch (p.case) {
@@ -184,6 +213,7 @@ async function main(): Promise<number> {
 
   log("starting the local control plane");
   const cp = await ControlPlane.start({ installFluxCrds: false, log: (l) => log(`controlplane: ${l}`) });
+  const apiserverPid = cp.pids()["kube-apiserver"];
   const stopOnSignal = () => void cp.stop().finally(() => process.exit(130));
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
@@ -268,7 +298,14 @@ async function main(): Promise<number> {
             continue;
           }
           const p: CaseParams = one.case === "create-delete" ? { ...one, prefix: c.id.replace("@", "-") } : one;
-          runs.push(await runCaseInChild(bins, c.runtime, bundle.file, p, target, plan.childTimeoutMs));
+          // Informers: what the API server spent serving the child too (its list or streaming list dominates it).
+          const serverCpuBefore = p.case.startsWith("informer") ? processCpuMs(apiserverPid) : undefined;
+          const run = await runCaseInChild(bins, c.runtime, bundle.file, p, target, plan.childTimeoutMs);
+          const serverCpuAfter = serverCpuBefore === undefined ? undefined : processCpuMs(apiserverPid);
+          if (run.ok && serverCpuBefore !== undefined && serverCpuAfter !== undefined) {
+            run.metrics.serverCpu = { unit: "ms CPU", samples: [serverCpuAfter - serverCpuBefore] };
+          }
+          runs.push(run);
         }
       }
       for (const c of running) {

@@ -246,9 +246,11 @@ async function informer(c: Contender, p: Extract<CaseParams, { case: keyof typeo
   await writeHeapSnapshot("before");
   const heapBefore = heapBytes();
   const rssBefore = process.memoryUsage().rss;
+  const cpuBefore = process.cpuUsage();
   const t = performance.now();
   const run = await c.startInformer(p.namespace, INFORMER_MODES[p.case]);
   const syncMs = performance.now() - t;
+  const cpu = process.cpuUsage(cpuBefore);
   expectCount(run.size, p.expected, "informer cache");
   collectGarbage();
   const heapAfter = heapBytes();
@@ -260,6 +262,8 @@ async function informer(c: Contender, p: Extract<CaseParams, { case: keyof typeo
     heapPerObject: { unit: "KiB", samples: [(heapAfter - heapBefore) / 1024 / run.size] },
     rss: { unit: "MiB", samples: [(rssAfter - rssBefore) / 2 ** 20] },
     sync: { unit: "ms", samples: [syncMs] },
+    // The client's own CPU (user + system) from the start to synced: the API server's share is measured by the parent.
+    clientCpu: { unit: "ms CPU", samples: [(cpu.user + cpu.system) / 1000] },
   };
 }
 

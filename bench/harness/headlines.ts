@@ -34,6 +34,8 @@ export const HEADLINES: Headline[] = [
   { case: "watch", metric: "rate", label: "Watch: events per second", better: "higher", spread: "range" },
   { case: "informer", metric: "heap", label: "Informer: heap for the cache", better: "lower", spread: "range" },
   { case: "informer", metric: "sync", label: "Informer: time to synced", better: "lower", spread: "range" },
+  { case: "informer", metric: "clientCpu", label: "Informer: client CPU to synced", better: "lower", spread: "range" },
+  { case: "informer", metric: "serverCpu", label: "Informer: API server CPU while it syncs", better: "lower", spread: "range" },
   { case: "informer-transformed", metric: "heap", label: "Informer, managedFields dropped: heap", better: "lower", spread: "range" },
   { case: "informer-transformed", metric: "sync", label: "Informer, managedFields dropped: time to synced", better: "lower", spread: "range" },
   { case: "informer-metadata", metric: "heap", label: "Informer, metadata only: heap", better: "lower", spread: "range" },
@@ -41,6 +43,8 @@ export const HEADLINES: Headline[] = [
   { case: "informer-metadata-transformed", metric: "heap", label: "Informer, metadata only, managedFields dropped: heap", better: "lower", spread: "range" },
   { case: "informer-list", metric: "heap", label: "Informer, one unpaged list then watch: heap", better: "lower", spread: "range" },
   { case: "informer-list", metric: "sync", label: "Informer, one unpaged list then watch: time to synced", better: "lower", spread: "range" },
+  { case: "informer-list", metric: "clientCpu", label: "Informer, one unpaged list then watch: client CPU to synced", better: "lower", spread: "range" },
+  { case: "informer-list", metric: "serverCpu", label: "Informer, one unpaged list then watch: API server CPU", better: "lower", spread: "range" },
   { case: "reconcile", metric: "noop", label: "Controller: no-op reconciles after sync", better: "higher", spread: "range" },
   { case: "reconcile", metric: "get", label: "Controller: reconciles with one GET each (16 workers)", better: "higher", spread: "range" },
 ];

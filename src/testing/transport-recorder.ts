@@ -14,7 +14,7 @@ import { redactBody, redactHeaders, serializeRecording, type BodyEnd, type Recor
 export interface TransportRecorderOptions {
   /** Where `save()` writes the recording. */
   file: string;
-  /** The real transport; default createTransport (Bun's fetch or node:http2). */
+  /** The real transport; default createTransport (Bun's fetch, Deno's, or Node's NodeTransport). */
   transport?: (options: TransportOptions) => Transport;
   /** Keep Secret values and TokenRequest tokens in bodies. Default false: they are replaced. */
   keepSecretData?: boolean;

@@ -9,9 +9,9 @@ import { DeferredTransport } from "./deferred-transport.ts";
 import { isBun, isDeno } from "../base/runtime-info.ts";
 
 /**
- * A Transport for this runtime: Bun's fetch on Bun; Deno's fetch on Deno; HTTP/2 over
- * node:http2 on Node (falling back to HTTP/1.1 keep-alive for http:// servers and servers
- * without h2).
+ * A Transport for this runtime: Bun's fetch on Bun; Deno's fetch on Deno; on Node, HTTP/1.1
+ * keep-alive for ordinary requests and HTTP/2 for streams (NodeTransport: node:http2's
+ * per-request CPU is the larger, a watch's socket the smaller cost).
  *
  * @example
  * const transport = createTransport({ tls: { ca, cert, key, rejectUnauthorized: true } });
@@ -21,5 +21,5 @@ import { isBun, isDeno } from "../base/runtime-info.ts";
 export function createTransport(options: TransportOptions): Transport {
   if (isBun()) return new DeferredTransport(async () => new (await import("./bun-fetch.ts")).BunFetchTransport(options));
   if (isDeno()) return new DeferredTransport(async () => new (await import("./deno-fetch.ts")).DenoFetchTransport(options));
-  return new DeferredTransport(async () => new (await import("./node-http2.ts")).NodeHttp2Transport(options));
+  return new DeferredTransport(async () => new (await import("./node-transport.ts")).NodeTransport(options));
 }

@@ -9,6 +9,7 @@ export { BunFetchTransport } from "./bun-fetch.ts";
 export { DenoFetchTransport } from "./deno-fetch.ts";
 export { NodeHttp1Transport } from "./node-http1.ts";
 export { NodeHttp2Transport } from "./node-http2.ts";
+export { NodeTransport } from "./node-transport.ts";
 export { ABORT_ERR, TIMEOUT, TRANSPORT_CLOSED, REFUSED_STREAM, PROXY_CONNECT_FAILED } from "./transport-errors.ts";
 
 export { isBun, isDeno } from "../base/runtime-info.ts";

@@ -106,8 +106,8 @@ describe("kubeconfig edge cases", () => {
     const opened = h1.connections() - before;
     record("1000 concurrent GETs, HTTP/1.1 server", run, run.result?.ok ? `ok, ${opened} connections` : undefined);
     expect(run.result?.value).toEqual({ answered: 1000 });
-    // Node: one connection probes for h2, then the HTTP/1.1 pool; Bun's and Deno's fetch: one slot per request in
-    // flight (Deno's pool replaces one connection over the run: at most 64 at once, 65 in all).
+    // Node's HTTP/1.1 pool and Bun's and Deno's fetch: one slot per request in flight (Deno's pool replaces one
+    // connection over the run: at most 64 at once, 65 in all).
     expect(opened).toBeLessThanOrEqual(MAX_CONNECTIONS_PER_ORIGIN + (runtime === "bun" ? 0 : 1));
   });
 });

@@ -4,22 +4,29 @@
 import { createServer, type AddressInfo } from "node:net";
 import { expect } from "vitest";
 import { TransportError } from "../../../src/base/errors.ts";
-import { BunFetchTransport, DenoFetchTransport, NodeHttp1Transport, NodeHttp2Transport, isBun, isDeno } from "../../../src/transport/index.ts";
+import { BunFetchTransport, DenoFetchTransport, NodeHttp1Transport, NodeHttp2Transport, NodeTransport, isBun, isDeno } from "../../../src/transport/index.ts";
 import type { HttpResponse, Transport, TransportOptions } from "../../../src/transport/types.ts";
 
 export interface Candidate {
   name: string;
   make: (o: TransportOptions) => Transport;
-  /** What the loopback server reports as req.httpVersion. */
+  /** What the loopback server reports as req.httpVersion for an ordinary request. */
   httpVersion: string;
+  /** The same for a stream (watch); as httpVersion unless the transport splits them. */
+  streamHttpVersion: string;
 }
 
-/** On Node: the two node:http* transports; on Bun additionally Bun's fetch, on Deno Deno's. */
+/** On Node: the node:http* transports and Node's default split of them; on Bun additionally Bun's fetch, on Deno Deno's. */
 export const candidates: Candidate[] = [
-  { name: "NodeHttp1Transport", make: (o) => new NodeHttp1Transport(o), httpVersion: "1.1" },
-  { name: "NodeHttp2Transport", make: (o) => new NodeHttp2Transport(o), httpVersion: "2.0" },
-  ...(isBun() ? [{ name: "BunFetchTransport", make: (o: TransportOptions) => new BunFetchTransport(o), httpVersion: "1.1" }] : []),
-  ...(isDeno() ? [{ name: "DenoFetchTransport", make: (o: TransportOptions) => new DenoFetchTransport(o), httpVersion: "2.0" }] : []),
+  { name: "NodeHttp1Transport", make: (o) => new NodeHttp1Transport(o), httpVersion: "1.1", streamHttpVersion: "1.1" },
+  { name: "NodeHttp2Transport", make: (o) => new NodeHttp2Transport(o), httpVersion: "2.0", streamHttpVersion: "2.0" },
+  { name: "NodeTransport", make: (o) => new NodeTransport(o), httpVersion: "1.1", streamHttpVersion: "2.0" },
+  ...(isBun()
+    ? [{ name: "BunFetchTransport", make: (o: TransportOptions) => new BunFetchTransport(o), httpVersion: "1.1", streamHttpVersion: "1.1" }]
+    : []),
+  ...(isDeno()
+    ? [{ name: "DenoFetchTransport", make: (o: TransportOptions) => new DenoFetchTransport(o), httpVersion: "2.0", streamHttpVersion: "2.0" }]
+    : []),
 ];
 
 /** What GET /whoami and POST /echo answer. */

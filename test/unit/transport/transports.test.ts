@@ -4,7 +4,7 @@
  * cancellation, streams. TLS failures and proxies: transport-tls-proxy.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BunFetchTransport, DeferredTransport, DenoFetchTransport, NodeHttp2Transport, createTransport, isBun, isDeno } from "../../../src/transport/index.ts";
+import { BunFetchTransport, DeferredTransport, DenoFetchTransport, NodeTransport, createTransport, isBun, isDeno } from "../../../src/transport/index.ts";
 import { MAX_CONNECTIONS_PER_ORIGIN } from "../../../src/transport/request-slots.ts";
 import { ResponseTooLargeError } from "../../../src/base/errors.ts";
 import type { Transport, TransportOptions } from "../../../src/transport/types.ts";
@@ -31,12 +31,12 @@ function asAlice(extra: Partial<TransportOptions> = {}): TransportOptions {
   return { tls: { ca: pki.ca, cert: pki.alice.cert, key: pki.alice.key, rejectUnauthorized: true }, ...extra };
 }
 
-it("createTransport picks Bun's fetch on Bun, Deno's fetch on Deno and HTTP/2 on Node, imported on first use", async () => {
+it("createTransport picks Bun's fetch on Bun, Deno's fetch on Deno and NodeTransport (HTTP/1.1 + HTTP/2 for streams) on Node, imported on first use", async () => {
   const t = createTransport(asAlice());
   open.push(t);
   expect(t).toBeInstanceOf(DeferredTransport);
   const impl = await (t as DeferredTransport).implementation();
-  expect(impl).toBeInstanceOf(isBun() ? BunFetchTransport : isDeno() ? DenoFetchTransport : NodeHttp2Transport);
+  expect(impl).toBeInstanceOf(isBun() ? BunFetchTransport : isDeno() ? DenoFetchTransport : NodeTransport);
   const res = await t.send({ method: "GET", url: `${server.url}/whoami`, headers: {} });
   expect(res.status).toBe(200);
   expect(await res.text()).toContain("{");
@@ -51,7 +51,7 @@ it("a DeferredTransport closed before its module loaded refuses requests and clo
   expect(closed).toBe(1);
 });
 
-describe.each(candidates)("$name", ({ make, httpVersion }) => {
+describe.each(candidates)("$name", ({ make, httpVersion, streamHttpVersion }) => {
   const transport = (o: TransportOptions): Transport => {
     const t = make(o);
     open.push(t);
@@ -68,6 +68,15 @@ describe.each(candidates)("$name", ({ make, httpVersion }) => {
     expect(seen[0]?.httpVersion).toBe(httpVersion);
     expect(new Set(seen.map((s) => s.connection)).size).toBe(1);
     expect(seen[0]?.connection).toBeGreaterThan(0);
+  });
+
+  it("sends a stream with the same client certificate, over the stream's HTTP version", async () => {
+    const t = transport(asAlice());
+    const plain = await json<Seen>(await get(t, "/whoami"));
+    const streamed = await json<Seen>(await get(t, "/whoami", { stream: true }));
+    expect([plain.cn, streamed.cn]).toEqual(["alice", "alice"]);
+    expect([plain.httpVersion, streamed.httpVersion]).toEqual([httpVersion, streamHttpVersion]);
+    if (httpVersion !== streamHttpVersion) expect(streamed.connection).not.toBe(plain.connection);
   });
 
   it("keeps pools of different certificates apart", async () => {
@@ -219,7 +228,7 @@ describe.each(candidates)("$name", ({ make, httpVersion }) => {
     expect(counts.every((n) => n >= 3)).toBe(true);
     const opened = server.connections() - connectionsBefore;
     // HTTP/2 multiplexes them on one connection; HTTP/1.1 needs one each.
-    if (httpVersion === "2.0") expect(opened).toBe(1);
+    if (streamHttpVersion === "2.0") expect(opened).toBe(1);
     else expect(opened).toBeGreaterThanOrEqual(50);
   });
 
