@@ -5,7 +5,7 @@
  * API versions of managedFields, an entry's time that equals the object's creationTimestamp,
  * and the timestamps of objects created in the same second. Strings are immutable, so pointing
  * at an equal copy changes nothing a reader can see. On Node 24, 10,000 bench ConfigMaps held
- * about 100 bytes less each (10.4 → 9.4 MiB).
+ * about 100 bytes less each (10.4 → 9.4 MiB), for ~2.5% more client CPU to sync (Node 20: ~7%).
  */
 import { isRecord, type KubeObject } from "../base/object.ts";
 
@@ -17,9 +17,6 @@ export const MAX_SHARED_STRINGS = 4096;
 
 /** Longer values (a large annotation) are rarely shared and not worth hashing. */
 const MAX_SHARED_LENGTH = 256;
-
-/** The string fields of a managedFields entry. */
-const ENTRY_FIELDS = ["manager", "operation", "apiVersion", "time", "fieldsType", "subresource"] as const;
 
 /**
  * The repeated metadata strings an informer has seen.
@@ -48,24 +45,30 @@ export class SharedStrings {
 
   /**
    * Points the object's creationTimestamp, label values and managedFields strings at shared
-   * copies (in place). Frozen parts are left as they are.
+   * copies (in place). A frozen object (a caller's transform may freeze) is left as it was.
    */
   shareMetadata(object: KubeObject): void {
     const metadata = object.metadata;
-    if (!isRecord(metadata) || Object.isFrozen(metadata)) return;
-    const created = metadata.creationTimestamp;
-    if (typeof created === "string") metadata.creationTimestamp = this.share(created);
-    const labels = metadata.labels;
-    if (isRecord(labels) && !Object.isFrozen(labels)) this.shareValues(labels);
-    const entries = metadata.managedFields;
-    if (!Array.isArray(entries)) return;
-    for (const entry of entries) {
-      if (!isRecord(entry) || Object.isFrozen(entry)) continue;
-      for (const field of ENTRY_FIELDS) {
-        const value = entry[field];
-        if (typeof value === "string") entry[field] = this.share(value);
-      }
+    if (!isRecord(metadata)) return;
+    try {
+      if (typeof metadata.creationTimestamp === "string") metadata.creationTimestamp = this.share(metadata.creationTimestamp);
+      if (isRecord(metadata.labels)) this.shareValues(metadata.labels);
+      const entries = metadata.managedFields;
+      if (!Array.isArray(entries)) return;
+      for (const entry of entries as unknown[]) if (isRecord(entry)) this.shareEntry(entry);
+    } catch {
+      // Frozen: writing an equal string into it throws (ES modules are strict); sharing is only a saving.
     }
+  }
+
+  /** Named fields rather than a loop over their names: plain property stores stay fast. */
+  private shareEntry(entry: Record<string, unknown>): void {
+    if (typeof entry.manager === "string") entry.manager = this.share(entry.manager);
+    if (typeof entry.operation === "string") entry.operation = this.share(entry.operation);
+    if (typeof entry.apiVersion === "string") entry.apiVersion = this.share(entry.apiVersion);
+    if (typeof entry.time === "string") entry.time = this.share(entry.time);
+    if (typeof entry.fieldsType === "string") entry.fieldsType = this.share(entry.fieldsType);
+    if (typeof entry.subresource === "string") entry.subresource = this.share(entry.subresource);
   }
 
   private shareValues(record: Record<string, unknown>): void {

@@ -58,18 +58,18 @@ describe("SharedStrings", () => {
     );
   });
 
-  it("leaves frozen metadata, labels and entries alone instead of throwing", () => {
+  it("leaves a frozen object as it was instead of throwing, and stops at its frozen part", () => {
     const strings = new SharedStrings();
-    const frozen = configMap("f", "2026-01-01T00:00:00Z", { a: "label-value" });
-    Object.freeze(frozen.metadata!.labels);
-    Object.freeze(frozen.metadata!.managedFields![0]);
+    const frozenLabels = configMap("f", "2026-01-01T00:00:00Z", { a: "label-value" });
+    Object.freeze(frozenLabels.metadata!.labels);
+    strings.shareMetadata(frozenLabels);
+    expect(frozenLabels.metadata!.labels).toEqual({ a: "label-value" });
+    expect(strings.size).toBe(2); // the timestamp, the label value; the managedFields after the labels are skipped
+    const frozen = configMap("g", "2026-01-02T00:00:00Z", {});
+    Object.freeze(frozen.metadata);
     strings.shareMetadata(frozen);
-    expect(frozen.metadata!.labels).toEqual({ a: "label-value" });
-    expect(strings.size).toBe(1); // the timestamp only
-    const all = configMap("g", "2026-01-02T00:00:00Z", {});
-    Object.freeze(all.metadata);
-    strings.shareMetadata(all);
-    expect(strings.size).toBe(1);
+    expect(frozen.metadata!.creationTimestamp).toBe("2026-01-02T00:00:00Z");
+    expect(strings.size).toBe(3);
   });
 
   it("remembers a bounded number of strings, starting over when full, and skips long ones", () => {
