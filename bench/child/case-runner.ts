@@ -243,6 +243,7 @@ const INFORMER_MODES = {
 async function informer(c: Contender, p: Extract<CaseParams, { case: keyof typeof INFORMER_MODES }>): Promise<Metrics> {
   if (!c.startInformer) throw new NotApplicable("no informer in this contender");
   collectGarbage();
+  await writeHeapSnapshot("before");
   const heapBefore = heapBytes();
   const rssBefore = process.memoryUsage().rss;
   const cpuBefore = process.cpuUsage();
@@ -254,6 +255,7 @@ async function informer(c: Contender, p: Extract<CaseParams, { case: keyof typeo
   collectGarbage();
   const heapAfter = heapBytes();
   const rssAfter = process.memoryUsage().rss;
+  await writeHeapSnapshot("after");
   await run.stop();
   return {
     heap: { unit: "MiB", samples: [(heapAfter - heapBefore) / 2 ** 20] },
@@ -305,10 +307,35 @@ function heapBytes(): number {
   return (globalThis as { Bun?: unknown }).Bun ? m.heapUsed : m.heapUsed + m.external;
 }
 
+/**
+ * BENCH_HEAP_SNAPSHOT=<prefix>: writes V8 heap snapshots (Node only) to <prefix>.before and
+ * <prefix>.after, around the informer's start, to see what each cached object costs by
+ * constructor and retainer (node ids are stable between the two). Off in bench runs.
+ */
+async function writeHeapSnapshot(when: "before" | "after"): Promise<void> {
+  const prefix = process.env.BENCH_HEAP_SNAPSHOT;
+  if (!prefix || (globalThis as { Bun?: unknown }).Bun) return;
+  const v8 = await import("node:v8");
+  v8.writeHeapSnapshot(`${prefix}.${when}`);
+}
+
+/**
+ * A full collection whose figures have settled. On Node one gc() is not enough: V8 frees dead
+ * ArrayBuffers' memory on a background sweep and takes it off `external` only at the next
+ * collection. Loading client-node 2.0 leaves ~8 MiB of such buffers, so after a single gc()
+ * the baseline held them and the informer's figure came out ~8 MiB too small (the negative
+ * heap per object at 1k). So: collect again until `external` stops moving.
+ */
 function collectGarbage(): void {
   const g = globalThis as { Bun?: { gc(force: boolean): void }; gc?: () => void };
-  if (g.Bun) g.Bun.gc(true);
-  else g.gc?.();
+  if (g.Bun) return g.Bun.gc(true);
+  if (!g.gc) return;
+  g.gc();
+  for (let i = 0; i < 4; i++) {
+    const external = process.memoryUsage().external;
+    g.gc();
+    if (process.memoryUsage().external === external) return;
+  }
 }
 
 /**

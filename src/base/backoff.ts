@@ -147,6 +147,7 @@ export interface WithBackoffOptions<E> {
 /**
  * Passes `source` through; after each item for which `isFailure` is true, waits the
  * backoff's next delay before pulling the next item (which is when the source retries).
+ * An item is judged before it is handed on and never read after: its consumer may empty it.
  *
  * @example
  * for await (const ev of withBackoff(events, (e) => e.type === "ERROR", defaultBackoff())) { ... }
@@ -159,9 +160,10 @@ export async function* withBackoff<E>(
 ): AsyncGenerator<E, void, undefined> {
   const clock = options.clock ?? systemClock;
   for await (const item of source) {
+    const failed = isFailure(item);
+    const floorMs = failed ? (options.minDelayMs?.(item) ?? 0) : 0;
     yield item;
-    if (!isFailure(item)) continue;
-    const delay = Math.max(backoff.next(), options.minDelayMs?.(item) ?? 0);
-    if (!(await sleep(delay, clock, options.signal))) return;
+    if (!failed) continue;
+    if (!(await sleep(Math.max(backoff.next(), floorMs), clock, options.signal))) return;
   }
 }

@@ -68,6 +68,31 @@ describe("withBackoff", () => {
     expect(pulls).toEqual([0, 0, 100, 300]);
   });
 
+  it("judges an item before handing it on: a consumer that empties a failed batch still gets the delay", async () => {
+    const clock = new FakeClock();
+    const pulls: number[] = [];
+    async function* source(): AsyncGenerator<string[]> {
+      for (const batch of [["ok", "fail"], ["ok"]]) {
+        pulls.push(clock.now());
+        yield batch;
+      }
+    }
+    const b = new ExponentialBackoff({ initialMs: 100, random: () => 1 });
+    const seen: string[][] = [];
+    const done = (async () => {
+      for await (const batch of withBackoff(source(), (x) => x.at(-1) === "fail", b, { clock, minDelayMs: (x) => (x.length > 1 ? 150 : 0) })) {
+        seen.push([...batch]);
+        batch.length = 0; // what the informer does with an applied batch
+      }
+    })();
+    await clock.advance(100);
+    expect(seen).toEqual([["ok", "fail"]]);
+    await clock.advance(50); // t=150: the floor from minDelayMs, judged on the full batch
+    await done;
+    expect(seen).toEqual([["ok", "fail"], ["ok"]]);
+    expect(pulls).toEqual([0, 150]);
+  });
+
   it("ends quietly when the signal aborts during a wait", async () => {
     const clock = new FakeClock();
     const controller = new AbortController();
