@@ -6,21 +6,21 @@
  */
 
 import type { EventEmitter } from "node:events";
-import { isBun } from "../base/runtime-info.ts";
 
 /**
- * node:events' listener limits, fetched on first use and not imported: only Node warns about
- * an AbortSignal's listeners (Bun's and Deno's signals never do), and on Bun importing
- * node:events costs ~1.7 ms of the main entry's import (issue 17). null: nothing to raise.
+ * node:events' listener limits, fetched with the first request rather than imported: on Bun
+ * importing node:events cost ~1.7 ms of the main entry's import (issue 17). null: the runtime
+ * has no process.getBuiltinModule, so nothing to raise.
  */
 let listenerLimits: Pick<typeof EventEmitter, "getMaxListeners" | "setMaxListeners"> | null | undefined;
 
 /**
  * One signal for a whole client (or 100 watches) legitimately carries one listener per
- * request in flight; Node would warn about a leak past 10.
+ * request in flight; Node 20 and Bun warn about a leak past 10 (Node 22+ and Deno set no
+ * limit on an AbortSignal: nothing to do there).
  */
 export function allowManyListeners(signal: AbortSignal): void {
-  listenerLimits ??= isBun() ? null : (process.getBuiltinModule?.("node:events") ?? null);
+  listenerLimits ??= process.getBuiltinModule?.("node:events") ?? null;
   try {
     if (listenerLimits && listenerLimits.getMaxListeners(signal) !== 0) listenerLimits.setMaxListeners(0, signal);
   } catch {
